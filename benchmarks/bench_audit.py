@@ -2,7 +2,7 @@
 200,000 employees should audit and assess within seconds)."""
 
 SETUP = (
-    "from research import audit, synth\n"
+    "from research import audit\nfrom research.data import synth\n"
     "big = synth.generate(200_000, seed=1)\n"
     "structure = audit.load_structure(audit.example_structure('synthetic'))\n"
 )

@@ -3,13 +3,13 @@
 The report is a small notebook (a synthetic workforce of 600, a headcount table, a figure) written
 by ``SETUP`` into a temporary folder together with a plan of 40 runs (``seed`` 1 to 40):
 
-* ``batch_40_reports_2_workers``: ``research.execute.run_plan`` on a local cluster of 2 workers,
+* ``batch_40_reports_2_workers``: ``research.run.execute.run_plan`` on a local cluster of 2 workers,
   cluster start-up included, with everything the workbench adds (validation, input and code
   hashes, manifests, offline HTML with the report template, the site);
 * ``papermill_nbconvert_40_serial``: the same 40 reports one after another with the plain
   command-line tools, ``papermill`` then ``jupyter nbconvert --to html`` for each;
 * ``papermill_api_10_serial`` and ``runner_10_serial``: 10 reports in one process with
-  ``papermill.execute_notebook`` alone, and with ``research.runner.run_notebook``; their
+  ``papermill.execute_notebook`` alone, and with ``research.run.runner.run_notebook``; their
   difference divided by 10 is the per-report overhead of the workbench over papermill.
 
 Speed-up = papermill_nbconvert_40_serial / batch_40_reports_2_workers (target: at least 1.8 on
@@ -31,7 +31,7 @@ nb.cells = [
     ),
     nbformat.v4.new_code_cell(
         "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
-        "from research import datasets, report\n"
+        "from research.data import datasets\nfrom research.present import show as report\n"
         "data = datasets.load(f'{dataset},seed={seed}')\n"
         "table = data.groupby(['job_family', 'sex'], observed=True).size().rename('n')"
         ".reset_index()\n"
@@ -55,7 +55,7 @@ BIN = Path(sys.executable).parent
 
 CASES: dict[str, str] = {
     "batch_40_reports_2_workers": (
-        "from research.execute import run_plan\n"
+        "from research.run.execute import run_plan\n"
         "result = run_plan(PLAN, reports=HERE / 'reports', workers=2, progress=False)\n"
         "assert result.ok and len(result.outcomes) == 40, result.summary()\n"
     ),
@@ -79,7 +79,7 @@ CASES: dict[str, str] = {
         "                        progress_bar=False, cwd=str(HERE))\n"
     ),
     "runner_10_serial": (
-        "from research.runner import run_notebook\n"
+        "from research.run.runner import run_notebook\n"
         "for seed in range(1, 11):\n"
         "    assert run_notebook(NOTEBOOK, {'seed': seed}, reports=HERE / 'runner').ok\n"
     ),

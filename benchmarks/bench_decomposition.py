@@ -17,8 +17,8 @@ Cincinnati data.
 
 SETUP = """
 import numpy as np, pandas as pd
-from research import synth
-from research.tabulate import lump_rare
+from research.data import synth
+from research.present.tabulate import lump_rare
 data = synth.generate(100_000, seed=1)
 data = pd.DataFrame({
     "log_pay": np.log(data["hourly_pay"].to_numpy()),
@@ -59,7 +59,7 @@ CASES: dict[str, str] = {
         "               se='analytic')\n"
     ),
     "decomposition_notebook_cincinnati_boot200": (
-        "from research import datasets\n"
+        "from research.data import datasets\n"
         "from research.decomposition import analysis\n"
         "frame = analysis.analysis_frame(datasets.load('cincinnati'))\n"
         "analysis.run(frame, n_boot=200, seed=2025)\n"

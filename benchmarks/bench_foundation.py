@@ -4,13 +4,13 @@ Each case is code run in a fresh interpreter by ``benchmarks/run.py`` (imports n
 """
 
 CASES: dict[str, str] = {
-    "synth_generate_2m": ("from research import synth\nsynth.generate(2_000_000, seed=1)\n"),
+    "synth_generate_2m": ("from research.data import synth\nsynth.generate(2_000_000, seed=1)\n"),
     "ingest_cincinnati": (
-        "from research import ingest\n"
+        "from research.data import ingest\n"
         "ingest.ingest('data/raw/cincinnati/cincinnati_employees_2020_noname.csv', 'cincinnati')\n"
     ),
     "data_audit_tables_2m": (
-        "from research import data_audit, datasets, disclosure, quality\n"
+        "from research.data import datasets\nfrom research.data_audit import quality\nfrom research.data_audit import tables as data_audit\nfrom research.present import disclosure\n"
         "ds = datasets.load_dataset('synthetic:n_employees=2000000,seed=1')\n"
         "quality.completeness(ds.data); quality.quality_checks(ds.data)\n"
         "for by, *_ in data_audit.HEADCOUNT_TABLES:\n"

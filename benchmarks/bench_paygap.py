@@ -3,7 +3,7 @@ gap_by over 400 groups with 1,000 bootstrap replicates under 10 s)."""
 
 SETUP = (
     "import numpy as np\n"
-    "from research import paygap, synth\n"
+    "from research import paygap\nfrom research.data import synth\n"
     "big = synth.generate(2_000_000, seed=1)\n"
     "mid = synth.generate(200_000, seed=2)\n"
     "# 400 groups of 500 employees: a team code drawn at random\n"

@@ -5,7 +5,7 @@ Each case runs in a fresh interpreter after ``SETUP`` (not timed), which builds 
 * ``TABLE_400``: a 400-occupation x 2-sex table in long form (800 rows with counts);
 * ``COUNCILS``: 1,000,000 employees as individual rows in 300 councils (categorical columns
   ``council``, ``occupation``, ``sex``), occupations and sexes drawn with the synthetic council's
-  shares (:func:`research.synth.truth`).
+  shares (:func:`research.data.synth.truth`).
 
 Targets from the issue, as ``TARGETS`` (seconds of the whole case, best of 3 runs):
 
@@ -38,7 +38,7 @@ SETUP = """
 import numpy as np
 import pandas as pd
 from research import segregation as seg
-from research import synth
+from research.data import synth
 
 _rng = np.random.default_rng(2025)
 _f, _m = _rng.integers(0, 120, 400), _rng.integers(0, 120, 400)

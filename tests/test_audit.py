@@ -7,9 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from research import audit, synth
+from research import audit
 from research.audit.logib import logib_rating
-from research.checks import InputError
+from research.core.checks import InputError
+from research.data import synth
 
 DATA = Path(__file__).parent / "data"
 

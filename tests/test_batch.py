@@ -11,8 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from research import datasets
-from research.batch import (
+from research.data import datasets
+from research.run.batch import (
     PlanError,
     expand,
     load_plan,

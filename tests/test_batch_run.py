@@ -16,8 +16,8 @@ import pytest
 import yaml
 from tiny_notebooks import make_notebook
 
-from research.batch import load_plan, plan_runs
-from research.execute import run_plan
+from research.run.batch import load_plan, plan_runs
+from research.run.execute import run_plan
 
 pytestmark = pytest.mark.notebook
 
@@ -168,7 +168,7 @@ def test_rerun_skips_current_runs_and_resumes_failed_ones(batch, tmp_path):
 def test_force_and_verify_plan_on_an_existing_cluster(batch, tmp_path):
     from distributed import LocalCluster
 
-    from research.verify import verify_plan
+    from research.run.verify import verify_plan
 
     plan_file, reports, _ = batch
     rows = yaml.safe_load(plan_file.read_text())["rows"]

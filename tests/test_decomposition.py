@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from research import synth
-from research.checks import InputError
+from research.core.checks import InputError
+from research.data import synth
 from research.decomposition import oaxaca as ox
 from research.decomposition import oaxaca_blinder, pool_rare, reference_sensitivity
 from research.decomposition._numeric import make_rng

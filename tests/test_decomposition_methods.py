@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from research import synth
-from research.checks import InputError
+from research.core.checks import InputError
+from research.data import synth
 from research.decomposition import _numeric as nm
 from research.decomposition import (
     analysis,

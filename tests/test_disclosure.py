@@ -1,4 +1,4 @@
-"""Tests for research.disclosure: primary and secondary suppression of report tables."""
+"""Tests for research.present.disclosure: primary and secondary suppression of report tables."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from research.disclosure import (
+from research.present.disclosure import (
     DEFAULT_MIN_CELL,
     SUPPRESSED,
     Suppressed,

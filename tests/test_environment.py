@@ -5,7 +5,7 @@ import tomllib
 
 import yaml
 
-from research.runner import KERNEL_NAME
+from research.run.runner import KERNEL_NAME
 
 REQUIREMENT = re.compile(r"^(?P<name>[A-Za-z0-9_.\-]+)\s*(?P<spec>.*)$")
 

@@ -1,4 +1,4 @@
-"""Tests for :mod:`research.export`: offline, code-free HTML reports of executed notebooks.
+"""Tests for :mod:`research.run.export`: offline, code-free HTML reports of executed notebooks.
 
 Notebooks are built with nbformat and their outputs set by hand, so no kernel is needed.
 """
@@ -20,7 +20,7 @@ from nbformat.v4 import (
     new_output,
 )
 
-from research.export import (
+from research.run.export import (
     describe_failure,
     enforce_offline,
     format_bytes,

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from research.checks import InputError
+from research.core.checks import InputError
 from research.gpg import benchmark as bm
 from research.gpg.data import load
 
@@ -165,7 +165,7 @@ def test_notebook_is_stored_clean_with_test_parameters():
 
 @pytest.mark.notebook
 def test_overview_report_runs_without_a_council(tmp_path):
-    from research.runner import run_notebook
+    from research.run.runner import run_notebook
 
     result = run_notebook(NOTEBOOK, {"employer": ""}, reports=tmp_path)
     assert result.ok, result.error

@@ -1,4 +1,4 @@
-"""Tests for research.ingest: source file + column mapping -> canonical table and quarantine."""
+"""Tests for research.data.ingest: source file + column mapping -> canonical table and quarantine."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from research.ingest import IngestError, IngestResult, ingest, write
-from research.mapping import Mapping, mapping_from_dict
-from research.schema import COLUMNS, WEEKS_PER_YEAR
+from research.data.ingest import IngestError, IngestResult, ingest, write
+from research.data.mapping import Mapping, mapping_from_dict
+from research.data.schema import COLUMNS, WEEKS_PER_YEAR
 
 CINCINNATI = (
     Path(__file__).resolve().parents[1] / "data/raw/cincinnati/cincinnati_employees_2020_noname.csv"

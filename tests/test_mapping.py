@@ -1,4 +1,4 @@
-"""Tests for research.mapping: loading and validating YAML column mappings."""
+"""Tests for research.data.mapping: loading and validating YAML column mappings."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from research.ingest import ingest
-from research.mapping import FieldMap, Mapping, MappingError, load_mapping, mapping_from_dict
-from research.paths import mappings_dir
+from research.core.paths import mappings_dir
+from research.data.ingest import ingest
+from research.data.mapping import FieldMap, Mapping, MappingError, load_mapping, mapping_from_dict
 
 BASE: dict[str, Any] = {
     "name": "anytown",

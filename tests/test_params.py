@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from research.params import ParameterError, parse_parameters_source, read_parameters
+from research.run.params import ParameterError, parse_parameters_source, read_parameters
 
 SOURCE = """
 dataset: str = "synthetic"  # Dataset to audit [dataset]

@@ -5,9 +5,11 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from research import disclosure, paygap, synth
-from research.checks import InputError
+from research import paygap
+from research.core.checks import InputError
+from research.data import synth
 from research.paygap.bootstrap import bootstrap_means, bootstrap_medians
+from research.present import disclosure
 
 
 @pytest.fixture(scope="module")

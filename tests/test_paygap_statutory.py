@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from research import paygap, synth
-from research.checks import InputError
+from research import paygap
+from research.core.checks import InputError
+from research.data import synth
 from research.paygap import band_sizes, quartile_bands
 
 DATA = Path(__file__).parent / "data"

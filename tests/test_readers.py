@@ -1,4 +1,4 @@
-"""Tests for research.readers: reading HR extracts of every supported format."""
+"""Tests for research.data.readers: reading HR extracts of every supported format."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from research.readers import RawTable, ReadError, read_table, supported_suffixes
+from research.data.readers import RawTable, ReadError, read_table, supported_suffixes
 
 CINCINNATI = (
     Path(__file__).resolve().parents[1] / "data/raw/cincinnati/cincinnati_employees_2020_noname.csv"

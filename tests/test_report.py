@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from research import report
-from research.disclosure import SUPPRESSED
+from research.present import show as report
+from research.present.disclosure import SUPPRESSED
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from tiny_notebooks import make_notebook
 
-from research.runner import make_run_id, run_notebook
+from research.run.runner import make_run_id, run_notebook
 
 pytestmark = pytest.mark.notebook
 
@@ -153,7 +153,7 @@ def test_real_dataset_manifest_records_input_hashes(tmp_path):
     assert result.ok, result.error
     inputs = {i["path"]: i for i in result.manifest["inputs"]}
     raw = "data/raw/cincinnati/cincinnati_employees_2020_noname.csv"
-    assert raw in inputs and "src/research/mappings/cincinnati.yaml" in inputs
+    assert raw in inputs and "src/research/data/mappings/cincinnati.yaml" in inputs
     import hashlib
 
     assert inputs[raw]["sha256"] == hashlib.sha256((ROOT / raw).read_bytes()).hexdigest()

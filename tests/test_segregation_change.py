@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from research import segregation as seg
-from research import synth
-from research.checks import InputError
+from research.core.checks import InputError
+from research.data import synth
 
 # The R package's diff_test_data1 and diff_test_data2 (tests/data/segregation/toy_tables.csv).
 TOY = pd.read_csv(

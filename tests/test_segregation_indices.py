@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from research import segregation as seg
-from research import synth
-from research.checks import InputError
+from research.core.checks import InputError
+from research.data import synth
 from research.segregation import bootstrap, kernels
 
 # A small table worked by hand: women and men in three occupations.

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from research import segregation as seg
-from research import synth
-from research.checks import InputError
+from research.core.checks import InputError
+from research.data import synth
 
 
 @pytest.fixture(scope="module")

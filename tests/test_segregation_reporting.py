@@ -10,8 +10,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from research import datasets, disclosure, synth  # noqa: E402
-from research.datasets import Dataset  # noqa: E402
+from research.data import datasets, synth  # noqa: E402
+from research.data.datasets import Dataset  # noqa: E402
+from research.present import disclosure  # noqa: E402
 from research.segregation import figures, reporting  # noqa: E402
 
 SMALL = "synthetic:n_employees=600,seed=11"

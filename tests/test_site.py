@@ -1,4 +1,4 @@
-"""Tests for :mod:`research.site`: the offline index of all runs."""
+"""Tests for :mod:`research.run.site`: the offline index of all runs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 import pandas as pd
 import pytest
 
-from research.site import COLUMNS, build_index, list_runs, read_manifest
+from research.run.site import COLUMNS, build_index, list_runs, read_manifest
 
 STEM_A = "00_data_audit"
 STEM_B = "10_pay gap"  # a space, to check link encoding

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from research.site import build_index
+from research.run.site import build_index
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from research import schema, synth
+from research.data import schema, synth
 
 SOC_STRUCTURE = (
     Path(__file__).resolve().parents[1] / "data" / "raw" / "soc2020" / "soc2020_structure.csv"

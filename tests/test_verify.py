@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from tiny_notebooks import make_notebook
 
-from research import datasets
-from research.runner import run_notebook
-from research.verify import compare_tables, verify_run
+from research.data import datasets
+from research.run.runner import run_notebook
+from research.run.verify import compare_tables, verify_run
 
 pytestmark = pytest.mark.notebook
 
@@ -23,7 +23,7 @@ SMALL = "synthetic:n_employees=600,seed=11"
 
 BODY = """import os, pathlib
 import numpy as np
-from research import datasets
+from research.data import datasets
 data = datasets.load(dataset)
 rng = np.random.default_rng(seed)
 tables = pathlib.Path(os.environ["RESEARCH_RUN_DIR"]) / "tables"

@@ -28,9 +28,9 @@ import pandas as pd
 
 from research.audit.equal_pay import EqualPayAudit, equal_pay_audit
 from research.audit.structure import Assimilation, PayStructure, assimilate
+from research.core.results import Result
 from research.paygap import gap_by, representation_by_grade, uk_gpg
 from research.paygap.statutory import UKGenderPayGap
-from research.results import Result
 
 MOMENTS = ("before", "on_assimilation", "after_protection")
 MOMENT_LABELS = {

@@ -41,9 +41,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from research import disclosure
-from research.checks import InputError, require_columns
-from research.results import Result
+from research.core.checks import InputError, require_columns
+from research.core.results import Result
+from research.present import disclosure
 
 #: Bases of equal work under the Equality Act 2010 s.65.
 EQUAL_WORK_BASES = ("like work", "rated as equivalent", "equal value")

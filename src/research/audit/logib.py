@@ -44,8 +44,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from research.checks import InputError, require_columns
-from research.results import Result
+from research.core.checks import InputError, require_columns
+from research.core.results import Result
 
 #: Logib training codes 1-8 and their years of education (FOGE methodology).
 TRAINING_YEARS = {1: 17, 2: 15, 3: 14, 4: 15, 5: 13, 6: 12, 7: 11, 8: 7}

@@ -50,8 +50,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from research.checks import InputError, require_columns
-from research.results import Result
+from research.core.checks import InputError, require_columns
+from research.core.results import Result
 
 PLACEMENTS = ("nearest_not_below", "nearest", "bottom", "service")
 RULES = ("grade_map", "job_map", "score_bands")

@@ -1,7 +1,7 @@
 """Publishable tables, charts and key-finding sentences for the 40 and 50 notebooks.
 
 Every function here turns a result object into what a committee reads, with disclosure control
-(:mod:`research.disclosure`) applied: statistics of groups with fewer than ``min_cell`` women or men
+(:mod:`research.present.disclosure`) applied: statistics of groups with fewer than ``min_cell`` women or men
 are shown as ``[c]``, counts between 1 and ``min_cell - 1`` too.
 """
 
@@ -11,12 +11,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from research import disclosure
 from research.audit.eia import EqualityImpact
 from research.audit.equal_pay import EqualPayAudit
 from research.audit.logib import LogibResult
-from research.plots import SEX_LABELS, SEX_PALETTE
-from research.report import fmt_money, fmt_pct
+from research.present import disclosure
+from research.present.plots import SEX_LABELS, SEX_PALETTE
+from research.present.show import fmt_money, fmt_pct
 
 C = disclosure.SUPPRESSED
 ELEMENT_WORDS = {

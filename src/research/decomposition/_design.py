@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from research.checks import InputError, require_columns
+from research.core.checks import InputError, require_columns
 
 CONSTANT = "_cons"
 _MAX_LISTED = 8

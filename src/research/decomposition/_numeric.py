@@ -21,7 +21,7 @@ from numbers import Integral
 import numpy as np
 from scipy import stats
 
-from research.checks import InputError
+from research.core.checks import InputError
 
 #: Relative size of the smallest eigenvalue of a scaled cross-product matrix below which the
 #: matrix is treated as singular (a category or cell missing from a bootstrap replicate).

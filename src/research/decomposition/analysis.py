@@ -18,8 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from research import disclosure, tabulate
-from research.checks import InputError
+from research.core.checks import InputError
 from research.decomposition import _numeric as nm
 from research.decomposition.bmz import BMZResult, brown_moon_zoloth
 from research.decomposition.oaxaca import (
@@ -31,7 +30,8 @@ from research.decomposition.oaxaca import (
 from research.decomposition.pooling import pool_rare
 from research.decomposition.quantile import RIFResult, rif_decomposition
 from research.decomposition.reweighting import DFLResult, dfl
-from research.report import fmt_int, fmt_money, fmt_pct
+from research.present import disclosure, tabulate
+from research.present.show import fmt_int, fmt_money, fmt_pct
 
 MEN, WOMEN = "M", "F"
 OUTCOME = "log_hourly_pay"
@@ -764,7 +764,7 @@ def synthetic_truth(summary: dict[str, Any]) -> float | None:
     options = summary.get("generator")
     if not options:
         return None
-    from research import synth
+    from research.data import synth
 
     truth = synth.truth(
         within_job_gap=options.get("within_job_gap", 0.05),

@@ -52,11 +52,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from research.checks import InputError
+from research.core.checks import InputError
+from research.core.results import Estimate, Result
 from research.decomposition import _design as dz
 from research.decomposition import _numeric as nm
 from research.decomposition.oaxaca import prepare, resample_counts
-from research.results import Estimate, Result
 
 __all__ = ["BMZResult", "brown_moon_zoloth"]
 

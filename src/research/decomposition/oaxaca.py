@@ -93,10 +93,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from research.checks import InputError, require_columns
+from research.core.checks import InputError, require_columns
+from research.core.results import Estimate, Result
 from research.decomposition import _design as dz
 from research.decomposition import _numeric as nm
-from research.results import Estimate, Result
 
 __all__ = [
     "AdjustedGap",
@@ -161,7 +161,7 @@ class OaxacaResult(Result):
     gap, mean_a, mean_b
         Mean outcome difference ``mean(A) - mean(B)`` and the two means.
     threefold, twofold
-        The aggregate parts as :class:`~research.results.Estimate` objects.
+        The aggregate parts as :class:`~research.core.results.Estimate` objects.
     detailed
         Tidy table, one row per design column and part: ``variable``, ``level``, ``term``,
         ``component``, ``estimate``, ``se``, ``ci_low``, ``ci_high``.

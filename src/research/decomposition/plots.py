@@ -2,7 +2,7 @@
 split and the quantile profile.
 
 Parts of a decomposition have their own colours from the Okabe-Ito colour-blind-safe palette,
-distinct from the women/men colours of :mod:`research.plots` so that no reader takes "explained"
+distinct from the women/men colours of :mod:`research.present.plots` so that no reader takes "explained"
 for "women": explained green, unexplained reddish purple, the total gap dark grey. Every function
 takes ``ax=`` and returns it, in the manner of seaborn. Values are in log points (100 x the
 difference in log pay; one point is about one per cent of pay).

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from research.checks import InputError
+from research.core.checks import InputError
 
 __all__ = ["POOLED_LABEL", "Pooled", "pool_rare"]
 

@@ -40,7 +40,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from research.checks import InputError
+from research.core.checks import InputError
+from research.core.results import Result
 from research.decomposition import _numeric as nm
 from research.decomposition.oaxaca import (
     COMPONENTS,
@@ -52,7 +53,6 @@ from research.decomposition.oaxaca import (
     resample_counts,
 )
 from research.decomposition.reweighting import _check_quantiles, quantile_name
-from research.results import Result
 
 __all__ = ["RIFResult", "rif", "rif_decomposition"]
 

@@ -45,11 +45,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from research.checks import InputError
+from research.core.checks import InputError
+from research.core.results import Result
 from research.decomposition import _design as dz
 from research.decomposition import _numeric as nm
 from research.decomposition.oaxaca import resample_counts, select_groups
-from research.results import Result
 
 __all__ = ["DFLResult", "dfl", "quantile_name"]
 

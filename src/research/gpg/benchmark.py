@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from research.checks import InputError, require_columns
+from research.core.checks import InputError, require_columns
+from research.core.results import Result
 from research.gpg.panel import (
     NUMERIC_COLUMNS,
     SIZE_BANDS,
@@ -34,7 +35,6 @@ from research.gpg.panel import (
     normalise_name,
 )
 from research.gpg.selection import COUNCIL_TYPES, is_council, place_key, type_words
-from research.results import Result
 
 __all__ = [
     "FIGURES",
@@ -600,7 +600,7 @@ def benchmark(
     ------
     EmployerNotFound, AmbiguousEmployer
         From :func:`match_council`.
-    research.checks.InputError
+    research.core.checks.InputError
         When ``year`` has no complete data (:func:`resolve_year`) or the council did not report
         for it (the message lists the years it did).
     """

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from research.checks import InputError
+from research.core.checks import InputError
 from research.gpg.panel import default_paths, load_panel, panel_sources
 from research.gpg.sectors import with_sectors
 from research.gpg.selection import councils as select_councils

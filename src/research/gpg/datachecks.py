@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from research.checks import require_columns
+from research.core.checks import require_columns
 from research.gpg.panel import NUMERIC_COLUMNS
 
 __all__ = ["CHECKS", "check_published", "failing_rows", "summarise_checks"]

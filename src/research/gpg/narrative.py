@@ -190,7 +190,7 @@ def overview_findings(data: GpgData, year: str) -> str:
 
 
 def highlight(styler, mask: pd.Series, css: str = "font-weight: 700; background-color: #EEF3F8"):
-    """Bold the rows of a :func:`research.report.show_table` styler where ``mask`` is True."""
+    """Bold the rows of a :func:`research.present.show.show_table` styler where ``mask`` is True."""
     flags = pd.Series(mask).fillna(False).astype(bool).to_numpy()
 
     def rows(frame: pd.DataFrame) -> pd.DataFrame:

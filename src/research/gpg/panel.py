@@ -50,10 +50,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from research.checks import InputError
-from research.paths import processed_dir, raw_dir
+from research.core.checks import InputError
+from research.core.paths import processed_dir, raw_dir
+from research.data.readers import ReadError, read_table
 from research.paygap.statutory import GOV_UK_COLUMNS
-from research.readers import ReadError, read_table
 
 __all__ = [
     "ATTRIBUTION",
@@ -308,7 +308,7 @@ def _check_columns(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _read_file(file: Path) -> pd.DataFrame:
-    """Every cell as text: pandas' C reader for CSV (fast), :mod:`research.readers` otherwise."""
+    """Every cell as text: pandas' C reader for CSV (fast), :mod:`research.data.readers` otherwise."""
     if not file.name.lower().endswith((".csv", ".csv.gz", ".txt", ".txt.gz")):
         return read_table(file, header_row=0).frame
     for encoding in ("utf-8-sig", "cp1252"):

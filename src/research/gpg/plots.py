@@ -1,4 +1,4 @@
-"""Figures of the council benchmark, in the workbench style (:mod:`research.plots`).
+"""Figures of the council benchmark, in the workbench style (:mod:`research.present.plots`).
 
 Each function takes a tidy table from :mod:`research.gpg.benchmark`, accepts ``ax=`` (or makes
 its own figure) and returns the axes. Years without complete data are drawn as a hatched band
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import to_hex, to_rgb
 
-from research.plots import SEX_PALETTE
+from research.present.plots import SEX_PALETTE
 
 __all__ = [
     "SECTOR_PALETTE",

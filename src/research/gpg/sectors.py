@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from research.checks import require_columns
+from research.core.checks import require_columns
 from research.gpg.panel import STRING
 from research.gpg.selection import is_council, on_unique
 

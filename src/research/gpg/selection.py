@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from research.checks import InputError, require_columns
+from research.core.checks import InputError, require_columns
 from research.gpg.panel import NUMERIC_COLUMNS, STRING, normalise_name
 
 __all__ = [
@@ -648,7 +648,7 @@ def compare_with_extract(
         ``extract`` and ``rebuilt`` values.
     """
     if extract is None or isinstance(extract, str):
-        from research.paths import raw_dir
+        from research.core.paths import raw_dir
 
         path = extract or raw_dir() / "gpg" / "gpg_local_authorities.csv.gz"
         extract = pd.read_csv(path, dtype="string", keep_default_na=False)

@@ -1,15 +1,15 @@
 """Gender pay gap metrics: UK statutory figures, EU Pay Transparency reporting, breakdowns.
 
-Submodules: :mod:`~research.paygap.hourly` (reg 6 hourly pay, full-pay relevant employees),
+Submodules: :mod:`~research.data.hourly` (reg 6 hourly pay, full-pay relevant employees),
 :mod:`~research.paygap.quartiles` (reg 13 bands and the tie rule), :mod:`~research.paygap.statutory`
 (:func:`uk_gpg`), :mod:`~research.paygap.eu` (:func:`eu_pay_transparency`),
 :mod:`~research.paygap.breakdown` (:func:`gap_by` with bootstrap intervals) and
 :mod:`~research.paygap.representation` (women's share by grade, the glass ceiling).
 """
 
+from research.data.hourly import annual_hourly_pay, full_pay_relevant, reg6_hourly_pay
 from research.paygap.breakdown import GapBreakdown, gap_by
 from research.paygap.eu import EUPayTransparency, eu_pay_transparency
-from research.paygap.hourly import annual_hourly_pay, full_pay_relevant, reg6_hourly_pay
 from research.paygap.quartiles import BANDS, band_sizes, quartile_bands
 from research.paygap.representation import (
     GradeRepresentation,

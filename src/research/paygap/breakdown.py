@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from research import disclosure
-from research.checks import InputError, require_columns
+from research.core.checks import InputError, require_columns
+from research.core.results import Estimate, Result
 from research.paygap.bootstrap import bootstrap_means, bootstrap_medians, percentile_interval
-from research.results import Estimate, Result
+from research.present import disclosure
 
 STATS = ("median", "mean")
 

@@ -29,12 +29,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from research.checks import InputError, require_columns
+from research.core.checks import InputError, require_columns
+from research.core.results import Result
+from research.data.schema import WEEKS_PER_YEAR
 from research.paygap.breakdown import gap_by
 from research.paygap.quartiles import quartile_bands
 from research.paygap.statutory import pay_gap
-from research.results import Result
-from research.schema import WEEKS_PER_YEAR
 
 PAY_BASES = ("hourly", "annual_fte")
 VARIABLE_OVER = ("recipients", "all")

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from research.checks import InputError, require_columns
+from research.core.checks import InputError, require_columns
+from research.core.results import Estimate, Result
 from research.paygap.breakdown import GapBreakdown, gap_by
-from research.results import Estimate, Result
 
 
 def wilson_interval(successes: float, n: float, level: float = 0.95) -> tuple[float, float]:

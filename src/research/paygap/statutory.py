@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from research.checks import InputError, require_columns
+from research.core.checks import InputError, require_columns
+from research.core.results import Result
 from research.paygap.quartiles import BANDS, quartile_bands
-from research.results import Result
 
 #: GOV.UK service column names, in the order of the service's download files.
 GOV_UK_COLUMNS = (
@@ -153,7 +153,7 @@ def _check_hourly(hourly: pd.Series, column: str) -> None:
     if missing:
         raise InputError(
             f"{missing:,} full-pay relevant employees have no {column!r}. Hourly pay is needed for "
-            "every one of them: fix the source or derive it at ingest (see research.ingest)."
+            "every one of them: fix the source or derive it at ingest (see research.data.ingest)."
         )
     bad = int((hourly <= 0).sum())
     if bad:
@@ -241,7 +241,7 @@ def uk_gpg(
 
     Raises
     ------
-    research.checks.InputError
+    research.core.checks.InputError
         Missing columns, no men or no women among full-pay relevant employees, no full-pay relevant
         employees, missing or non-positive hourly pay.
     """

@@ -9,12 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from research import disclosure
 from research.paygap.breakdown import GapBreakdown
 from research.paygap.eu import EUPayTransparency
 from research.paygap.representation import GradeRepresentation
 from research.paygap.statutory import UKGenderPayGap
-from research.report import fmt_pct
+from research.present import disclosure
+from research.present.show import fmt_pct
 
 BAND_LABELS = {
     "lower": "Lower quartile",
@@ -195,9 +195,9 @@ def with_groupings(
     """Add the report's grouping columns: ``occupation_group`` and ``grade_group`` (+ its rank).
 
     Occupations beyond the ``top_n`` largest are pooled as "All other"; grades are pooled into bands
-    of ranks when there are more than ``max_grade_groups`` (see :mod:`research.tabulate`).
+    of ranks when there are more than ``max_grade_groups`` (see :mod:`research.present.tabulate`).
     """
-    from research import tabulate
+    from research.present import tabulate
 
     out = data.assign(
         occupation_group=tabulate.lump_rare(

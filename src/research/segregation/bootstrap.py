@@ -34,7 +34,7 @@ from numbers import Integral
 
 import numpy as np
 
-from research.checks import InputError
+from research.core.checks import InputError
 
 #: Upper bound on the number of array elements a vectorised bootstrap holds at once.
 MAX_ELEMENTS = 20_000_000

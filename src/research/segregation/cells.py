@@ -3,7 +3,7 @@
 Long-form data come in (one row per employee, or one row per unit x group cell with a count column);
 a :class:`Cells` table goes out: the units (rows), the groups (columns) and a matrix of counts.
 Every index is then a vectorised sum over this small matrix, never over employee rows (the approach
-of Elbers' R package ``segregation``). Bad input gets an :class:`~research.checks.InputError` that
+of Elbers' R package ``segregation``). Bad input gets an :class:`~research.core.checks.InputError` that
 names the column and the fix instead of a NaN.
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from research.checks import InputError, require_columns, require_nonnegative, require_rows
+from research.core.checks import InputError, require_columns, require_nonnegative, require_rows
 
 
 @dataclass(frozen=True)

@@ -62,8 +62,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from research.checks import InputError
-from research.results import Result
+from research.core.checks import InputError
+from research.core.results import Result
 from research.segregation import bootstrap, kernels
 from research.segregation.cells import Cells, pair, restrict, tabulate
 from research.segregation.indices import INDEX_LABELS

@@ -1,6 +1,6 @@
 """Figures of the segregation report, in the workbench style (seaborn's ``ax=`` convention).
 
-Women are drawn in the workbench's vermilion and men in blue (:data:`research.plots.SEX_PALETTE`);
+Women are drawn in the workbench's vermilion and men in blue (:data:`research.present.plots.SEX_PALETTE`);
 every function takes ``ax=`` and returns it, and labels its axes with units.
 """
 
@@ -13,8 +13,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from research.disclosure import SUPPRESSED
-from research.plots import SEX_PALETTE
+from research.present.disclosure import SUPPRESSED
+from research.present.plots import SEX_PALETTE
 from research.segregation.change import ChangeDecomposition
 from research.segregation.indices import INDEX_LABELS, ExpectedValues, IndexTable, SegregationCurve
 

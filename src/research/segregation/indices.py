@@ -3,7 +3,7 @@
 Each index function takes long-form data with column roles, as in seaborn and the R package
 ``segregation``: ``data`` (one row per employee, or one row per unit x group cell), ``group`` (e.g.
 ``"sex"``), ``unit`` (e.g. ``"occupation"``) and an optional ``weight`` column of counts. It returns an
-:class:`~research.results.Estimate` that converts with ``float()``; with ``n_boot > 0`` (and an
+:class:`~research.core.results.Estimate` that converts with ``float()``; with ``n_boot > 0`` (and an
 explicit ``seed``) it also carries a bootstrap ``se``, ``ci`` and ``bias_corrected`` estimate (see
 :mod:`research.segregation.bootstrap`).
 
@@ -48,8 +48,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from research.checks import InputError
-from research.results import Estimate, Result
+from research.core.checks import InputError
+from research.core.results import Estimate, Result
 from research.segregation import bootstrap, kernels
 from research.segregation.cells import Cells, pair, require_units, tabulate
 

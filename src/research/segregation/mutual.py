@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from research.checks import InputError, require_columns, require_rows
-from research.results import Estimate, Result
+from research.core.checks import InputError, require_columns, require_rows
+from research.core.results import Estimate, Result
 from research.segregation import bootstrap, kernels
 from research.segregation.cells import _codes, check_roles, require_units, tabulate, weights_of
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from research.checks import InputError
-from research.results import Result
+from research.core.checks import InputError
+from research.core.results import Result
 from research.segregation import bootstrap, kernels
 from research.segregation.cells import _codes, check_roles, weights_of
 from research.segregation.indices import INDEX_BOUNDS, INDEX_LABELS, _check_beta

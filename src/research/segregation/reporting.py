@@ -1,7 +1,7 @@
 """The computations behind ``notebooks/20_segregation.ipynb``: tables, sentences, snapshots.
 
 The notebook only calls these, shows the tables and figures, and narrates. Every table built here
-that describes occupations or job families passes through :mod:`research.disclosure` first: an
+that describes occupations or job families passes through :mod:`research.present.disclosure` first: an
 occupation's statistics (share of women, representation ratio, contribution) are hidden whenever
 the occupation-by-sex count table, with its totals, would hide one of its counts, because each of
 those statistics together with the occupation's size gives the counts back. Indices of the whole
@@ -17,11 +17,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from research import disclosure, synth, tabulate
-from research.checks import InputError
-from research.datasets import Dataset, parse_synthetic_spec
-from research.report import fmt_int, fmt_pct
-from research.results import Estimate
+from research.core.checks import InputError
+from research.core.results import Estimate
+from research.data import synth
+from research.data.datasets import Dataset, parse_synthetic_spec
+from research.present import disclosure, tabulate
+from research.present.show import fmt_int, fmt_pct
 from research.segregation.change import ChangeDecomposition, decompose_change
 from research.segregation.indices import (
     INDEX_LABELS,
@@ -362,11 +363,11 @@ def earlier_snapshot(
     """The earlier snapshot for the change section (women and men only, report labels).
 
     ``compare_with="auto"``: for synthetic data, the generator's previous year
-    (:func:`research.synth.generate_years`, same options, segregation weight
+    (:func:`research.data.synth.generate_years`, same options, segregation weight
     ``synthetic_earlier_segregation``); for other data, the dataset's own earliest snapshot date
     when it holds more than one. ``"none"`` skips the section; anything else is loaded as a dataset.
     """
-    from research import datasets
+    from research.data import datasets
 
     snapshot = workforce.snapshot
     if compare_with == "none":

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from research.mapping import FieldMap, Mapping, MappingError, load_mapping
-from research.readers import read_table
-from research.schema import (
+from research.data.mapping import FieldMap, Mapping, MappingError, load_mapping
+from research.data.readers import read_table
+from research.data.schema import (
     COLUMNS,
     SEX_CODES,
     WEEKS_PER_YEAR,
@@ -358,12 +358,12 @@ def _period_bonus(
 def _hourly_pay(frame: pd.DataFrame, mapping: Mapping, raw, problems: RowProblems) -> pd.Series:
     """Hourly pay: mapped directly, by UK reg 6 from period pay, or from annual pay.
 
-    Reg 6 (:func:`research.paygap.hourly.reg6_hourly_pay`) includes any bonus paid in the pay period
+    Reg 6 (:func:`research.data.hourly.reg6_hourly_pay`) includes any bonus paid in the pay period
     (``bonus_pay_period``), pro-rated when it relates to a longer period (``bonus_period_days``).
     Employees not on full pay fall back to their annual rate, so that their hourly pay reflects
     the job, not the leave (they are excluded from the statutory hourly figures anyway).
     """
-    from research.paygap.hourly import annual_hourly_pay, reg6_hourly_pay
+    from research.data.hourly import annual_hourly_pay, reg6_hourly_pay
 
     if mapping.has("hourly_pay"):
         return _number_column(raw, mapping.fields["hourly_pay"], problems)
@@ -465,7 +465,7 @@ def _absent(dtype: str, name: str, index: pd.Index) -> pd.Series:
 
 
 def conform(frame: pd.DataFrame) -> pd.DataFrame:
-    """Order columns as in :data:`research.schema.COLUMNS`, add absent optional ones, set dtypes."""
+    """Order columns as in :data:`research.data.schema.COLUMNS`, add absent optional ones, set dtypes."""
     out = {}
     for spec in COLUMNS:
         if spec.name not in frame:
@@ -573,7 +573,7 @@ def ingest(path: str | Path, mapping: Mapping | str | Path) -> IngestResult:
     path
         A CSV (UTF-8, UTF-8 with BOM or cp1252), Excel, Parquet, SPSS or Stata file.
     mapping
-        A :class:`~research.mapping.Mapping`, a YAML mapping file, or a shipped mapping name.
+        A :class:`~research.data.mapping.Mapping`, a YAML mapping file, or a shipped mapping name.
 
     Returns
     -------
@@ -633,7 +633,7 @@ def _split(source, table, raw, frame, mapping, problems: RowProblems) -> IngestR
 
 def output_paths(name: str, out_dir: str | Path | None = None) -> dict[str, Path]:
     """Where :func:`write` puts a dataset's table, quarantine and summary."""
-    from research.paths import processed_dir
+    from research.core.paths import processed_dir
 
     folder = Path(out_dir) if out_dir else processed_dir()
     return {

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from research.paths import project_root
+from research.core.paths import project_root
 
 __all__ = ["CellDiff", "TableDiff", "Verification", "compare_tables", "verify_plan", "verify_run"]
 
@@ -135,7 +135,7 @@ def _notebook_path(manifest: dict[str, Any]) -> Path:
 
 def _check_inputs(manifest: dict[str, Any]) -> list[str]:
     """Messages for every recorded input whose file is missing or has another SHA-256."""
-    from research.runner import sha256_file
+    from research.run.runner import sha256_file
 
     problems = []
     for item in manifest.get("inputs") or []:
@@ -155,7 +155,7 @@ def _check_inputs(manifest: dict[str, Any]) -> list[str]:
 
 
 def _code_notes(manifest: dict[str, Any], notebook: Path) -> list[str]:
-    from research.runner import code_hashes
+    from research.run.runner import code_hashes
 
     recorded = manifest.get("code") or {}
     if not recorded:
@@ -188,7 +188,7 @@ def verify_run(
     Verification
         The verdict with messages and the differing tables and cells.
     """
-    from research.runner import run_notebook
+    from research.run.runner import run_notebook
 
     run_dir = Path(run_dir).resolve()
     try:
@@ -264,9 +264,9 @@ def verify_plan(
     list of dict
         One per planned run: ``run_dir``, ``status``, ``messages`` and ``diffs`` (text).
     """
-    from research.batch import plan_runs
-    from research.execute import map_tasks
-    from research.paths import reports_dir
+    from research.core.paths import reports_dir
+    from research.run.batch import plan_runs
+    from research.run.execute import map_tasks
 
     reports = Path(reports or reports_dir())
     runs = plan_runs(plan)

@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from research.paths import processed_dir, raw_dir, relative_to_root
+from research.core.paths import processed_dir, raw_dir, relative_to_root
 
 SYNTHETIC_DEFAULTS: dict[str, Any] = {"n_employees": 5000, "seed": 2025}
 SYNTHETIC_OPTIONS = {
@@ -157,7 +157,7 @@ def split_filter(name_or_path: str | Path) -> tuple[str, dict[str, tuple[str, ..
         return ref, {}
     from urllib.parse import parse_qsl
 
-    from research.schema import COLUMN_NAMES  # imports pandera: only when there is a filter
+    from research.data.schema import COLUMN_NAMES  # imports pandera: only when there is a filter
 
     base, _, query = ref.partition(FILTER_SEPARATOR)
     try:
@@ -239,7 +239,7 @@ def describe(name_or_path: str) -> str:
 
 
 def _load_synthetic(spec: str) -> Dataset:
-    from research import synth
+    from research.data import synth
 
     options = parse_synthetic_spec(spec)
     data = synth.generate(**options)
@@ -257,7 +257,7 @@ def _load_synthetic(spec: str) -> Dataset:
 
 
 def _read_processed(name: str, folder: Path | None = None) -> Dataset:
-    from research import ingest as ingest_mod
+    from research.data import ingest as ingest_mod
 
     paths = ingest_mod.output_paths(name, folder)
     summary = (
@@ -287,7 +287,7 @@ def _plain_summary(name: str, data: pd.DataFrame) -> dict[str, Any]:
 
 
 def _is_current(paths: dict[str, Path], source: Path, mapping_path: Path) -> bool:
-    from research import ingest as ingest_mod
+    from research.data import ingest as ingest_mod
 
     if not (paths["data"].exists() and paths["summary"].exists()):
         return False
@@ -299,8 +299,8 @@ def _is_current(paths: dict[str, Path], source: Path, mapping_path: Path) -> boo
 
 def ingest_bundled(name: str, *, force: bool = False) -> dict[str, Path]:
     """Ingest a bundled dataset into ``data/processed`` unless it is already current."""
-    from research import ingest as ingest_mod
-    from research.mapping import load_mapping
+    from research.data import ingest as ingest_mod
+    from research.data.mapping import load_mapping
 
     bundled = BUNDLED[name]
     mapping = load_mapping(bundled.mapping)
@@ -311,7 +311,7 @@ def ingest_bundled(name: str, *, force: bool = False) -> dict[str, Path]:
 
 
 def _from_file(path: Path, mapping: str | Path | None) -> Dataset:
-    from research import ingest as ingest_mod
+    from research.data import ingest as ingest_mod
 
     if mapping is None:
         if path.suffix.lower() in {".parquet", ".pq"}:
@@ -390,7 +390,7 @@ def input_files(name_or_path: str, mapping: str | Path | None = None) -> list[Pa
         return gpg_input_files(ref)
     files: list[Path] = []
     if ref in BUNDLED and mapping is None:
-        from research.mapping import load_mapping
+        from research.data.mapping import load_mapping
 
         files = [BUNDLED[ref].path, load_mapping(BUNDLED[ref].mapping).path]
     elif mapping is None and (processed_dir() / f"{ref}.parquet").exists():
@@ -398,7 +398,7 @@ def input_files(name_or_path: str, mapping: str | Path | None = None) -> list[Pa
     else:
         files = [Path(ref)]
         if mapping is not None:
-            from research.mapping import load_mapping
+            from research.data.mapping import load_mapping
 
             files.append(load_mapping(mapping).path)
     return [f.resolve() for f in files if f and Path(f).exists()]

@@ -1,7 +1,7 @@
 """The computations behind ``notebooks/00_data_audit.ipynb``.
 
 The notebook only calls these, shows the tables and plots, and narrates. Every table that reaches the
-report is aggregated here and passed through :mod:`research.disclosure` there.
+report is aggregated here and passed through :mod:`research.present.disclosure` there.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from typing import Any
 
 import pandas as pd
 
-from research import disclosure, tabulate
-from research.datasets import Dataset
-from research.report import fmt_int, fmt_money, fmt_pct
+from research.data.datasets import Dataset
+from research.present import disclosure, tabulate
+from research.present.show import fmt_int, fmt_money, fmt_pct
 
 #: (grouping, table name, title) of the headcount tables the audit shows, in order.
 HEADCOUNT_TABLES: tuple[tuple[str, str, str], ...] = (

@@ -1,6 +1,6 @@
 """Synthetic English council workforce with a known truth.
 
-:func:`generate` draws a canonical workforce table (see :mod:`research.schema`) for an imaginary
+:func:`generate` draws a canonical workforce table (see :mod:`research.data.schema`) for an imaginary
 English local authority; :func:`truth` returns the population values that the same parameters
 imply, so any estimator in the workbench can be checked against the answer it should recover.
 
@@ -69,7 +69,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from research.schema import COLUMN_NAMES, DEFAULT_FULL_TIME_HOURS, SEX_CODES, WEEKS_PER_YEAR
+from research.data.schema import COLUMN_NAMES, DEFAULT_FULL_TIME_HOURS, SEX_CODES, WEEKS_PER_YEAR
 
 __all__ = [
     "AGE_BANDS",
@@ -782,7 +782,7 @@ def generate(
     Returns
     -------
     pandas.DataFrame
-        Exactly the columns of :data:`research.schema.COLUMNS`, in order, with their dtypes.
+        Exactly the columns of :data:`research.data.schema.COLUMNS`, in order, with their dtypes.
 
     Raises
     ------

@@ -1,12 +1,12 @@
 """Index page of all runs: ``reports/index.html``.
 
 Every run folder ``reports/<notebook-stem>/<run-id>/`` holds a ``manifest.json`` (see
-:mod:`research.export` for the report itself). :func:`list_runs` reads them all into a
+:mod:`research.run.export` for the report itself). :func:`list_runs` reads them all into a
 :class:`pandas.DataFrame`; :func:`build_index` renders that table as a single offline page:
 runs grouped by notebook, newest first, with relative links to each ``report.html`` and
 ``manifest.json``, the plan each batch run belongs to, and an inline filter (words matched against
 parameter values, titles and run ids; status; plan; start date from/to). Batch plans
-(:mod:`research.batch`) leave ``reports/_plans/<plan>.json``; each gets a page
+(:mod:`research.run.batch`) leave ``reports/_plans/<plan>.json``; each gets a page
 ``reports/_plans/<plan>.html`` with its summary table: one row per planned run, one column per plan
 variable, status (``not run`` when never executed), duration and links. The pages have no
 external resources and work from ``file://`` and from any static web server.
@@ -26,7 +26,7 @@ from urllib.parse import quote
 import jinja2
 import pandas as pd
 
-from research.export import (
+from research.run.export import (
     TEMPLATES_DIR,
     format_duration,
     format_timestamp,

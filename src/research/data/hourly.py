@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from research.schema import WEEKS_PER_YEAR
+from research.data.schema import WEEKS_PER_YEAR
 
 
 def reg6_hourly_pay(

@@ -25,7 +25,7 @@ def project_root() -> Path:
     for folder in (here, *here.parents):
         if _is_root(folder):
             return folder
-    installed = Path(__file__).resolve().parents[2]
+    installed = Path(__file__).resolve().parents[3]
     if _is_root(installed):
         return installed
     return here
@@ -53,7 +53,7 @@ def notebooks_dir() -> Path:
 
 def mappings_dir() -> Path:
     """Column mappings shipped with the package (one YAML file per bundled source)."""
-    return Path(__file__).resolve().parent / "mappings"
+    return Path(__file__).resolve().parents[1] / "data" / "mappings"
 
 
 def relative_to_root(path: Path | str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from research.disclosure import SUPPRESSED
+from research.present.disclosure import SUPPRESSED
 
 CURRENCY_SIGNS = {"GBP": "£", "USD": "$", "EUR": "€"}
 FORMATS = ("int", "pct", "money", "money2", "float1", "float2", "float3", "yesno", "text")
@@ -147,7 +147,7 @@ def show_table(
     Parameters
     ----------
     table
-        A tidy table; suppressed cells hold ``"[c]"`` (see :mod:`research.disclosure`).
+        A tidy table; suppressed cells hold ``"[c]"`` (see :mod:`research.present.disclosure`).
     name
         File name of the CSV (``tables/<name>.csv``).
     caption

@@ -1,7 +1,7 @@
 """Aggregate tables every analysis starts from: headcounts and pay summaries by sex.
 
 Aggregation happens here, once, with grouped numpy sums; reports then apply disclosure control
-(:mod:`research.disclosure`) to these aggregates, never to employee rows.
+(:mod:`research.present.disclosure`) to these aggregates, never to employee rows.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from research.checks import require_columns
-from research.schema import SEX_CODES
+from research.core.checks import require_columns
+from research.data.schema import SEX_CODES
 
 
 def headcount_by_sex(data: pd.DataFrame, by: str, *, sex: str = "sex") -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Export an executed notebook to a self-contained, offline HTML report.
 
 The report is rendered by nbconvert's :class:`~nbconvert.HTMLExporter` with the ``report``
-template shipped in ``research/templates/report`` (it extends nbconvert's ``lab`` template).
+template shipped in ``research/run/templates/report`` (it extends nbconvert's ``lab`` template).
 What the reader sees:
 
 * a header (title, dataset, parameters, run date, status), then a failure box when the run

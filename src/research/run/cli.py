@@ -78,8 +78,8 @@ def run(
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = sys.stderr.isatty(),
     timeout: Annotated[int, typer.Option(help="Per-cell timeout in seconds (0: none).")] = 0,
 ) -> None:
-    from research.params import ParameterError
-    from research.runner import run_notebook
+    from research.run.params import ParameterError
+    from research.run.runner import run_notebook
 
     pairs, files = _split_pairs(list(ctx.args))
     values = _parameter_values(pairs, files)
@@ -100,7 +100,7 @@ def run(
 
 @app.command(help="Show a notebook's parameters: names, types, allowed values, defaults, help.")
 def params(notebook: Path) -> None:
-    from research.params import ParameterError, read_parameters
+    from research.run.params import ParameterError, read_parameters
 
     try:
         declared = read_parameters(notebook)
@@ -116,9 +116,9 @@ def ingest(
     name: Annotated[str, typer.Option("--name", "-n", help="Dataset name to write")],
     out_dir: Annotated[Path | None, typer.Option(help="Folder (default data/processed)")] = None,
 ) -> None:
-    from research import ingest as ingest_mod
-    from research.mapping import MappingError
-    from research.readers import ReadError
+    from research.data import ingest as ingest_mod
+    from research.data.mapping import MappingError
+    from research.data.readers import ReadError
 
     try:
         result = ingest_mod.ingest(file, mapping)
@@ -140,7 +140,7 @@ def ingest(
 def prepare(
     force: Annotated[bool, typer.Option(help="Ingest again even if current.")] = False,
 ) -> None:
-    from research.datasets import BUNDLED, ingest_bundled
+    from research.data.datasets import BUNDLED, ingest_bundled
 
     for name in BUNDLED:
         paths = ingest_bundled(name, force=force)
@@ -149,7 +149,7 @@ def prepare(
 
 @app.command(help="List the datasets that notebooks accept by name.")
 def datasets() -> None:
-    from research.datasets import describe, named_datasets
+    from research.data.datasets import describe, named_datasets
 
     for name in named_datasets():
         typer.echo(f"{name:<20} {describe(name)}")
@@ -157,8 +157,8 @@ def datasets() -> None:
 
 @app.command(help="Rebuild reports/index.html from every run's manifest.")
 def index() -> None:
-    from research.paths import reports_dir
-    from research.site import build_index
+    from research.core.paths import reports_dir
+    from research.run.site import build_index
 
     typer.echo(build_index(reports_dir()))
 
@@ -179,8 +179,8 @@ def batch(
     ] = False,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = sys.stderr.isatty(),
 ) -> None:
-    from research.batch import PlanError, load_plan, plan_runs, run_state
-    from research.paths import reports_dir
+    from research.core.paths import reports_dir
+    from research.run.batch import PlanError, load_plan, plan_runs, run_state
 
     try:
         loaded = load_plan(plan)
@@ -196,7 +196,7 @@ def batch(
         todo = sum(force or s != "current" for s in states)
         typer.echo(f"Plan {loaded.name}: {len(runs)} runs valid, {todo} to run.")
         return
-    from research.execute import run_plan
+    from research.run.execute import run_plan
 
     result = run_plan(
         loaded,
@@ -230,7 +230,7 @@ def verify(
     if (run_dir is None) == (plan is None):
         _fail("give a run folder or --plan PLAN.yaml (one of them).")
     if run_dir is not None:
-        from research.verify import verify_run
+        from research.run.verify import verify_run
 
         if not (run_dir / "manifest.json").is_file():
             _fail(f"{run_dir} has no manifest.json: give a folder reports/<notebook>/<run-id>.")
@@ -239,8 +239,8 @@ def verify(
         if not outcome.ok:
             raise typer.Exit(code=1)
         return
-    from research.batch import PlanError
-    from research.verify import verify_plan
+    from research.run.batch import PlanError
+    from research.run.verify import verify_plan
 
     try:
         outcomes = verify_plan(

@@ -35,11 +35,11 @@ Sources of values (``from:``), each with optional ``limit: N`` and ``exclude: [.
     integers ``first`` to ``last`` inclusive (``step``).
 
 :func:`plan_runs` expands a plan and validates every combination with the notebooks' declared
-parameters (:mod:`research.params`) before anything runs; all problems are reported together. Each
+parameters (:mod:`research.run.params`) before anything runs; all problems are reported together. Each
 run gets a deterministic id, ``<plan>-<10 hex of notebook and parameters>``, and a key: the SHA-256
 of the notebook path, its parameters, the hashes of its input files and of the code (notebook and
 package). A run whose folder holds a succeeded manifest with the same key is current and is
-skipped by :func:`research.execute.run_plan` unless forced; anything else (never run, failed,
+skipped by :func:`research.run.execute.run_plan` unless forced; anything else (never run, failed,
 interrupted, stale) runs again, which is how a batch resumes.
 """
 
@@ -58,7 +58,7 @@ from urllib.parse import quote
 
 import yaml
 
-from research.paths import project_root, relative_to_root
+from research.core.paths import project_root, relative_to_root
 
 __all__ = [
     "Plan",
@@ -249,7 +249,7 @@ def load_plan(source: str | Path | Mapping[str, Any]) -> Plan:
 
 
 def _values_from_dataset(spec: Mapping[str, Any]) -> list[Any]:
-    from research.datasets import load
+    from research.data.datasets import load
 
     data = load(str(spec["dataset"]), spec.get("mapping") or None)
     column = str(spec["column"])
@@ -388,8 +388,8 @@ def plan_runs(plan: Plan | str | Path) -> list[PlannedRun]:
         When any combination has invalid parameters (every problem listed, grouped), a value
         source fails, or two runs would be identical.
     """
-    from research.params import ParameterError, read_parameters
-    from research.runner import code_hashes, input_hashes
+    from research.run.params import ParameterError, read_parameters
+    from research.run.runner import code_hashes, input_hashes
 
     plan = plan if isinstance(plan, Plan) else load_plan(plan)
     combos = expand(plan)
@@ -463,7 +463,7 @@ def gpg_councils(year: str = "latest") -> list[str]:
 
     ``year="latest"`` is the latest reporting year with complete data. Names are the councils'
     latest names, which :func:`research.gpg.benchmark.benchmark` matches. Use in a plan as
-    ``{from: callable, callable: "research.batch:gpg_councils", kwargs: {year: latest}}``.
+    ``{from: callable, callable: "research.run.batch:gpg_councils", kwargs: {year: latest}}``.
     """
     from research.gpg import benchmark as bm
     from research.gpg.data import load

@@ -6,7 +6,7 @@ A mapping is a small YAML file, one per source::
     description: City of Cincinnati employees with salaries, about December 2020
     currency: USD                 # GBP enables the UK National Living Wage check
     full_time_hours: 40           # contractual full-time week, used to derive FTE or hours
-    source: {encoding: auto}      # options passed to research.readers.read_table
+    source: {encoding: auto}      # options passed to research.data.readers.read_table
     columns:
       employee_id: {generate: row_number, prefix: CIN}
       employer: {value: City of Cincinnati}
@@ -19,7 +19,7 @@ A mapping is a small YAML file, one per source::
       grade_rank: {derive: median_pay}
       start_date: {column: HIRE_DATE, format: "%m/%d/%Y %H:%M"}
 
-Each entry under ``columns`` names a canonical column (see :mod:`research.schema`) and says where its
+Each entry under ``columns`` names a canonical column (see :mod:`research.data.schema`) and says where its
 values come from: ``column`` (a source column), ``value`` (a constant) or ``generate: row_number``
 (pseudonymous identifiers). Options: ``codes`` (source code -> canonical code; for ``sex`` the
 canonical codes are F, M, X, U), ``unit`` for pay (annual, monthly, weekly, hourly), ``basis`` for
@@ -41,7 +41,7 @@ from typing import Any
 
 import yaml
 
-from research.schema import COLUMN_NAMES, DEFAULT_FULL_TIME_HOURS, SEX_CODES
+from research.data.schema import COLUMN_NAMES, DEFAULT_FULL_TIME_HOURS, SEX_CODES
 
 #: Inputs a mapping may supply that are used at ingest but not kept as canonical columns: the bonus
 #: paid in the relevant pay period and the length of the period it relates to (UK reg 6(1)(b)).
@@ -259,7 +259,7 @@ def load_mapping(path: str | Path) -> Mapping:
     path
         A YAML file, or the name of a mapping shipped with the package (e.g. ``"cincinnati"``).
     """
-    from research.paths import mappings_dir
+    from research.core.paths import mappings_dir
 
     candidate = Path(path)
     if not candidate.exists() and (mappings_dir() / f"{path}.yaml").exists():

@@ -10,7 +10,7 @@ worse, runs. The workbench reads each notebook's ``parameters`` cell (the cell t
 
 Each line gives the name, the type (from the annotation, else from the default), the default, a help
 text, and optional constraints in brackets: ``choices: a, b``, ``min: x``, ``max: y``, ``dataset``
-(a dataset reference checked with :func:`research.datasets.describe`) or ``path`` (an existing file;
+(a dataset reference checked with :func:`research.data.datasets.describe`) or ``path`` (an existing file;
 an empty string means "none"). Validation happens in the calling process, in well under a second,
 before any kernel starts.
 """
@@ -92,7 +92,7 @@ class ParamSpec:
         if self.kind == "path" and value and not Path(value).is_file():
             raise ValueError(f"file {value!r} not found (expected {self.describe()})")
         if self.kind == "dataset":
-            from research.datasets import DatasetError, describe
+            from research.data.datasets import DatasetError, describe
 
             try:
                 describe(value)

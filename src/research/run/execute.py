@@ -1,9 +1,9 @@
 """Run many notebooks in parallel with Dask distributed: batch plans and plan verification.
 
-:func:`run_plan` expands a plan (:mod:`research.batch`), skips the runs that are current, and
+:func:`run_plan` expands a plan (:mod:`research.run.batch`), skips the runs that are current, and
 submits the others to a Dask cluster: a :class:`distributed.LocalCluster` of ``workers`` single
 threaded worker processes by default, or an existing cluster at ``scheduler``. Each task calls
-:func:`research.runner.run_notebook` on a worker, which starts its own Jupyter kernel, so runs are
+:func:`research.run.runner.run_notebook` on a worker, which starts its own Jupyter kernel, so runs are
 isolated from each other; the run's time limit is enforced inside the kernel client (the cell that
 is running when it expires is stopped and named in the report). A failing or hanging run is a
 failed result, never an exception that stops the batch. Results land in the usual
@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from research.batch import Plan, PlannedRun, load_plan, plan_runs, run_state, write_plan_record
-from research.paths import reports_dir
+from research.core.paths import reports_dir
+from research.run.batch import Plan, PlannedRun, load_plan, plan_runs, run_state, write_plan_record
 
 __all__ = ["BatchResult", "RunOutcome", "cluster", "map_tasks", "run_plan"]
 
@@ -225,7 +225,7 @@ def execute_run(
     extra: dict[str, Any],
 ) -> dict[str, Any]:
     """Worker task: one notebook run; never raises (an error becomes a failed outcome)."""
-    from research.runner import run_notebook
+    from research.run.runner import run_notebook
 
     clock = time.perf_counter()
     run_dir = Path(reports) / Path(notebook).stem / run_id
@@ -256,7 +256,7 @@ def _write_failed_manifest(run_dir, notebook, parameters, run_id, extra, error) 
     import json
     from datetime import UTC, datetime
 
-    from research.paths import relative_to_root
+    from research.core.paths import relative_to_root
 
     run_dir.mkdir(parents=True, exist_ok=True)
     manifest = {
@@ -292,7 +292,7 @@ def run_plan(
     Parameters
     ----------
     plan
-        A :class:`~research.batch.Plan` or a plan file.
+        A :class:`~research.run.batch.Plan` or a plan file.
     reports
         Reports folder (default ``reports/``).
     workers, scheduler
@@ -305,14 +305,14 @@ def run_plan(
     progress
         Show a progress bar (else one line per finished run).
     runs
-        Already expanded runs (default: :func:`research.batch.plan_runs`).
+        Already expanded runs (default: :func:`research.run.batch.plan_runs`).
 
     Raises
     ------
-    research.batch.PlanError
+    research.run.batch.PlanError
         Before anything runs, when the plan or any combination of parameters is invalid.
     """
-    from research.site import build_index
+    from research.run.site import build_index
 
     plan = plan if isinstance(plan, Plan) else load_plan(plan)
     reports = Path(reports or reports_dir())

@@ -7,7 +7,7 @@ plus a hash of the parameters, so runs sort by time and identical parameters are
 A failed run keeps its partial notebook, writes an HTML report that names the failing cell, and
 reports ``status == "failed"``.
 
-Batch runs (:mod:`research.batch`) pass their own deterministic ``run_id``, a whole-run time limit
+Batch runs (:mod:`research.run.batch`) pass their own deterministic ``run_id``, a whole-run time limit
 (``run_timeout``), extra manifest fields (the plan) and ``index=False`` (the site is built once at
 the end). The manifest's ``code`` entry holds SHA-256 hashes of the notebook and of the package
 sources, so a later run can tell whether the code changed.
@@ -30,8 +30,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from research.params import NotebookParameters, read_parameters
-from research.paths import project_root, relative_to_root, reports_dir
+from research.core.paths import project_root, relative_to_root, reports_dir
+from research.run.params import NotebookParameters, read_parameters
 
 KERNEL_NAME = "research"
 KEY_PACKAGES = (
@@ -70,7 +70,7 @@ class RunResult:
 
 
 def sha256_file(path: Path) -> str:
-    from research.ingest import sha256_file as _sha
+    from research.data.ingest import sha256_file as _sha
 
     return _sha(path)
 
@@ -113,7 +113,7 @@ def package_hash() -> str:
     """
     if pinned := os.environ.get("RESEARCH_PACKAGE_HASH"):
         return pinned
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     files = [
         path
         for path in sorted(package.rglob("*"))
@@ -153,7 +153,7 @@ def input_hashes(values: dict[str, Any]) -> list[dict[str, Any]]:
 def _input_files(values: dict[str, Any]) -> list[dict[str, Any]]:
     if "dataset" not in values:
         return []
-    from research.datasets import input_files
+    from research.data.datasets import input_files
 
     mapping = values.get("mapping") or None
     files = input_files(str(values["dataset"]), mapping)
@@ -249,7 +249,7 @@ def run_notebook(
 
     Raises
     ------
-    research.params.ParameterError
+    research.run.params.ParameterError
         Before any kernel starts, when a parameter is unknown or has a bad value.
     """
     notebook = Path(path).resolve()
@@ -361,8 +361,8 @@ def _timeout_details(error: dict, exc: Exception, executed: Path, run_timeout) -
 def _publish(
     executed: Path, out_dir: Path, manifest: dict[str, Any], *, index: bool = True
 ) -> RunResult:
-    from research.export import notebook_to_html
-    from research.site import build_index
+    from research.run.export import notebook_to_html
+    from research.run.site import build_index
 
     html = out_dir / "report.html"
     manifest["outputs"] = {

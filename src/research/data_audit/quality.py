@@ -1,6 +1,6 @@
 """Data quality checks for the data audit: completeness and warnings that do not reject a row.
 
-Rows that cannot be analysed are quarantined at ingest (:mod:`research.ingest`). The checks here
+Rows that cannot be analysed are quarantined at ingest (:mod:`research.data.ingest`). The checks here
 flag rows that are analysable but suspicious, so a researcher can look before trusting a result.
 
 National Living Wage rates are those set by the UK government for workers aged 23 and over (21 and
@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from research.schema import BINARY_SEXES, COLUMNS
+from research.data.schema import BINARY_SEXES, COLUMNS
 
 #: (in force from, hourly rate in GBP). Source: GOV.UK National Minimum Wage and Living Wage rates.
 NATIONAL_LIVING_WAGE: tuple[tuple[str, float], ...] = (

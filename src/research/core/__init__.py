@@ -1,0 +1,1 @@
+"""Core: shared checks, result objects, project paths and hashing. Imports nothing of ours."""

@@ -1,0 +1,1 @@
+"""Data layer: canonical schema, readers, column mappings, ingest, datasets, synthetic data."""

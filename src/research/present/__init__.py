@@ -1,0 +1,1 @@
+"""Presentation layer: report objects, publishable tables and figures, formats, disclosure control, palette."""
