@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from research.present import show as report
+from research.present import formats as report
+from research.present import show
 from research.present.disclosure import SUPPRESSED
 
 
@@ -47,11 +48,11 @@ def test_format_table_guesses_formats_and_keeps_markers():
 
 def test_show_table_saves_tidy_csv_in_the_run_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("RESEARCH_RUN_DIR", str(tmp_path))
-    report.show_table(pd.DataFrame({"a": [1.5, 2.0]}), "my_table", caption="x")
+    show.show_table(pd.DataFrame({"a": [1.5, 2.0]}), "my_table", caption="x")
     assert (tmp_path / "tables" / "my_table.csv").read_text() == "a\n1.5\n2\n"
 
 
 def test_bad_table_name_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("RESEARCH_RUN_DIR", str(tmp_path))
     with pytest.raises(ValueError, match="lower case"):
-        report.show_table(pd.DataFrame({"a": [1]}), "My Table")
+        show.show_table(pd.DataFrame({"a": [1]}), "My Table")

@@ -15,8 +15,8 @@ from research.audit.eia import EqualityImpact
 from research.audit.equal_pay import EqualPayAudit
 from research.audit.logib import LogibResult
 from research.present import disclosure
+from research.present.formats import fmt_money, fmt_pct
 from research.present.plots import SEX_LABELS, SEX_PALETTE
-from research.present.show import fmt_money, fmt_pct
 
 C = disclosure.SUPPRESSED
 ELEMENT_WORDS = {

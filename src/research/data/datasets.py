@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from research.core.paths import processed_dir, raw_dir, relative_to_root
+from research.core.source import Source
 
 SYNTHETIC_DEFAULTS: dict[str, Any] = {"n_employees": 5000, "seed": 2025}
 SYNTHETIC_OPTIONS = {
@@ -87,6 +88,11 @@ class Dataset:
     summary: dict[str, Any]
     quarantine: pd.DataFrame = field(default_factory=pd.DataFrame)
     inputs: tuple[Path, ...] = ()
+
+    @property
+    def source(self) -> Source:
+        """Name, description and currency, as report title blocks state them."""
+        return Source(name=self.name, description=self.description, currency=self.currency)
 
     @property
     def currency(self) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from research.data.datasets import Dataset
 from research.present import disclosure, tabulate
-from research.present.show import fmt_int, fmt_money, fmt_pct
+from research.present.formats import fmt_int, fmt_money, fmt_pct
 
 #: (grouping, table name, title) of the headcount tables the audit shows, in order.
 HEADCOUNT_TABLES: tuple[tuple[str, str, str], ...] = (

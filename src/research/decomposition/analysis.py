@@ -31,7 +31,7 @@ from research.decomposition.pooling import pool_rare
 from research.decomposition.quantile import RIFResult, rif_decomposition
 from research.decomposition.reweighting import DFLResult, dfl
 from research.present import disclosure, tabulate
-from research.present.show import fmt_int, fmt_money, fmt_pct
+from research.present.formats import fmt_int, fmt_money, fmt_pct
 
 MEN, WOMEN = "M", "F"
 OUTCOME = "log_hourly_pay"

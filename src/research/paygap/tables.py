@@ -14,7 +14,7 @@ from research.paygap.eu import EUPayTransparency
 from research.paygap.representation import GradeRepresentation
 from research.paygap.statutory import UKGenderPayGap
 from research.present import disclosure
-from research.present.show import fmt_pct
+from research.present.formats import fmt_pct
 
 BAND_LABELS = {
     "lower": "Lower quartile",

@@ -596,7 +596,8 @@ def mark_numeric_cells(html: str) -> str:
         return html
     soup = BeautifulSoup(html, "html.parser")
     for table in soup.find_all("table"):
-        _mark_table(table)
+        if "report-table" not in (table.get("class") or []):  # report tables mark their own
+            _mark_table(table)
     return str(soup)
 
 

@@ -22,7 +22,7 @@ from research.core.results import Estimate
 from research.data import synth
 from research.data.datasets import Dataset, parse_synthetic_spec
 from research.present import disclosure, tabulate
-from research.present.show import fmt_int, fmt_pct
+from research.present.formats import fmt_int, fmt_pct
 from research.segregation.change import ChangeDecomposition, decompose_change
 from research.segregation.indices import (
     INDEX_LABELS,

@@ -1,0 +1,102 @@
+"""Number and text formats shared by every report.
+
+Counts with thousands separators, percentages to one decimal place, money with thousands
+separators and the currency sign, indices to a fixed number of decimals, suppressed cells as
+``[c]`` (kept as they are). Every formatter returns text and turns a missing value into ``""``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+
+from research.present.disclosure import SUPPRESSED
+
+CURRENCY_SIGNS = {"GBP": "£", "USD": "$", "EUR": "€"}
+FORMATS = ("int", "pct", "money", "money2", "float1", "float2", "float3", "yesno", "text")
+
+
+def is_missing(value) -> bool:
+    """Whether ``value`` is a missing value (None, NA or NaN)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _fixed(value: float, digits: int) -> str:
+    """``value`` to ``digits`` decimals with thousands separators; never ``-0.0``."""
+    text = f"{value:,.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text[1:].replace(",", "")) == 0 else text
+
+
+def fmt_int(value) -> str:
+    """``12345`` -> ``12,345``."""
+    if isinstance(value, str):
+        return value
+    return "" if is_missing(value) else f"{round(value):,}"
+
+
+def fmt_pct(value, decimals: int = 1) -> str:
+    """A percentage already on the 0-100 scale: ``12.345`` -> ``12.3%``."""
+    if isinstance(value, str):
+        return value
+    return "" if is_missing(value) else f"{_fixed(value, decimals)}%"
+
+
+def fmt_money(value, currency: str = "GBP", decimals: int = 0) -> str:
+    """``23456.7`` -> ``£23,457``; negative amounts as ``-£1,234``."""
+    if isinstance(value, str):
+        return value
+    if is_missing(value):
+        return ""
+    sign = CURRENCY_SIGNS.get(currency, currency + " ")
+    text = f"{sign}{abs(value):,.{decimals}f}"
+    return "-" + text if value < 0 else text
+
+
+def formatter(kind: str, currency: str = "GBP"):
+    """The function that turns one value into text for format ``kind`` (one of :data:`FORMATS`)."""
+    if kind == "int":
+        return fmt_int
+    if kind == "pct":
+        return fmt_pct
+    if kind in {"money", "money2"}:
+        return lambda v: fmt_money(v, currency, 2 if kind == "money2" else 0)
+    if kind == "yesno":
+        return lambda v: "" if is_missing(v) else "yes" if v else "no"
+    if kind.startswith("float"):
+        digits = int(kind[-1])
+        return lambda v: v if isinstance(v, str) else "" if is_missing(v) else _fixed(v, digits)
+    return lambda v: "" if is_missing(v) else str(v)
+
+
+def _guess_format(column: str, values: pd.Series) -> str:
+    name = column.lower()
+    numeric = pd.to_numeric(values.replace(SUPPRESSED, pd.NA), errors="coerce")
+    if pd.api.types.is_bool_dtype(values):
+        return "yesno"
+    if name.startswith("pct") or name.endswith("pct") or "percent" in name:
+        return "pct"
+    if "pay" in name or "salary" in name or "bonus" in name:
+        return "money2" if "hourly" in name else "money"
+    if numeric.notna().sum() == 0:
+        return "text"
+    finite = numeric.dropna()
+    if (finite == finite.round()).all():
+        return "int"
+    return "float2"
+
+
+def format_table(
+    table: pd.DataFrame, formats: Mapping[str, str] | None = None, currency: str = "GBP"
+) -> pd.DataFrame:
+    """A copy of ``table`` with every cell turned into display text (see module docstring)."""
+    formats = dict(formats or {})
+    unknown = sorted(set(formats.values()) - set(FORMATS))
+    if unknown:
+        raise ValueError(f"Unknown format(s) {unknown}; use {', '.join(FORMATS)}.")
+    shown = table.copy()
+    for column in shown.columns:
+        kind = formats.get(column) or _guess_format(str(column), shown[column])
+        shown[column] = shown[column].astype("object").map(formatter(kind, currency))
+    return shown

@@ -1,0 +1,76 @@
+"""Small wording helpers shared by every report: dates, lists, counts, organisations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from research.core.source import Source
+from research.present.report import TitleBlock
+
+
+def long_date(value) -> str:
+    """``2025-03-31`` -> ``"31 March 2025"`` (GOV.UK style, no leading zero)."""
+    stamp = pd.Timestamp(value)
+    return f"{stamp.day} {stamp:%B %Y}"
+
+
+def join_words(words: Sequence[str], conjunction: str = "and") -> str:
+    """``["a", "b", "c"]`` -> ``"a, b and c"``."""
+    words = [str(w) for w in words]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """``plural(1, "grade")`` -> ``"1 grade"``; ``plural(3, "grade")`` -> ``"3 grades"``."""
+    word = singular if n == 1 else (plural_form or singular + "s")
+    return f"{n:,} {word}"
+
+
+def organisations(values: Iterable, *, most: int = 3) -> str:
+    """The organisation names in ``values`` (distinct, sorted), or a count when there are many."""
+    names = sorted({str(v) for v in values if pd.notna(v) and str(v).strip()})
+    if not names:
+        return "Organisation not recorded"
+    if len(names) > most:
+        return f"{len(names):,} organisations"
+    return join_words(names)
+
+
+def snapshot_period(dates: pd.Series) -> str:
+    """The snapshot date, or ``"<first> to <last>"`` when the data hold several."""
+    dates = pd.to_datetime(dates.dropna())
+    if dates.empty:
+        return "Snapshot date not recorded"
+    first, last = dates.min(), dates.max()
+    if first == last:
+        return long_date(last)
+    return f"{long_date(first)} to {long_date(last)}"
+
+
+def title_block(
+    data: pd.DataFrame,
+    topic: str,
+    source: Source | None = None,
+    *,
+    period: str | None = None,
+    details: Sequence[tuple[str, str]] = (),
+) -> TitleBlock:
+    """The title block of a report on a canonical workforce table.
+
+    Organisation from ``employer``, period from ``snapshot_date`` (unless ``period`` is given),
+    data from ``source``; the pay currency is added to the details.
+    """
+    source = source or Source("data given directly")
+    extra = tuple(details) + (("Pay in", source.currency),)
+    return TitleBlock(
+        topic=topic,
+        organisation=organisations(data["employer"]) if "employer" in data else "Not recorded",
+        period=period
+        or (snapshot_period(data["snapshot_date"]) if "snapshot_date" in data else ""),
+        dataset=source.label,
+        details=extra,
+    )
