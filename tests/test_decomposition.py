@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from research.core.checks import InputError
+from research.core.random import make_rng
 from research.data import synth
 from research.decomposition import oaxaca as ox
 from research.decomposition import oaxaca_blinder, pool_rare, reference_sensitivity
-from research.decomposition._numeric import make_rng
 
 REFERENCES = ["pooled", "neumark", "A", "B", "reimers", "cotton", 0.25]
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from research.core.hashing import sha256_file
 from research.core.paths import processed_dir, raw_dir, relative_to_root
 from research.core.source import Source
 
@@ -293,14 +294,13 @@ def _plain_summary(name: str, data: pd.DataFrame) -> dict[str, Any]:
 
 
 def _is_current(paths: dict[str, Path], source: Path, mapping_path: Path) -> bool:
-    from research.data import ingest as ingest_mod
 
     if not (paths["data"].exists() and paths["summary"].exists()):
         return False
     summary = json.loads(paths["summary"].read_text(encoding="utf-8"))
-    return summary.get("source", {}).get("sha256") == ingest_mod.sha256_file(
-        source
-    ) and summary.get("mapping", {}).get("sha256") == ingest_mod.sha256_file(mapping_path)
+    return summary.get("source", {}).get("sha256") == sha256_file(source) and summary.get(
+        "mapping", {}
+    ).get("sha256") == sha256_file(mapping_path)
 
 
 def ingest_bundled(name: str, *, force: bool = False) -> dict[str, Path]:

@@ -8,7 +8,6 @@ mapping whose codes match no row) are raised at once with the column, example va
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from research.core.hashing import sha256_file
 from research.data.mapping import FieldMap, Mapping, MappingError, load_mapping
 from research.data.readers import read_table
 from research.data.schema import (
@@ -55,15 +55,6 @@ MAX_REJECTED_SHARE = 0.5
 
 class IngestError(ValueError):
     """A source that cannot be ingested as a whole; the message names the problem and the fix."""
-
-
-def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
-    """SHA-256 hex digest of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class RowProblems:

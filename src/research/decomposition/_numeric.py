@@ -107,17 +107,6 @@ def single_threaded(function):
     return wrapper
 
 
-def make_rng(seed: int | None, what: str = "the bootstrap") -> np.random.Generator:
-    """A generator from an explicit non-negative integer seed."""
-    if seed is None:
-        raise InputError(
-            f"Pass seed=<int> for {what} so that the same inputs give identical numbers."
-        )
-    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
-        raise InputError(f"seed must be a non-negative int, got {seed!r}.")
-    return np.random.default_rng(int(seed))
-
-
 def check_n_boot(n_boot: int) -> int:
     if isinstance(n_boot, bool) or not isinstance(n_boot, Integral) or n_boot < 2:
         raise InputError(f"n_boot must be an int of at least 2, got {n_boot!r}.")

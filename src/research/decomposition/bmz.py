@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from research.core.checks import InputError
+from research.core.random import make_rng
 from research.core.results import Estimate, Result
 from research.decomposition import _design as dz
 from research.decomposition import _numeric as nm
@@ -296,7 +297,7 @@ def brown_moon_zoloth(
     level = nm.check_level(level)
     if se == "bootstrap":
         n_boot = nm.check_n_boot(n_boot)
-        nm.make_rng(seed)
+        make_rng(seed)
     covariates = list(covariates)
     attainment = list(covariates if attainment is None else attainment)
     if occupation in covariates or occupation in attainment:
@@ -355,7 +356,7 @@ def brown_moon_zoloth(
     n_failed = 0
     se_arr = low = high = bc = None
     if se == "bootstrap":
-        rng = nm.make_rng(seed)
+        rng = make_rng(seed)
         counts = [resample_counts(rng, prep.Z[g].shape[0], n_boot) for g in (0, 1)]
         draws = np.full((n_boot, len(BMZ_COMPONENTS)), np.nan)
         for b in range(n_boot):

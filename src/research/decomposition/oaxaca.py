@@ -94,6 +94,7 @@ import numpy as np
 import pandas as pd
 
 from research.core.checks import InputError, require_columns
+from research.core.random import make_rng
 from research.core.results import Estimate, Result
 from research.decomposition import _design as dz
 from research.decomposition import _numeric as nm
@@ -668,7 +669,7 @@ def bootstrap_moments(
 
 def _bootstrap(prep: _Prepared, reference, n_boot: int, seed: int):
     """Per-column contributions of every part for each replicate, and the number that failed."""
-    rng = nm.make_rng(seed)
+    rng = make_rng(seed)
     counts_a = resample_counts(rng, prep.Z[0].shape[0], n_boot)
     counts_b = resample_counts(rng, prep.Z[1].shape[0], n_boot)
     with nm.threaded_blas():
@@ -778,7 +779,7 @@ def oaxaca_blinder(
     level = nm.check_level(level)
     if se == "bootstrap":
         n_boot = nm.check_n_boot(n_boot)
-        nm.make_rng(seed)
+        make_rng(seed)
     prep = prepare(
         data,
         outcome,

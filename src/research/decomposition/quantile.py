@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from research.core.checks import InputError
+from research.core.random import make_rng
 from research.core.results import Result
 from research.decomposition import _numeric as nm
 from research.decomposition.oaxaca import (
@@ -172,7 +173,7 @@ def rif_decomposition(
     level = nm.check_level(level)
     if se == "bootstrap":
         n_boot = nm.check_n_boot(n_boot)
-        nm.make_rng(seed)
+        make_rng(seed)
     prep = prepare(
         data,
         outcome,
@@ -191,7 +192,7 @@ def rif_decomposition(
     draws = None
     n_failed = 0
     if se == "bootstrap":
-        rng = nm.make_rng(seed)
+        rng = make_rng(seed)
         counts = [resample_counts(rng, prep.Z[g].shape[0], n_boot) for g in (0, 1)]
         draws = np.full((n_boot, *point.shape), np.nan)
         for b in range(n_boot):

@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from research.core.checks import InputError
+from research.core.random import make_rng
 from research.core.results import Result
 from research.decomposition import _design as dz
 from research.decomposition import _numeric as nm
@@ -242,7 +243,7 @@ def dfl(
     level = nm.check_level(level)
     if se == "bootstrap":
         n_boot = nm.check_n_boot(n_boot)
-        nm.make_rng(seed)
+        make_rng(seed)
     dz.check_frame(data, outcome=outcome, covariates=covariates, group=group, weights=weights)
     sample = select_groups(data, group, group_a, group_b)
     frame, in_a = sample.frame, sample.in_a
@@ -291,7 +292,7 @@ def dfl(
     )
     n_failed = 0
     if se == "bootstrap":
-        rng = nm.make_rng(seed)
+        rng = make_rng(seed)
         counts = [resample_counts(rng, setup.y[g].size, n_boot) for g in (0, 1)]
         draws = np.full((n_boot, 3, len(names)), np.nan)
         for b in range(n_boot):

@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from research.core.checks import InputError
+from research.core.hashing import sha256_file
 from research.core.paths import processed_dir, raw_dir
 from research.data.readers import ReadError, read_table
 from research.paygap.statutory import GOV_UK_COLUMNS
@@ -429,14 +430,6 @@ def _resolve(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | 
     return files
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _cache_key(hashes: list[tuple[str, str]]) -> str:
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
     text = json.dumps({"files": sorted(hashes), "code": code, "pandas": pd.__version__})
@@ -531,7 +524,7 @@ def load_panel(
         When a file is not a service download (the message names the missing columns).
     """
     files = _resolve(paths)
-    hashes = [(file.name, _sha256(file)) for file in files]
+    hashes = [(file.name, sha256_file(file)) for file in files]
     target = None
     if cache is not False:
         folder = processed_dir() if cache is True else Path(cache)

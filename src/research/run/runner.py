@@ -30,6 +30,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from research.core.hashing import sha256_file
 from research.core.paths import project_root, relative_to_root, reports_dir
 from research.run.params import NotebookParameters, read_parameters
 
@@ -67,12 +68,6 @@ class RunResult:
     @property
     def error(self) -> dict[str, Any] | None:
         return self.manifest.get("error")
-
-
-def sha256_file(path: Path) -> str:
-    from research.data.ingest import sha256_file as _sha
-
-    return _sha(path)
 
 
 def git_state(root: Path | None = None) -> dict[str, Any]:

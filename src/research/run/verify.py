@@ -135,7 +135,7 @@ def _notebook_path(manifest: dict[str, Any]) -> Path:
 
 def _check_inputs(manifest: dict[str, Any]) -> list[str]:
     """Messages for every recorded input whose file is missing or has another SHA-256."""
-    from research.run.runner import sha256_file
+    from research.core.hashing import sha256_file
 
     problems = []
     for item in manifest.get("inputs") or []:

@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import math
 import warnings
-import zlib
-from collections.abc import Hashable
 from numbers import Integral
 
 import numpy as np
@@ -53,27 +51,6 @@ def check_level(ci_level: float) -> float:
     if not isinstance(ci_level, float | int) or not 0 < ci_level < 1:
         raise InputError(f"ci_level must be between 0 and 1 (e.g. 0.95), got {ci_level!r}.")
     return float(ci_level)
-
-
-def make_rng(seed: int | None, what: str = "the bootstrap") -> np.random.Generator:
-    """A generator from an explicit integer seed (randomness only through ``seed=``)."""
-    if seed is None:
-        raise InputError(
-            f"Pass seed=<int> for {what} so that the same inputs give identical numbers."
-        )
-    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
-        raise InputError(f"seed must be a non-negative int, got {seed!r}.")
-    return np.random.default_rng(int(seed))
-
-
-def label_seed(seed: int, label: Hashable) -> np.random.Generator:
-    """A generator for one subset (e.g. one council) that does not depend on the other subsets.
-
-    The stream is keyed by the seed and the subset's label, so adding a council to the data leaves
-    every other council's bootstrap unchanged.
-    """
-    key = zlib.crc32(repr(label).encode("utf-8"))
-    return np.random.default_rng(np.random.SeedSequence([int(seed), key]))
 
 
 def whole_total(total: float, what: str = "The table") -> int:

@@ -63,6 +63,7 @@ import numpy as np
 import pandas as pd
 
 from research.core.checks import InputError
+from research.core.random import make_rng
 from research.core.results import Result
 from research.segregation import bootstrap, kernels
 from research.segregation.cells import Cells, pair, restrict, tabulate
@@ -539,7 +540,7 @@ def _bootstrap_change(
 ) -> dict[str, dict]:
     """Redraw both snapshots and repeat the decomposition (a loop over replicates, each one a
     vectorised six-table fit)."""
-    rng = bootstrap.make_rng(seed)
+    rng = make_rng(seed)
     reps1 = bootstrap.redraw(n1, n_boot, rng)
     reps2 = bootstrap.redraw(n2, n_boot, rng)
     keys = ["before", "after", "difference", *parts]

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from research.core.checks import InputError
+from research.core.random import make_rng
 from research.core.results import Estimate, Result
 from research.segregation import bootstrap, kernels
 from research.segregation.cells import Cells, pair, require_units, tabulate
@@ -122,7 +123,7 @@ def _estimate(
     value = float(kernel(a, b))
     if not n_boot:
         return Estimate(name, value, details=details)
-    rng = bootstrap.make_rng(seed)
+    rng = make_rng(seed)
     reps = bootstrap.redraw(kernels.two_group_table(a, b), n_boot, rng)
     ra, rb = reps[..., 0], reps[..., 1]
     values = _valid(ra, rb, kernel(ra, rb))
@@ -548,7 +549,7 @@ def segregation_indices(
     """
     n_boot, ci_level, beta = _check_index_args(n_boot, ci_level, b)
     cells, a, bb, labels, _ = _prepare(data, group, unit, weight, groups)
-    rng = bootstrap.make_rng(seed) if n_boot else None
+    rng = make_rng(seed) if n_boot else None
     return index_table(
         a,
         bb,
@@ -768,7 +769,7 @@ def expected_values(
     if n_sim == 0:
         raise InputError("n_sim must be at least 2 simulated tables.")
     beta = _check_beta(b)
-    rng = bootstrap.make_rng(seed, "the simulation")
+    rng = make_rng(seed, "the simulation")
     cells = tabulate(data, group, unit, weight)
     two = groups is not None or len(cells.groups) == 2
     if two:

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from research.core.checks import InputError, require_columns, require_rows
+from research.core.random import make_rng
 from research.core.results import Estimate, Result
 from research.segregation import bootstrap, kernels
 from research.segregation.cells import _codes, check_roles, require_units, tabulate, weights_of
@@ -248,7 +249,7 @@ def mutual_information(
     names = _component_names(levels, unit)
     boot = None
     if n_boot:
-        rng = bootstrap.make_rng(seed)
+        rng = make_rng(seed)
         reps = bootstrap.redraw(nested.counts, n_boot, rng)
         rep_values, rep_entropy = _level_values(reps, nested.starts)
         rep_values = rep_values / log_base

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from research.core.checks import InputError
+from research.core.random import label_rng, make_rng
 from research.core.results import Result
 from research.segregation import bootstrap, kernels
 from research.segregation.cells import _codes, check_roles, weights_of
@@ -217,7 +218,7 @@ def segregation_profile(
     ci_level = bootstrap.check_level(ci_level)
     beta = _check_beta(b)
     if n_boot:
-        bootstrap.make_rng(seed)  # validates the seed
+        make_rng(seed)  # validates the seed
     w = weights_of(data, weight)
     g, labels = _pair_codes(data, group, w, groups)
     level, level_labels = _level_codes(data, by_cols)
@@ -266,7 +267,7 @@ def _bootstrap_levels(
         chunk = todo[start : start + per_chunk]
         reps = np.zeros((n_boot, chunk.size, width, 2))
         for k, level in enumerate(chunk):
-            rng = bootstrap.label_seed(int(seed), rows[level])
+            rng = label_rng(int(seed), rows[level])
             reps[:, k] = bootstrap.redraw(table[level], n_boot, rng)
         ra, rb = reps[..., 0], reps[..., 1]
         valid = (ra.sum(-1) > 0) & (rb.sum(-1) > 0) & (((ra + rb) > 0).sum(-1) >= 2)
