@@ -12,6 +12,12 @@ different columns: all of them), e.g. ``"cincinnati?job_family=D1AFS"`` or
 ``"synthetic:n_employees=600,seed=11?department=Adult%20Social%20Care"`` (values are URL-encoded,
 so ``%20`` is a space and ``%26`` an ampersand). Every notebook taking ``dataset`` can thus run on a
 subset without its own filter parameter; the filter is recorded in the dataset's summary.
+
+One resolver, :func:`resolve`, finds what a reference names (kind, spec, filter, absolute paths,
+the files to hash) without loading anything: names first (synthetic, bundled, processed, ``gpg``),
+then files, relative to a ``base`` folder. Parameter validation uses it before a kernel starts (and
+hands the kernel absolute paths); :func:`load_dataset`, :func:`input_files`, :func:`describe` and
+:func:`display_name` use it too.
 """
 
 from __future__ import annotations
@@ -248,9 +254,7 @@ def _gpg_downloads() -> tuple[Path, ...]:
     if not folder.is_dir():
         return ()
     files = sorted(p for p in folder.iterdir() if p.name.lower().endswith((".csv", ".csv.gz")))
-    return tuple(
-        p.resolve() for p in files if not any(p.match(pat) for pat in GPG_NOT_DOWNLOADS)
-    )
+    return tuple(p.resolve() for p in files if not any(p.match(pat) for pat in GPG_NOT_DOWNLOADS))
 
 
 @dataclass(frozen=True)
@@ -368,20 +372,20 @@ def resolve(
     spec, filters = split_filter(ref, base)
     if spec == "synthetic" or spec.startswith("synthetic:"):
         return Resolved(ref, "synthetic", spec, filters, options=parse_synthetic_spec(spec))
+    if spec in BUNDLED and mapping is None:  # names first, then files
+        from research.data.mapping import load_mapping
+
+        bundled = BUNDLED[spec]
+        shipped = load_mapping(bundled.mapping).path
+        files = (bundled.path.resolve(), shipped.resolve())
+        return Resolved(ref, "bundled", spec, filters, bundled.path, shipped, files)
+    parquet = processed_dir() / f"{spec}.parquet"
+    if mapping is None and parquet.exists():
+        return Resolved(ref, "processed", spec, filters, parquet, None, (parquet.resolve(),))
+    if spec == GPG_FOLDER and mapping is None:
+        return Resolved(ref, "gpg", spec, filters, files=_gpg_downloads())
     candidate = _absolute(spec, base)
     if not candidate.exists():
-        if spec in BUNDLED and mapping is None:
-            from research.data.mapping import load_mapping
-
-            bundled = BUNDLED[spec]
-            shipped = load_mapping(bundled.mapping).path
-            files = (bundled.path.resolve(), shipped.resolve())
-            return Resolved(ref, "bundled", spec, filters, bundled.path, shipped, files)
-        parquet = processed_dir() / f"{spec}.parquet"
-        if mapping is None and parquet.exists():
-            return Resolved(ref, "processed", spec, filters, parquet, None, (parquet.resolve(),))
-        if spec == GPG_FOLDER and mapping is None:
-            return Resolved(ref, "gpg", spec, filters, files=_gpg_downloads())
         raise DatasetError(
             f"Unknown dataset {spec!r}. Allowed: {', '.join(named_datasets())}, "
             "'synthetic:key=value,...', or the path of an existing file (with a mapping); "
@@ -398,7 +402,7 @@ def resolve(
 def describe(name_or_path: str) -> str:
     """Check that a dataset reference can be loaded, without loading it; return what it is.
 
-    A filter (``?column=value``) is checked for its syntax and column names only.
+    See :func:`resolve`. A filter (``?column=value``) is checked for its syntax and column names only.
     """
     return resolve(name_or_path).description
 
