@@ -85,3 +85,17 @@ def test_path_values_become_absolute_and_all_their_files_are_listed(tmp_path):
         (tmp_path / "x.parquet").resolve(),
     ]
     assert declared.validate(values) == values  # resolving twice changes nothing
+
+
+def test_keywords_pass_only_for_dataset_parameters_and_errors_name_the_parameter(tmp_path):
+    from research.run.params import ParameterError
+
+    declared = NotebookParameters("nb", parse_parameters_source(SOURCE))
+    assert declared.validate({"structure": ""}, base=tmp_path)["structure"] == ""
+    with pytest.raises(ParameterError) as info:
+        declared.validate({"structure": "none", "dataset": "data/x.csv"}, base=tmp_path)
+    message = str(info.value)
+    assert f"- structure: file 'none' not found (tried {tmp_path / 'none'}" in message
+    assert "Give an existing file, or empty for none." in message
+    assert "- dataset: Unknown dataset 'data/x.csv'." in message
+    assert str(tmp_path / "data" / "x.csv") in message

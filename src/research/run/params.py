@@ -41,8 +41,8 @@ PATH_PARAMETERS: dict[str, str] = {
     "compare_with": "dataset",
 }
 """Kinds of the notebooks' path parameters, for declarations without ``[path]``/``[dataset]``."""
-NOT_A_PATH = frozenset({"", "auto", "none"})
-"""Values of a path-typed parameter that name no file (``""``: none; ``auto``/``none``: keywords)."""
+KEYWORDS = frozenset({"auto", "none"})
+"""Values of a ``dataset``-kind parameter that name no data (e.g. ``compare_with``)."""
 TRUE_WORDS = {"true", "yes", "y", "1", "on"}
 FALSE_WORDS = {"false", "no", "n", "0", "off"}
 
@@ -114,13 +114,20 @@ class ParamSpec:
             return self.kind
         return PATH_PARAMETERS.get(self.name, "") if self.type is str else ""
 
+    def names_files(self, value: Any) -> str:
+        """The path kind when ``value`` may name files; ``""`` for empty values and keywords."""
+        kind = self.path_kind
+        if not kind or not isinstance(value, str) or not value.strip():
+            return ""
+        return "" if kind == "dataset" and value.strip().lower() in KEYWORDS else kind
+
     def resolve(self, value: Any, base: Path) -> Any:
         """The value the kernel receives: an absolute path for a file, else ``value`` unchanged.
 
         Raises ``ValueError`` naming the path tried and the fix.
         """
-        kind = self.path_kind
-        if not kind or not isinstance(value, str) or value.strip().lower() in NOT_A_PATH:
+        kind = self.names_files(value)
+        if not kind:
             return value
         if kind == "path":
             path = _absolute(value, base)
@@ -145,8 +152,8 @@ class ParamSpec:
 
     def files(self, value: Any, mapping: str | None = None) -> list[Path]:
         """Files behind an already resolved value (a dataset's with its ``mapping``)."""
-        kind = self.path_kind
-        if not kind or not isinstance(value, str) or value.strip().lower() in NOT_A_PATH:
+        kind = self.names_files(value)
+        if not kind:
             return []
         if kind == "path":
             return [Path(value).resolve()]
