@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import math
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+
+from research.core.paths import relative_to_root
 
 
 def parse_timestamp(value: Any) -> datetime | None:
@@ -107,6 +110,9 @@ def format_bytes(size: Any) -> str:
 def format_value(value: Any) -> str:
     """Render a parameter value compactly: strings as they are, anything else as JSON.
 
+    An absolute path inside the project (path parameters reach the kernel, and so the manifest,
+    as absolute paths) is shown relative to the project root, a ``?filter`` kept.
+
     Parameters
     ----------
     value
@@ -118,6 +124,9 @@ def format_value(value: Any) -> str:
         Display text.
     """
     if isinstance(value, str):
+        head, mark, rest = value.partition("?")
+        if head.startswith("/") and Path(head).is_absolute():
+            return relative_to_root(head) + mark + rest
         return value
     try:
         return json.dumps(value, ensure_ascii=False, default=str)
