@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from research.core.hashing import sha256_file
-from research.core.paths import processed_dir, raw_dir, relative_to_root
+from research.core.paths import mappings_dir, processed_dir, raw_dir, relative_to_root
 from research.core.source import Source
 
 SYNTHETIC_DEFAULTS: dict[str, Any] = {"n_employees": 5000, "seed": 2025}
@@ -332,14 +332,21 @@ class Resolved:
 
 
 def _resolve_mapping(mapping: str | Path, base: str | Path | None) -> Path:
-    """A mapping file (absolute) from a path relative to ``base`` or a shipped mapping name."""
-    from research.data.mapping import MappingError, load_mapping
+    """A mapping file (absolute): a path relative to ``base``, or a shipped mapping name.
 
+    Only finds the file (no YAML is read, so validation stays fast); the kernel's ingest reads it.
+    """
     candidate = _absolute(mapping, base)
-    try:
-        return load_mapping(candidate if candidate.is_file() else mapping).path
-    except MappingError as err:
-        raise DatasetError(f"{err} (tried {candidate}).") from None
+    if candidate.is_file():
+        return candidate.resolve()
+    shipped = mappings_dir() / f"{mapping}.yaml"
+    if shipped.is_file():
+        return shipped.resolve()
+    names = sorted(p.stem for p in mappings_dir().glob("*.yaml"))
+    raise DatasetError(
+        f"Mapping file {str(mapping)!r} not found (tried {candidate}). Give the path of a YAML "
+        f"mapping (see README 'Adding your own data') or a shipped mapping name: {', '.join(names)}."
+    )
 
 
 def resolve(
@@ -373,11 +380,9 @@ def resolve(
     if spec == "synthetic" or spec.startswith("synthetic:"):
         return Resolved(ref, "synthetic", spec, filters, options=parse_synthetic_spec(spec))
     if spec in BUNDLED and mapping is None:  # names first, then files
-        from research.data.mapping import load_mapping
-
         bundled = BUNDLED[spec]
-        shipped = load_mapping(bundled.mapping).path
-        files = (bundled.path.resolve(), shipped.resolve())
+        shipped = _resolve_mapping(bundled.mapping, None)
+        files = (bundled.path.resolve(), shipped)
         return Resolved(ref, "bundled", spec, filters, bundled.path, shipped, files)
     parquet = processed_dir() / f"{spec}.parquet"
     if mapping is None and parquet.exists():
