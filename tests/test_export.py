@@ -26,6 +26,7 @@ from research.run.export import (
     format_bytes,
     format_duration,
     format_timestamp,
+    format_value,
     mark_numeric_cells,
     markdown_headings,
     notebook_to_html,
@@ -509,3 +510,13 @@ def test_manifest_json_round_trip(tmp_path: Path) -> None:
     manifest = json.loads(json.dumps(make_manifest()))
     html = export(tmp_path, success_notebook(), manifest)
     assert COMMIT[:12] in html
+
+
+def test_absolute_paths_in_the_project_are_shown_relative_to_it() -> None:
+    from research.core.paths import project_root
+
+    inside = str(project_root() / "data" / "own" / "extract.csv")
+    assert format_value(inside + "?sex=F") == "data/own/extract.csv?sex=F"
+    assert format_value("/elsewhere/extract.csv") == "/elsewhere/extract.csv"
+    assert format_value("synthetic:n_employees=600") == "synthetic:n_employees=600"
+    assert format_value({"a": 1}) == '{"a": 1}'

@@ -38,28 +38,25 @@ def external_resources(html: str) -> list[tuple[str, str]]:
     return [(t, u) for t, u in parser.urls if t != "a" and re.match(r"^(https?:)?//", u)]
 
 
-def small_parameters(notebook: Path) -> dict:
-    """Small parameters for a notebook: its metadata's research.test_parameters, else SMALL."""
-    metadata = json.loads(notebook.read_text())["metadata"].get("research", {})
-    return metadata.get("test_parameters", {"dataset": SMALL})
+AUDIT = ROOT / "notebooks" / "00_data_audit.ipynb"
 
 
 @pytest.fixture(scope="module")
 def small_runs(tmp_path_factory):
-    """Every notebook once on a small synthetic workforce, and the data audit a second time."""
+    """The data audit twice on a small synthetic workforce (the only real notebook run here).
+
+    Each notebook has its own test file (tests/test_nb_<NN>_<topic>.py) that runs it on small
+    data; this file tests what the runner does for any notebook.
+    """
     reports = tmp_path_factory.mktemp("reports")
-    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
-    runs = {nb.stem: run_notebook(nb, small_parameters(nb), reports=reports) for nb in notebooks}
-    repeat = run_notebook(
-        ROOT / "notebooks" / "00_data_audit.ipynb", {"dataset": SMALL}, reports=reports
-    )
-    return reports, runs, repeat
+    first = run_notebook(AUDIT, {"dataset": SMALL}, reports=reports)
+    repeat = run_notebook(AUDIT, {"dataset": SMALL}, reports=reports)
+    return reports, {AUDIT.stem: first}, repeat
 
 
-def test_every_notebook_runs_on_a_small_synthetic_workforce(small_runs):
-    _, runs, _ = small_runs
-    assert runs, "no notebooks found"
-    for stem, result in runs.items():
+def test_the_audit_runs_on_a_small_synthetic_workforce(small_runs):
+    _, runs, repeat = small_runs
+    for stem, result in [*runs.items(), (AUDIT.stem, repeat)]:
         assert result.ok, f"{stem} failed: {result.error}"
         assert result.html.exists() and (result.run_dir / f"{stem}.ipynb").exists()
 
@@ -82,8 +79,12 @@ def test_run_folder_has_tables_figures_and_a_complete_manifest(small_runs):
         "status",
         "command",
         "outputs",
+        "code",
+        "schema",
     ):
         assert key in manifest, key
+    assert manifest["schema"] == 1
+    assert manifest == result.manifest  # what the run returned is what it wrote
     assert manifest["parameters"]["dataset"] == SMALL and manifest["parameters"]["min_cell"] == 10
     assert manifest["status"] == "succeeded" and manifest["error"] is None
     assert set(manifest["git"]) == {"commit", "dirty"}
@@ -144,11 +145,39 @@ def test_index_lists_every_run(small_runs):
         assert result.run_dir.name in index
 
 
+def loading_notebook(folder: Path) -> Path:
+    """A tiny notebook with every kind of path parameter, checking what its kernel receives."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return make_notebook(
+        folder / "98_loading.ipynb",
+        "# Loading inputs",
+        "\n".join(
+            [
+                'dataset: str = "synthetic"  # Dataset [dataset]',
+                'mapping: str = ""  # Column mapping [path]',
+                'structure: str = ""  # Proposed structure [path]',
+                'job_mapping: str = ""  # Job mapping [path]',
+                'compare_with: str = "auto"  # Earlier snapshot, auto, none or a dataset',
+                "min_cell: int = 10  # Smallest count [min: 1]",
+            ]
+        ),
+        "from pathlib import Path\n"
+        "from research.data import datasets\n"
+        "ds = datasets.load_dataset(dataset, mapping or None)\n"
+        "print(ds.counts['accepted'], 'rows of', ds.source.name, ':', ds.description)",
+        "for value in (structure, job_mapping):\n"
+        "    assert not value or (Path(value).is_absolute() and Path(value).is_file()), value\n"
+        "if compare_with not in ('auto', 'none'):\n"
+        "    earlier = datasets.load_dataset(compare_with, mapping or None)\n"
+        "    print('earlier:', earlier.counts['accepted'])",
+    )
+
+
 def test_real_dataset_manifest_records_input_hashes(tmp_path):
     result = run_notebook(
-        ROOT / "notebooks" / "00_data_audit.ipynb",
+        loading_notebook(tmp_path / "nb"),
         {"dataset": "cincinnati", "min_cell": "5"},
-        reports=tmp_path,
+        reports=tmp_path / "reports",
     )
     assert result.ok, result.error
     inputs = {i["path"]: i for i in result.manifest["inputs"]}
@@ -158,7 +187,72 @@ def test_real_dataset_manifest_records_input_hashes(tmp_path):
 
     assert inputs[raw]["sha256"] == hashlib.sha256((ROOT / raw).read_bytes()).hexdigest()
     assert result.manifest["parameters"]["min_cell"] == 5
+    assert result.manifest["parameters"]["compare_with"] == "auto"  # not a path: unchanged
     assert "City of Cincinnati" in result.html.read_text()
+
+
+def write_own_extract(folder: Path, rows: int = 400) -> dict[str, Path]:
+    """A small extract of the Cincinnati file with a copy of its mapping, and two other inputs."""
+    raw = ROOT / "data/raw/cincinnati/cincinnati_employees_2020_noname.csv"
+    lines = raw.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    files = {
+        "dataset": folder / "data" / "extract.csv",
+        "compare_with": folder / "data" / "earlier.csv",
+        "mapping": folder / "maps" / "our mapping.yaml",
+        "structure": folder / "inputs" / "structure.yaml",
+        "job_mapping": folder / "inputs" / "jobs.csv",
+    }
+    for path in files.values():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    files["dataset"].write_text("".join(lines[: rows + 1]), encoding="utf-8")
+    files["compare_with"].write_text("".join(lines[:1] + lines[rows + 1 : 2 * rows + 1]))
+    shipped = ROOT / "src/research/data/mappings/cincinnati.yaml"
+    files["mapping"].write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    files["structure"].write_text("name: test structure\n", encoding="utf-8")
+    files["job_mapping"].write_text("job,group,basis\nClerk,A,like work\n", encoding="utf-8")
+    return files
+
+
+def test_relative_paths_are_resolved_from_the_callers_directory_and_hashed(tmp_path, monkeypatch):
+    from research.core.hashing import sha256_file
+
+    notebook = loading_notebook(tmp_path / "notebooks")
+    work = tmp_path / "work"
+    files = write_own_extract(work)
+    monkeypatch.chdir(work)  # the kernel runs in tmp_path/notebooks: relative paths fail there
+    given = {name: str(path.relative_to(work)) for name, path in files.items()}
+    result = run_notebook(notebook, given, reports=tmp_path / "reports", index=False)
+    assert result.ok, result.error
+    params = result.manifest["parameters"]
+    for name, path in files.items():
+        assert params[name] == str(path.resolve()), name  # the kernel got absolute paths
+    recorded = {Path(i["path"]).resolve(): i for i in result.manifest["inputs"]}
+    for name, path in files.items():
+        item = recorded.get(path.resolve())
+        assert item is not None, f"{name} missing from the manifest inputs"
+        assert item["sha256"] == sha256_file(path) and item["bytes"] == path.stat().st_size
+    assert len(recorded) == len(files)  # the mapping, used twice, is listed once
+    executed = nbformat.read(result.run_dir / notebook.name, as_version=4)
+    printed = "".join(
+        o.get("text", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs
+    )
+    assert "400 rows of" in printed and "earlier: 400" in printed
+
+
+def test_a_missing_relative_path_names_the_parameter_the_path_tried_and_the_fix(
+    tmp_path, monkeypatch
+):
+    from research.run.params import ParameterError
+
+    notebook = loading_notebook(tmp_path / "notebooks")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ParameterError) as info:
+        run_notebook(notebook, {"structure": "inputs/nope.yaml"}, reports=tmp_path / "r")
+    message = str(info.value)
+    assert "- structure: file 'inputs/nope.yaml' not found" in message
+    assert str(tmp_path / "inputs" / "nope.yaml") in message
+    assert "relative paths are taken from the working directory" in message
+    assert not (tmp_path / "r").exists()  # refused before anything ran
 
 
 def failing_notebook(tmp_path) -> Path:

@@ -12,6 +12,12 @@ different columns: all of them), e.g. ``"cincinnati?job_family=D1AFS"`` or
 ``"synthetic:n_employees=600,seed=11?department=Adult%20Social%20Care"`` (values are URL-encoded,
 so ``%20`` is a space and ``%26`` an ampersand). Every notebook taking ``dataset`` can thus run on a
 subset without its own filter parameter; the filter is recorded in the dataset's summary.
+
+One resolver, :func:`resolve`, finds what a reference names (kind, spec, filter, absolute paths,
+the files to hash) without loading anything: names first (synthetic, bundled, processed, ``gpg``),
+then files, relative to a ``base`` folder. Parameter validation uses it before a kernel starts (and
+hands the kernel absolute paths); :func:`load_dataset`, :func:`input_files`, :func:`describe` and
+:func:`display_name` use it too.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from research.core.hashing import sha256_file
-from research.core.paths import processed_dir, raw_dir, relative_to_root
+from research.core.paths import mappings_dir, processed_dir, raw_dir, relative_to_root
 from research.core.source import Source
 
 SYNTHETIC_DEFAULTS: dict[str, Any] = {"n_employees": 5000, "seed": 2025}
@@ -93,7 +99,9 @@ class Dataset:
     @property
     def source(self) -> Source:
         """Name, description and currency, as report title blocks state them."""
-        return Source(name=self.name, description=self.description, currency=self.currency)
+        return Source(
+            name=display_name(self.name), description=self.description, currency=self.currency
+        )
 
     @property
     def currency(self) -> str:
@@ -149,10 +157,13 @@ FILTER_SEPARATOR = "?"
 FIXED_CATEGORIES = ("sex", "working_pattern")
 
 
-def split_filter(name_or_path: str | Path) -> tuple[str, dict[str, tuple[str, ...]]]:
+def split_filter(
+    name_or_path: str | Path, base: str | Path | None = None
+) -> tuple[str, dict[str, tuple[str, ...]]]:
     """Split ``"base?column=value&..."`` into the base reference and ``{column: values}``.
 
-    A reference without ``?`` (or an existing file whose name contains one) has no filter.
+    A reference without ``?`` (or an existing file, relative to ``base``, whose name contains one)
+    has no filter.
 
     Raises
     ------
@@ -160,13 +171,13 @@ def split_filter(name_or_path: str | Path) -> tuple[str, dict[str, tuple[str, ..
         When the filter is malformed or names a column outside the canonical schema.
     """
     ref = str(name_or_path)
-    if FILTER_SEPARATOR not in ref or Path(ref).exists():
+    if FILTER_SEPARATOR not in ref or _absolute(ref, base).exists():
         return ref, {}
     from urllib.parse import parse_qsl
 
     from research.data.schema import COLUMN_NAMES  # imports pandera: only when there is a filter
 
-    base, _, query = ref.partition(FILTER_SEPARATOR)
+    base_ref, _, query = ref.partition(FILTER_SEPARATOR)
     try:
         pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=True)
     except ValueError:
@@ -182,7 +193,7 @@ def split_filter(name_or_path: str | Path) -> tuple[str, dict[str, tuple[str, ..
                 f"Valid columns: {', '.join(COLUMN_NAMES)}."
             )
         filters[column] = (*filters.get(column, ()), value)
-    return base, filters
+    return base_ref, filters
 
 
 def apply_filter(
@@ -220,29 +231,185 @@ def apply_filter(
     return subset
 
 
+# ----------------------------------------------------------------------------- resolver
+
+KINDS = ("synthetic", "bundled", "processed", "file", "gpg")
+
+GPG_FOLDER = "gpg"
+"""Folder of ``data/raw`` holding the GOV.UK gender pay gap downloads (dataset ``"gpg"``)."""
+GPG_NOT_DOWNLOADS = ("gpg_local_authorities*",)
+"""Derived extracts in that folder that are not downloads (as ``research.gpg.panel.NOT_DOWNLOADS``)."""
+
+
+def _absolute(path: str | Path, base: str | Path | None = None) -> Path:
+    """``path`` made absolute against ``base`` (default: the working directory); ``~`` expanded."""
+    candidate = Path(path).expanduser()
+    if candidate.is_absolute():
+        return candidate
+    return Path(base if base is not None else Path.cwd()) / candidate
+
+
+def _gpg_downloads() -> tuple[Path, ...]:
+    folder = raw_dir() / GPG_FOLDER
+    if not folder.is_dir():
+        return ()
+    files = sorted(p for p in folder.iterdir() if p.name.lower().endswith((".csv", ".csv.gz")))
+    return tuple(p.resolve() for p in files if not any(p.match(pat) for pat in GPG_NOT_DOWNLOADS))
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a dataset reference names, found once (see :func:`resolve`).
+
+    Attributes
+    ----------
+    reference
+        The reference as given (filter included).
+    kind
+        ``synthetic``, ``bundled``, ``processed``, ``file`` or ``gpg``.
+    spec
+        The reference without its filter; for a file, its absolute path.
+    filter
+        ``{column: values}`` of a ``?column=value`` filter (empty: none).
+    path
+        The file read: the raw file of a bundled dataset, the Parquet file of a processed one,
+        the file itself (absolute); ``None`` for synthetic and gpg data.
+    mapping
+        The column mapping file (absolute), when one applies.
+    files
+        Every file the data depend on, absolute, for SHA-256 hashes in run manifests.
+    options
+        Generator options of a synthetic spec.
+    """
+
+    reference: str
+    kind: str
+    spec: str
+    filter: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    path: Path | None = None
+    mapping: Path | None = None
+    files: tuple[Path, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def argument(self) -> str:
+        """The reference to hand to a kernel: a file's absolute path (filter kept), else as given."""
+        if self.kind != "file":
+            return self.reference
+        return self.spec + self._filter_text
+
+    @property
+    def _filter_text(self) -> str:
+        """The ``?column=value`` part of the reference as written (``""`` without a filter)."""
+        if not self.filter:
+            return ""
+        return self.reference[self.reference.rindex(FILTER_SEPARATOR) :]
+
+    @property
+    def description(self) -> str:
+        """What the reference is, in words (filter included)."""
+        if self.kind == "synthetic":
+            text = f"synthetic council workforce ({self.options})"
+        elif self.kind == "bundled":
+            text = BUNDLED[self.spec].description
+        elif self.kind == "processed":
+            text = f"processed dataset {self.spec}"
+        elif self.kind == "gpg":
+            text = "GOV.UK gender pay gap service downloads in data/raw/gpg"
+        else:
+            text = f"file {relative_to_root(self.spec)}"
+        if self.filter:
+            where = " and ".join(f"{c} in {list(v)}" for c, v in self.filter.items())
+            text = f"{text}, rows where {where}"
+        return text
+
+    @property
+    def display_name(self) -> str:
+        """A short label for reports: the name, or the path relative to the project (filter kept)."""
+        if self.kind != "file":
+            return self.reference
+        return relative_to_root(self.spec) + self._filter_text
+
+
+def _resolve_mapping(mapping: str | Path, base: str | Path | None) -> Path:
+    """A mapping file (absolute): a path relative to ``base``, or a shipped mapping name.
+
+    Only finds the file (no YAML is read, so validation stays fast); the kernel's ingest reads it.
+    """
+    candidate = _absolute(mapping, base)
+    if candidate.is_file():
+        return candidate.resolve()
+    shipped = mappings_dir() / f"{mapping}.yaml"
+    if shipped.is_file():
+        return shipped.resolve()
+    names = sorted(p.stem for p in mappings_dir().glob("*.yaml"))
+    raise DatasetError(
+        f"Mapping file {str(mapping)!r} not found (tried {candidate}). Give the path of a YAML "
+        f"mapping (see README 'Adding your own data') or a shipped mapping name: {', '.join(names)}."
+    )
+
+
+def resolve(
+    reference: str | Path,
+    mapping: str | Path | None = None,
+    base: str | Path | None = None,
+) -> Resolved:
+    """Find what a dataset reference names, without loading it: the one resolver of the project.
+
+    Parameter validation (before a kernel starts), :func:`load_dataset` (in the kernel),
+    :func:`input_files`, :func:`describe` and :func:`display_name` all go through it.
+
+    Parameters
+    ----------
+    reference
+        ``"synthetic[:options]"``, a bundled name, a processed dataset name, ``"gpg"``, or a file
+        path, optionally followed by a ``?column=value`` filter.
+    mapping
+        Column mapping for a file (a YAML path, relative to ``base``, or a shipped mapping name).
+    base
+        Folder relative paths are taken from (default: the working directory).
+
+    Raises
+    ------
+    DatasetError
+        For an unknown name or missing file (naming the path tried and what is allowed), a bad
+        synthetic option or filter, or a mapping that cannot be found.
+    """
+    ref = str(reference)
+    spec, filters = split_filter(ref, base)
+    if spec == "synthetic" or spec.startswith("synthetic:"):
+        return Resolved(ref, "synthetic", spec, filters, options=parse_synthetic_spec(spec))
+    if spec in BUNDLED and mapping is None:  # names first, then files
+        bundled = BUNDLED[spec]
+        shipped = _resolve_mapping(bundled.mapping, None)
+        files = (bundled.path.resolve(), shipped)
+        return Resolved(ref, "bundled", spec, filters, bundled.path, shipped, files)
+    parquet = processed_dir() / f"{spec}.parquet"
+    if mapping is None and parquet.exists():
+        return Resolved(ref, "processed", spec, filters, parquet, None, (parquet.resolve(),))
+    if spec == GPG_FOLDER and mapping is None:
+        return Resolved(ref, "gpg", spec, filters, files=_gpg_downloads())
+    candidate = _absolute(spec, base)
+    if not candidate.exists():
+        raise DatasetError(
+            f"Unknown dataset {spec!r}. Allowed: {', '.join(named_datasets())}, "
+            "'synthetic:key=value,...', or the path of an existing file (with a mapping); "
+            f"no file {candidate} exists."
+        )
+    path = candidate.resolve()
+    if path.is_dir():
+        raise DatasetError(f"Dataset {spec!r} is a folder ({path}); give a file.")
+    mapping_path = _resolve_mapping(mapping, base) if mapping is not None else None
+    files = (path, mapping_path) if mapping_path else (path,)
+    return Resolved(ref, "file", str(path), filters, path, mapping_path, files)
+
+
 def describe(name_or_path: str) -> str:
     """Check that a dataset reference can be loaded, without loading it; return what it is.
 
-    Used by the notebook runner to validate a ``dataset`` parameter before a kernel starts. A
-    filter (``?column=value``) is checked for its syntax and column names only.
+    See :func:`resolve`. A filter (``?column=value``) is checked for its syntax and column names only.
     """
-    name_or_path, filters = split_filter(name_or_path)
-    if filters:
-        text = " and ".join(f"{c} in {list(v)}" for c, v in filters.items())
-        return f"{describe(name_or_path)}, rows where {text}"
-    if name_or_path == "synthetic" or name_or_path.startswith("synthetic:"):
-        options = parse_synthetic_spec(name_or_path)
-        return f"synthetic council workforce ({options})"
-    if name_or_path in BUNDLED:
-        return BUNDLED[name_or_path].description
-    if (processed_dir() / f"{name_or_path}.parquet").exists():
-        return f"processed dataset {name_or_path}"
-    if Path(name_or_path).exists():
-        return f"file {name_or_path}"
-    raise DatasetError(
-        f"Unknown dataset {name_or_path!r}. Allowed: {', '.join(named_datasets())}, "
-        "'synthetic:key=value,...', or the path of an existing file (with a mapping)."
-    )
+    return resolve(name_or_path).description
 
 
 def _load_synthetic(spec: str) -> Dataset:
@@ -316,13 +483,13 @@ def ingest_bundled(name: str, *, force: bool = False) -> dict[str, Path]:
     return paths
 
 
-def _from_file(path: Path, mapping: str | Path | None) -> Dataset:
+def _from_file(path: Path, mapping: Path | None, name: str) -> Dataset:
     from research.data import ingest as ingest_mod
 
     if mapping is None:
         if path.suffix.lower() in {".parquet", ".pq"}:
             data = ingest_mod.conform(pd.read_parquet(path))
-            return Dataset(str(path), data, _plain_summary(path.stem, data), inputs=(path,))
+            return Dataset(name, data, _plain_summary(path.stem, data), inputs=(path,))
         raise DatasetError(
             f"{path} is not in the canonical schema: give a column mapping, e.g. "
             f"load({str(path)!r}, mapping='my_mapping.yaml') or -p mapping my_mapping.yaml "
@@ -334,48 +501,56 @@ def _from_file(path: Path, mapping: str | Path | None) -> Dataset:
         if result.summary["mapping"]["path"]
         else (path,)
     )
-    return Dataset(str(path), result.data, result.summary, result.quarantine, inputs)
+    return Dataset(name, result.data, result.summary, result.quarantine, inputs)
 
 
-def load_dataset(name_or_path: str | Path, mapping: str | Path | None = None) -> Dataset:
+def _load_whole(found: Resolved) -> Dataset:
+    """The dataset ``found`` names, before its filter."""
+    if found.kind == "synthetic":
+        return _load_synthetic(found.spec)
+    if found.kind == "bundled":
+        ingest_bundled(found.spec)
+        return _read_processed(found.spec)
+    if found.kind == "processed":
+        return _read_processed(found.spec)
+    if found.kind == "file" and found.path is not None:
+        return _from_file(found.path, found.mapping, found.reference)
+    raise DatasetError(
+        f"Dataset {found.reference!r} is not a workforce table; it is read by its own topic "
+        "(e.g. research.gpg.data.load for 'gpg')."
+    )
+
+
+def load_dataset(
+    name_or_path: str | Path, mapping: str | Path | None = None, *, base: str | Path | None = None
+) -> Dataset:
     """Load a dataset with its ingest summary, quarantine and input files.
 
     Parameters
     ----------
     name_or_path
         ``"synthetic"`` (options after a colon), a bundled name (``"cincinnati"``), a processed
-        dataset name, or a file path.
+        dataset name, or a file path; optionally with a ``?column=value`` filter.
     mapping
         Column mapping (YAML path or shipped mapping name) for a file path; not needed for names.
+    base
+        Folder relative paths are taken from (default: the working directory).
     """
-    ref = str(name_or_path)
-    base, filters = split_filter(ref)
-    if filters:
-        whole = load_dataset(base, mapping)
-        data = apply_filter(whole.data, filters, ref)
-        summary = {
-            **whole.summary,
-            "filter": {
-                "dataset": base,
-                "where": {c: list(v) for c, v in filters.items()},
-                "rows_before": len(whole.data),
-                "rows_after": len(data),
-            },
-        }
-        return Dataset(ref, data, summary, whole.quarantine, whole.inputs)
-    if ref == "synthetic" or ref.startswith("synthetic:"):
-        return _load_synthetic(ref)
-    if ref in BUNDLED and mapping is None:
-        ingest_bundled(ref)
-        dataset = _read_processed(ref)
-        return Dataset(ref, dataset.data, dataset.summary, dataset.quarantine, dataset.inputs)
-    if mapping is None and (processed_dir() / f"{ref}.parquet").exists():
-        return _read_processed(ref)
-    path = Path(ref)
-    if path.exists():
-        return _from_file(path, mapping)
-    describe(ref)  # raises a DatasetError listing what is allowed
-    raise DatasetError(f"Dataset {ref!r} could not be loaded.")
+    found = resolve(name_or_path, mapping, base)
+    whole = _load_whole(found)
+    if not found.filter:
+        return Dataset(found.reference, whole.data, whole.summary, whole.quarantine, whole.inputs)
+    data = apply_filter(whole.data, found.filter, found.reference)
+    summary = {
+        **whole.summary,
+        "filter": {
+            "dataset": found.reference.partition(FILTER_SEPARATOR)[0],
+            "where": {c: list(v) for c, v in found.filter.items()},
+            "rows_before": len(whole.data),
+            "rows_after": len(data),
+        },
+    }
+    return Dataset(found.reference, data, summary, whole.quarantine, whole.inputs)
 
 
 def load(name_or_path: str | Path, mapping: str | Path | None = None) -> pd.DataFrame:
@@ -383,37 +558,16 @@ def load(name_or_path: str | Path, mapping: str | Path | None = None) -> pd.Data
     return load_dataset(name_or_path, mapping).data
 
 
-def input_files(name_or_path: str, mapping: str | Path | None = None) -> list[Path]:
+def input_files(
+    name_or_path: str, mapping: str | Path | None = None, base: str | Path | None = None
+) -> list[Path]:
     """Files a dataset reference depends on, for SHA-256 hashes in run manifests."""
-    ref, _ = split_filter(name_or_path)
-    if ref == "synthetic" or ref.startswith("synthetic:"):
-        return []
-    if ref == "gpg" and mapping is None and not Path(ref).exists():
-        try:  # the GOV.UK pay gap downloads behind the council benchmark
-            from research.gpg.data import input_files as gpg_input_files
-        except ImportError:
-            return []
-        return gpg_input_files(ref)
-    files: list[Path] = []
-    if ref in BUNDLED and mapping is None:
-        from research.data.mapping import load_mapping
-
-        files = [BUNDLED[ref].path, load_mapping(BUNDLED[ref].mapping).path]
-    elif mapping is None and (processed_dir() / f"{ref}.parquet").exists():
-        files = [processed_dir() / f"{ref}.parquet"]
-    else:
-        files = [Path(ref)]
-        if mapping is not None:
-            from research.data.mapping import load_mapping
-
-            files.append(load_mapping(mapping).path)
-    return [f.resolve() for f in files if f and Path(f).exists()]
+    return [f for f in resolve(name_or_path, mapping, base).files if f.exists()]
 
 
 def display_name(name_or_path: str) -> str:
     """A short label for reports: the name, or a path relative to the project (filter kept)."""
-    ref = str(name_or_path)
-    base, filters = split_filter(ref)
-    if filters:
-        return display_name(base) + ref[len(base) :]
-    return relative_to_root(ref) if Path(ref).exists() else ref
+    try:
+        return resolve(name_or_path).display_name
+    except DatasetError:
+        return str(name_or_path)

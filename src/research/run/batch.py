@@ -45,7 +45,6 @@ interrupted, stale) runs again, which is how a batch resumes.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import itertools
 import json
@@ -58,6 +57,7 @@ from urllib.parse import quote
 
 import yaml
 
+from research.core.hashing import sha256_json
 from research.core.paths import project_root, relative_to_root
 
 __all__ = [
@@ -376,7 +376,7 @@ def parameters_for(
 
 
 def _digest(payload: Any) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    return sha256_json(payload)
 
 
 def plan_runs(plan: Plan | str | Path) -> list[PlannedRun]:
@@ -409,9 +409,9 @@ def plan_runs(plan: Plan | str | Path) -> list[PlannedRun]:
                 where = " ".join(f"{k}={v}" for k, v in variables.items()) or "(no variables)"
                 problems.append(f"{entry.stem} [{where}]: " + "; ".join(ln[2:] for ln in lines))
                 continue
-            source = json.dumps([values.get("dataset"), values.get("mapping")], default=str)
+            source = json.dumps(declared.path_values(values), sort_keys=True, default=str)
             if source not in inputs_cache:
-                inputs_cache[source] = tuple(input_hashes(values))
+                inputs_cache[source] = tuple(input_hashes(values, declared))
             inputs = inputs_cache[source]
             run_id = f"{plan.name}-{_digest([notebook, values])[:10]}"
             if (entry.stem, run_id) in seen:
@@ -446,14 +446,15 @@ def plan_runs(plan: Plan | str | Path) -> list[PlannedRun]:
 
 def run_state(run: PlannedRun, reports: Path) -> str:
     """``current`` (succeeded with the same key), ``stale``, ``failed`` or ``missing``."""
-    manifest = run.run_dir(reports) / "manifest.json"
+    from research.run.manifest import ManifestError, read
+
     try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        manifest = read(run.run_dir(reports))
+    except ManifestError:
         return "missing"
-    if data.get("status") != "succeeded":
+    if manifest.status != "succeeded":
         return "failed"
-    if (data.get("plan") or {}).get("key") != run.key:
+    if (manifest.plan or {}).get("key") != run.key:
         return "stale"
     return "current"
 
@@ -503,8 +504,8 @@ def write_plan_record(plan: Plan, runs: list[PlannedRun], reports: Path) -> Path
             for r in runs
         ],
     }
+    from research.run.export.files import write_atomically
+
     out = folder / f"{plan.name}.json"
-    tmp = out.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8")
-    tmp.replace(out)
+    write_atomically(out, json.dumps(record, indent=2, default=str) + "\n")
     return out

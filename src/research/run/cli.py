@@ -230,9 +230,10 @@ def verify(
     if (run_dir is None) == (plan is None):
         _fail("give a run folder or --plan PLAN.yaml (one of them).")
     if run_dir is not None:
+        from research.run.manifest import FILE_NAME
         from research.run.verify import verify_run
 
-        if not (run_dir / "manifest.json").is_file():
+        if not (run_dir / FILE_NAME).is_file():
             _fail(f"{run_dir} has no manifest.json: give a folder reports/<notebook>/<run-id>.")
         outcome = verify_run(run_dir, keep=keep)
         typer.echo(outcome.describe())

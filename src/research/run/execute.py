@@ -252,25 +252,25 @@ def execute_run(
 
 
 def _write_failed_manifest(run_dir, notebook, parameters, run_id, extra, error) -> None:
-    """A manifest for a run that failed before the runner could write one (kernel never ran)."""
-    import json
+    """Mark a run failed that raised outside its kernel (the runner's manifest, else a new one)."""
     from datetime import UTC, datetime
 
     from research.core.paths import relative_to_root
+    from research.run.manifest import Manifest, ManifestError, read
 
+    try:
+        manifest = read(run_dir)  # written with status "running" when the run started
+    except ManifestError:
+        manifest = Manifest(
+            run_id=run_id,
+            notebook=relative_to_root(notebook),
+            notebook_stem=Path(notebook).stem,
+            title=Path(notebook).stem,
+            parameters=dict(parameters),
+            started=datetime.now(UTC).isoformat(timespec="seconds"),
+        ).update(**extra)
     run_dir.mkdir(parents=True, exist_ok=True)
-    manifest = {
-        "run_id": run_id,
-        "notebook": relative_to_root(notebook),
-        "notebook_stem": Path(notebook).stem,
-        "title": Path(notebook).stem,
-        "parameters": parameters,
-        "started": datetime.now(UTC).isoformat(timespec="seconds"),
-        "status": "failed",
-        "error": error,
-        **extra,
-    }
-    (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+    manifest.update(status="failed", error=error).write(run_dir)
 
 
 # ----------------------------------------------------------------------------- plans

@@ -10,9 +10,15 @@ worse, runs. The workbench reads each notebook's ``parameters`` cell (the cell t
 
 Each line gives the name, the type (from the annotation, else from the default), the default, a help
 text, and optional constraints in brackets: ``choices: a, b``, ``min: x``, ``max: y``, ``dataset``
-(a dataset reference checked with :func:`research.data.datasets.describe`) or ``path`` (an existing file;
+(a dataset reference, resolved by :func:`research.data.datasets.resolve`) or ``path`` (an existing file;
 an empty string means "none"). Validation happens in the calling process, in well under a second,
 before any kernel starts.
+
+Path-typed parameters (``[path]``, ``[dataset]``, and the parameters named in
+:data:`PATH_PARAMETERS` when their declaration says nothing) are resolved against the caller's working
+directory (``base``): the kernel, which runs in ``notebooks/``, receives absolute paths. Values that
+are not paths (a synthetic spec, a named dataset, ``auto``, ``none``, empty) pass through unchanged.
+:meth:`NotebookParameters.input_files` lists every file behind them, for the run manifest.
 """
 
 from __future__ import annotations
@@ -27,6 +33,16 @@ from pathlib import Path
 from typing import Any
 
 TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
+PATH_PARAMETERS: dict[str, str] = {
+    "dataset": "dataset",
+    "mapping": "path",
+    "structure": "path",
+    "job_mapping": "path",
+    "compare_with": "dataset",
+}
+"""Kinds of the notebooks' path parameters, for declarations without ``[path]``/``[dataset]``."""
+KEYWORDS = frozenset({"auto", "none"})
+"""Values of a ``dataset``-kind parameter that name no data (e.g. ``compare_with``)."""
 TRUE_WORDS = {"true", "yes", "y", "1", "on"}
 FALSE_WORDS = {"false", "no", "n", "0", "off"}
 
@@ -89,16 +105,69 @@ class ParamSpec:
             raise ValueError(f"expected {self.describe()}; got {value!r}")
         if self.maximum is not None and value > self.maximum:
             raise ValueError(f"expected {self.describe()}; got {value!r}")
-        if self.kind == "path" and value and not Path(value).is_file():
-            raise ValueError(f"file {value!r} not found (expected {self.describe()})")
-        if self.kind == "dataset":
-            from research.data.datasets import DatasetError, describe
-
-            try:
-                describe(value)
-            except DatasetError as err:
-                raise ValueError(str(err)) from None
         return value
+
+    @property
+    def path_kind(self) -> str:
+        """``dataset`` or ``path`` for a path-typed parameter, else ``""``."""
+        if self.kind:
+            return self.kind
+        return PATH_PARAMETERS.get(self.name, "") if self.type is str else ""
+
+    def names_files(self, value: Any) -> str:
+        """The path kind when ``value`` may name files; ``""`` for empty values and keywords."""
+        kind = self.path_kind
+        if not kind or not isinstance(value, str) or not value.strip():
+            return ""
+        return "" if kind == "dataset" and value.strip().lower() in KEYWORDS else kind
+
+    def resolve(self, value: Any, base: Path) -> Any:
+        """The value the kernel receives: an absolute path for a file, else ``value`` unchanged.
+
+        Raises ``ValueError`` naming the path tried and the fix.
+        """
+        kind = self.names_files(value)
+        if not kind:
+            return value
+        if kind == "path":
+            path = _absolute(value, base)
+            if not path.is_file():
+                raise ValueError(
+                    f"file {value!r} not found (tried {path}; relative paths are taken from the "
+                    f"working directory {base}). Give an existing file, or empty for none."
+                )
+            return str(path.resolve())
+        from research.data.datasets import DatasetError, resolve
+
+        try:
+            found = resolve(value, None, base)
+        except DatasetError as err:
+            raise ValueError(f"{err} Relative paths are taken from {base}.") from None
+        if found.kind == "gpg" and not self.choices:
+            raise ValueError(
+                f"{value!r} is the GOV.UK pay gap panel, not a workforce table; give a workforce "
+                "dataset (notebooks/60_council_benchmark.ipynb reads 'gpg')."
+            )
+        return found.argument
+
+    def files(self, value: Any, mapping: str | None = None) -> list[Path]:
+        """Files behind an already resolved value (a dataset's with its ``mapping``)."""
+        kind = self.names_files(value)
+        if not kind:
+            return []
+        if kind == "path":
+            return [Path(value).resolve()]
+        from research.data.datasets import DatasetError, input_files
+
+        try:
+            return input_files(value, mapping or None)
+        except DatasetError:
+            return input_files(value)
+
+
+def _absolute(value: str, base: Path) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else Path(base) / path
 
 
 @dataclass(frozen=True)
@@ -119,17 +188,23 @@ class NotebookParameters:
             for s in self.specs.values()
         )
 
-    def validate(self, values: dict[str, Any] | None = None) -> dict[str, Any]:
+    def validate(
+        self, values: dict[str, Any] | None = None, base: str | Path | None = None
+    ) -> dict[str, Any]:
         """Return defaults overridden by ``values``, every value checked; raise on any problem.
+
+        Path-typed values are resolved against ``base`` (default: the working directory).
 
         Raises
         ------
         ParameterError
             Lists every unknown name (with the closest declared name) and every bad value with the
-            expected type and allowed values.
+            expected type and allowed values; for a path, the path tried and the fix.
         """
         values = dict(values or {})
+        folder = Path(base) if base is not None else Path.cwd()
         problems = []
+        failed = set()
         for name in values:
             if name not in self.specs:
                 close = difflib.get_close_matches(name, list(self.specs), n=1)
@@ -142,6 +217,14 @@ class NotebookParameters:
                     out[name] = self.specs[name].check(value)
                 except ValueError as err:
                     problems.append(f"- {name}: {err}")
+                    failed.add(name)
+        for name, spec in self.specs.items():
+            if name in failed:
+                continue
+            try:
+                out[name] = spec.resolve(out[name], folder)
+            except ValueError as err:
+                problems.append(f"- {name}: {err}")
         if problems:
             raise ParameterError(
                 f"Invalid parameters for {self.notebook}:\n"
@@ -149,6 +232,19 @@ class NotebookParameters:
                 + f"\nParameters of {self.notebook}:\n{self.describe()}"
             )
         return out
+
+    def path_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The values of the path-typed parameters (those that can name files)."""
+        return {n: values.get(n) for n, s in self.specs.items() if s.path_kind and n in values}
+
+    def input_files(self, values: dict[str, Any]) -> list[Path]:
+        """Every file behind every path-typed parameter of validated ``values``, once each."""
+        mapping = values.get("mapping") or None
+        seen: dict[Path, None] = {}
+        for name, value in self.path_values(values).items():
+            for path in self.specs[name].files(value, mapping):
+                seen.setdefault(path, None)
+        return [p for p in seen if p.is_file()]
 
 
 def _to_bool(value: Any) -> bool:

@@ -5,7 +5,10 @@ Every run gets a folder ``reports/<notebook>/<run-id>/`` with the executed noteb
 and dirty flag, Python and package versions, timings, seed, status). The run id is the start time
 plus a hash of the parameters, so runs sort by time and identical parameters are recognisable.
 A failed run keeps its partial notebook, writes an HTML report that names the failing cell, and
-reports ``status == "failed"``.
+reports ``status == "failed"``. The manifest (:mod:`research.run.manifest`) is written when the run
+starts (status ``running``) and again when it ends. Path-typed parameters are resolved against the
+caller's working directory before the kernel starts (:mod:`research.run.params`), and every file
+behind them is hashed into the manifest's ``inputs``.
 
 Batch runs (:mod:`research.run.batch`) pass their own deterministic ``run_id``, a whole-run time limit
 (``run_timeout``), extra manifest fields (the plan) and ``index=False`` (the site is built once at
@@ -15,7 +18,6 @@ sources, so a later run can tell whether the code changed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -30,8 +32,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from research.core.hashing import sha256_file
+from research.core.hashing import sha256_bytes, sha256_file, sha256_json
 from research.core.paths import project_root, relative_to_root, reports_dir
+from research.run.manifest import Manifest
 from research.run.params import NotebookParameters, read_parameters
 
 KERNEL_NAME = "research"
@@ -116,45 +119,42 @@ def package_hash() -> str:
     ]
     signature = tuple((p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
     if _PACKAGE_HASH_CACHE.get("signature") != signature:  # reread only what may have changed
-        digest = hashlib.sha256()
-        for path in files:
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        _PACKAGE_HASH_CACHE.update(signature=signature, digest=digest.hexdigest())
+        listing = b"".join(
+            path.relative_to(package).as_posix().encode() + bytes.fromhex(sha256_file(path))
+            for path in files
+        )
+        _PACKAGE_HASH_CACHE.update(signature=signature, digest=sha256_bytes(listing))
     return _PACKAGE_HASH_CACHE["digest"]
 
 
 def code_hashes(notebook: str | Path) -> dict[str, str]:
     """``{"notebook": sha256 of the notebook file, "package": package_hash()}``."""
     return {
-        "notebook": hashlib.sha256(Path(notebook).read_bytes()).hexdigest(),
+        "notebook": sha256_file(notebook),
         "package": package_hash(),
     }
 
 
 def make_run_id(parameters: dict[str, Any], started: datetime) -> str:
     """``YYYYmmddTHHMMSS-<8 hex of the parameters>``."""
-    digest = hashlib.sha256(
-        json.dumps(parameters, sort_keys=True, default=str).encode()
-    ).hexdigest()
-    return f"{started:%Y%m%dT%H%M%S}-{digest[:8]}"
+    return f"{started:%Y%m%dT%H%M%S}-{sha256_json(parameters)[:8]}"
 
 
-def input_hashes(values: dict[str, Any]) -> list[dict[str, Any]]:
-    """Path, SHA-256 and size of every input file the ``dataset``/``mapping`` values read."""
-    return _input_files(values)
+def input_hashes(
+    values: dict[str, Any], declared: NotebookParameters | None = None
+) -> list[dict[str, Any]]:
+    """Path, SHA-256 and size of every file behind the path-typed parameters of ``values``.
 
+    ``declared`` gives the parameters' kinds (``[path]``, ``[dataset]``); without it, the names in
+    :data:`research.run.params.PATH_PARAMETERS` are taken as path-typed.
+    """
+    if declared is None:
+        from research.run.params import ParamSpec
 
-def _input_files(values: dict[str, Any]) -> list[dict[str, Any]]:
-    if "dataset" not in values:
-        return []
-    from research.data.datasets import input_files
-
-    mapping = values.get("mapping") or None
-    files = input_files(str(values["dataset"]), mapping)
+        declared = NotebookParameters("values", {name: ParamSpec(name, str, "") for name in values})
     return [
         {"path": relative_to_root(p), "sha256": sha256_file(p), "bytes": p.stat().st_size}
-        for p in files
+        for p in declared.input_files(values)
     ]
 
 
@@ -256,23 +256,23 @@ def run_notebook(
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    manifest = {
-        "run_id": run_id,
-        "notebook": relative_to_root(notebook),
-        "notebook_stem": notebook.stem,
-        "title": _title(notebook),
-        "parameters": values,
-        "seed": values.get("seed"),
-        "inputs": _input_files(values),
-        "git": git_state(),
-        "python": platform.python_version(),
-        "packages": package_versions(),
-        "platform": platform.platform(),
-        "started": started.isoformat(timespec="seconds"),
-        "command": _command(notebook, values),
-        "code": code_hashes(notebook),
-        **(extra or {}),
-    }
+    manifest = Manifest(
+        run_id=run_id,
+        notebook=relative_to_root(notebook),
+        notebook_stem=notebook.stem,
+        title=_title(notebook),
+        parameters=values,
+        seed=values.get("seed"),
+        inputs=input_hashes(values, declared),
+        git=git_state(),
+        python=platform.python_version(),
+        packages=package_versions(),
+        platform=platform.platform(),
+        started=started.isoformat(timespec="seconds"),
+        command=_command(notebook, values),
+        code=code_hashes(notebook),
+    ).update(**(extra or {}))
+    manifest.write(out_dir)  # status "running" until the end
     executed = out_dir / notebook.name
     clock = time.perf_counter()
     status, error = _execute(notebook, executed, values, out_dir, progress, timeout, run_timeout)
@@ -353,21 +353,20 @@ def _timeout_details(error: dict, exc: Exception, executed: Path, run_timeout) -
     return error
 
 
-def _publish(
-    executed: Path, out_dir: Path, manifest: dict[str, Any], *, index: bool = True
-) -> RunResult:
+def _publish(executed: Path, out_dir: Path, manifest: Manifest, *, index: bool = True) -> RunResult:
     from research.run.export import notebook_to_html
     from research.run.site import build_index
 
     html = out_dir / "report.html"
-    manifest["outputs"] = {
+    manifest.outputs = {
         "notebook": executed.name,
         "html": html.name,
         "tables": sorted(p.name for p in (out_dir / "tables").glob("*.csv")),
         "figures": sorted(p.name for p in (out_dir / "figures").glob("*.png")),
     }
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
-    notebook_to_html(executed, manifest, html)
+    manifest.write(out_dir)
+    data = manifest.to_dict()
+    notebook_to_html(executed, data, html)
     if index:
         build_index(out_dir.parent.parent)
-    return RunResult(manifest["status"], out_dir, html, manifest)
+    return RunResult(manifest.status, out_dir, html, data)

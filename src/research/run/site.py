@@ -34,15 +34,14 @@ from research.run.export import (
     parse_timestamp,
     write_atomically,
 )
+from research.run.manifest import FILE_NAME as MANIFEST_NAME
+from research.run.manifest import read_lenient
 
 __all__ = ["COLUMNS", "build_index", "list_runs", "read_manifest", "render_plan"]
 
-MANIFEST_NAME = "manifest.json"
 REPORT_NAME = "report.html"
 INDEX_NAME = "index.html"
 UNREADABLE = "unreadable"
-REQUIRED_FIELDS = ("status",)
-"""A manifest without these fields is partial (e.g. written by an interrupted run)."""
 
 COLUMNS = [
     "notebook_stem",
@@ -80,7 +79,7 @@ _RUN_ID_TIME = re.compile(r"^(\d{8}T\d{6})")
 
 
 def read_manifest(path: Path) -> tuple[dict[str, Any], str | None]:
-    """Read one ``manifest.json`` without ever raising.
+    """Read one ``manifest.json`` without ever raising (:func:`research.run.manifest.read_lenient`).
 
     Parameters
     ----------
@@ -93,18 +92,7 @@ def read_manifest(path: Path) -> tuple[dict[str, Any], str | None]:
         The manifest (possibly partial, ``{}`` when unreadable) and the reason it cannot be
         trusted, or ``None`` when it is complete.
     """
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return {}, f"cannot read file: {exc.__class__.__name__}"
-    except json.JSONDecodeError as exc:
-        return {}, f"invalid JSON (line {exc.lineno}, column {exc.colno})"
-    if not isinstance(data, dict):
-        return {}, "not a JSON object"
-    missing = [field for field in REQUIRED_FIELDS if not data.get(field)]
-    if missing:
-        return data, "missing " + ", ".join(missing)
-    return data, None
+    return read_lenient(path)
 
 
 def _href(*parts: str) -> str:

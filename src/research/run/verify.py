@@ -12,7 +12,6 @@ differing tables and cells. It also notes when the notebook or package code chan
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -188,12 +187,13 @@ def verify_run(
     Verification
         The verdict with messages and the differing tables and cells.
     """
+    from research.run.manifest import ManifestError, read
     from research.run.runner import run_notebook
 
     run_dir = Path(run_dir).resolve()
     try:
-        manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
+        manifest = read(run_dir).to_dict()
+    except ManifestError as err:
         return Verification(run_dir, "unreadable", [f"no usable manifest.json: {err}"])
     notebook = _notebook_path(manifest)
     if not notebook.is_file():
@@ -267,10 +267,11 @@ def verify_plan(
     from research.core.paths import reports_dir
     from research.run.batch import plan_runs
     from research.run.execute import map_tasks
+    from research.run.manifest import FILE_NAME
 
     reports = Path(reports or reports_dir())
     runs = plan_runs(plan)
-    present = [r for r in runs if (r.run_dir(reports) / "manifest.json").is_file()]
+    present = [r for r in runs if (r.run_dir(reports) / FILE_NAME).is_file()]
     calls = [(r.label, (str(r.run_dir(reports)),), {}) for r in present]
     done = map_tasks(
         _verify_task,

@@ -1,0 +1,170 @@
+"""The run manifest: ``reports/<notebook>/<run-id>/manifest.json``, typed, with one writer and one reader.
+
+A :class:`Manifest` records what a run did: the notebook, its validated parameters, the SHA-256 of
+every input file, git state, Python and package versions, code hashes, timings, the seed, the
+status and the error of a failed run, its outputs, and (batch runs) its plan. The runner writes it
+twice through :meth:`Manifest.write`: at the start with status ``running`` (so an interrupted run
+leaves a trace) and at the end with the outcome. :func:`read` and :func:`read_lenient` are the only
+ways the runner, batch, verify and the site read it. ``schema`` is the version of this layout;
+manifests written before it existed have none and read as schema 0.
+
+JSON fields (schema 1): ``schema``, ``run_id``, ``notebook``, ``notebook_stem``, ``title``,
+``parameters``, ``seed``, ``inputs`` (``path``, ``sha256``, ``bytes``), ``git`` (``commit``,
+``dirty``), ``python``, ``packages``, ``platform``, ``started``, ``finished``,
+``duration_seconds``, ``command``, ``code`` (``notebook``, ``package``), ``status``
+(``running``, ``succeeded``, ``failed``), ``error``, ``outputs`` (``notebook``, ``html``,
+``tables``, ``figures``), ``plan`` (batch runs only), and any extra fields a caller adds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "FILE_NAME",
+    "SCHEMA",
+    "Manifest",
+    "ManifestError",
+    "read",
+    "read_lenient",
+]
+
+SCHEMA = 1
+"""Version of the manifest layout written by this code."""
+
+FILE_NAME = "manifest.json"
+REQUIRED_FIELDS = ("status",)
+"""A manifest without these fields is partial (e.g. written by an interrupted run)."""
+
+STATUSES = ("running", "succeeded", "failed")
+
+
+class ManifestError(ValueError):
+    """A manifest file that cannot be read (missing, not JSON, not an object)."""
+
+
+@dataclass
+class Manifest:
+    """One run's manifest (see the module docstring for the fields)."""
+
+    run_id: str
+    notebook: str
+    notebook_stem: str
+    title: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
+    seed: Any = None
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+    git: dict[str, Any] = field(default_factory=dict)
+    python: str = ""
+    packages: dict[str, str] = field(default_factory=dict)
+    platform: str = ""
+    started: str = ""
+    finished: str | None = None
+    duration_seconds: float | None = None
+    command: str = ""
+    code: dict[str, str] = field(default_factory=dict)
+    status: str = "running"
+    error: dict[str, Any] | None = None
+    outputs: dict[str, Any] = field(default_factory=dict)
+    plan: dict[str, Any] | None = None
+    schema: int = SCHEMA
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Fields this class does not know (kept as they are on reading and writing)."""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "succeeded"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object: ``schema`` first, ``plan`` only for batch runs, extra fields last."""
+        data = asdict(self)
+        extra = data.pop("extra")
+        if data["plan"] is None:
+            data.pop("plan")
+        return {"schema": data.pop("schema"), **data, **extra}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Manifest:
+        """A manifest from its JSON object; older manifests (no ``schema``) read as schema 0."""
+        known = {f.name for f in fields(cls)} - {"extra"}
+        values = {k: v for k, v in data.items() if k in known}
+        values.setdefault("schema", 0)
+        values.setdefault("run_id", "")
+        values.setdefault("notebook", "")
+        values.setdefault("notebook_stem", Path(str(values["notebook"])).stem)
+        for name in ("parameters", "git", "packages", "code", "outputs"):
+            if not isinstance(values.get(name), Mapping):
+                values.pop(name, None)
+        if not isinstance(values.get("inputs"), list):
+            values.pop("inputs", None)
+        extra = {k: v for k, v in data.items() if k not in known}
+        return cls(**values, extra=extra)
+
+    def update(self, **values: Any) -> Manifest:
+        """Set fields (unknown names go to ``extra``); returns ``self``."""
+        known = {f.name for f in fields(self)} - {"extra"}
+        for name, value in values.items():
+            if name in known:
+                setattr(self, name, value)
+            else:
+                self.extra[name] = value
+        return self
+
+    def write(self, run_dir: str | Path) -> Path:
+        """Write ``run_dir/manifest.json`` atomically (the one writer of manifests)."""
+        from research.run.export.files import write_atomically
+
+        path = Path(run_dir) / FILE_NAME
+        write_atomically(path, json.dumps(self.to_dict(), indent=2, default=str) + "\n")
+        return path
+
+
+def _path(run_dir_or_file: str | Path) -> Path:
+    path = Path(run_dir_or_file)
+    return path / FILE_NAME if path.is_dir() else path
+
+
+def _load_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"cannot read file: {exc.__class__.__name__}") from None
+    except json.JSONDecodeError as exc:
+        raise ManifestError(f"invalid JSON (line {exc.lineno}, column {exc.colno})") from None
+    if not isinstance(data, dict):
+        raise ManifestError("not a JSON object")
+    return data
+
+
+def read(run_dir_or_file: str | Path) -> Manifest:
+    """Read a run's manifest (a run folder or the file itself).
+
+    Raises
+    ------
+    ManifestError
+        When the file is missing, unreadable, not JSON or not a JSON object.
+    """
+    return Manifest.from_dict(_load_json(_path(run_dir_or_file)))
+
+
+def read_lenient(run_dir_or_file: str | Path) -> tuple[dict[str, Any], str | None]:
+    """Read a manifest as its JSON object without ever raising.
+
+    Returns
+    -------
+    tuple of (dict, str or None)
+        The manifest's fields (possibly partial, ``{}`` when unreadable) and the reason it cannot
+        be trusted, or ``None`` when it is complete.
+    """
+    try:
+        data = _load_json(_path(run_dir_or_file))
+    except ManifestError as err:
+        return {}, str(err)
+    missing = [name for name in REQUIRED_FIELDS if not data.get(name)]
+    if missing:
+        return data, "missing " + ", ".join(missing)
+    return data, None
