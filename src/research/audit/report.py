@@ -71,12 +71,11 @@ def _grouping(
         name = mapping.attrs.get("source", "")
         named = f"the job mapping {name}" if name else "the job mapping supplied"
         counts = mapping.drop_duplicates("group")["basis"].value_counts()
-        bases = join_words(
-            [
-                f"{n:,} of work {basis}" if basis != "like work" else f"{n:,} of like work"
-                for basis, n in counts.items()
-            ]
-        )
+        words = {
+            "equal value": "work of equal value",
+            "rated as equivalent": "work rated as equivalent",
+        }
+        bases = join_words([f"{n:,} of {words.get(b, b)}" for b, n in sorted(counts.items())])
         return "", f"jobs grouped by {named}: {bases}", f"{named} ({bases})"
     if group_by not in GROUP_BY:
         raise InputError(f"group_by must be one of {', '.join(GROUP_BY)}, not {group_by!r}.")
