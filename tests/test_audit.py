@@ -154,6 +154,21 @@ def test_job_mapping_groups_jobs_of_equal_value(tmp_path):
         audit.equal_pay_audit(workforce(rows), mapping={"job A": "G1"})
 
 
+def test_job_mapping_files_are_read_by_the_data_layer(tmp_path):
+    rows = [("A", "M", 100.0, 0, 1, False), ("B", "F", 90.0, 0, 1, False)]
+    yaml_path = tmp_path / "map.yaml"
+    yaml_path.write_text("groups:\n  - {group: G1, jobs: [job A, job B]}\n")
+    table = read_job_mapping(yaml_path)
+    assert list(table.columns) == ["job", "group", "basis"] and table.attrs["sha256"]
+    result = audit.equal_pay_audit(workforce(rows), mapping=table, elements=["basic"])
+    assert row(result, "G1")["basis"] == "like work"  # no basis given
+    with pytest.raises(InputError, match="read_job_mapping"):
+        audit.equal_pay_audit(workforce(rows), mapping=str(yaml_path), elements=["basic"])
+    bad = table.assign(basis="similar")
+    with pytest.raises(InputError, match="Unknown basis"):
+        audit.equal_pay_audit(workforce(rows), mapping=bad, elements=["basic"])
+
+
 def test_contributing_factors_are_hand_computed(boundary_audit):
     f = boundary_audit.factors.set_index(["group", "sex"])
     assert f.loc[("A", "M"), "mean_service"] == pytest.approx(10.0, abs=0.01)
