@@ -28,7 +28,15 @@ from research.present.plots import SEX_LABELS, SEX_PALETTE, source_note
 from research.present.report import Figure, Note, Report, Section, Table, columns, findings
 from research.present.wording import join_words, title_block
 
-__all__ = ["GROUP_BY", "EqualPayAuditReport", "build", "with_groupings"]
+__all__ = [
+    "GROUP_BY",
+    "EqualPayAuditReport",
+    "build",
+    "hide_counts",
+    "hide_where",
+    "readable",
+    "with_groupings",
+]
 
 C = disclosure.SUPPRESSED
 #: Columns that can define equal-work groups when no job mapping is given.
@@ -124,7 +132,8 @@ def _logib(
 # ----------------------------------------------------------------------------- tables
 
 
-def _hide_counts(table: pd.DataFrame, cols, min_cell: int) -> pd.DataFrame:
+def hide_counts(table: pd.DataFrame, cols, min_cell: int) -> pd.DataFrame:
+    """``table`` with counts ``0 < n < min_cell`` in columns ``cols`` shown as ``[c]``."""
     out = table.copy()
     for c in cols:
         n = table[c]
@@ -132,7 +141,8 @@ def _hide_counts(table: pd.DataFrame, cols, min_cell: int) -> pd.DataFrame:
     return out
 
 
-def _hide_where(table: pd.DataFrame, cols, mask) -> pd.DataFrame:
+def hide_where(table: pd.DataFrame, cols, mask) -> pd.DataFrame:
+    """``table`` with the cells of columns ``cols`` in rows where ``mask`` holds as ``[c]``."""
     out = table.copy()
     mask = np.asarray(mask, dtype=bool)
     for c in cols:
@@ -141,7 +151,7 @@ def _hide_where(table: pd.DataFrame, cols, mask) -> pd.DataFrame:
     return out
 
 
-def _readable(values: pd.Series) -> pd.Series:
+def readable(values: pd.Series) -> pd.Series:
     """Working-pattern codes as words (``full_time`` -> ``full time``)."""
     text = values.astype("string")
     return text.replace({"full_time": "full time", "part_time": "part time", "all": "everyone"})
@@ -158,7 +168,7 @@ def coverage_table(data: pd.DataFrame, min_cell: int) -> Table:
         if "working_pattern" in data and data["working_pattern"].notna().any()
         else pd.Series("all", index=data.index)
     )
-    frame = pd.DataFrame({"working_pattern": _readable(pattern).fillna("(missing)")})
+    frame = pd.DataFrame({"working_pattern": readable(pattern).fillna("(missing)")})
     frame["sex"] = data["sex"]
     counts = tabulate.headcount_by_sex(frame, "working_pattern")
     hidden = disclosure.suppress_counts(counts, min_cell)
@@ -208,7 +218,7 @@ def groups_table(audit: EqualPayAudit, min_cell: int) -> Table:
     groups = audit.group_summary("mean")[["group", "basis", "n_female", "n_male"]]
     return Table(
         "audit_groups",
-        _hide_counts(groups, ["n_female", "n_male"], min_cell),
+        hide_counts(groups, ["n_female", "n_male"], min_cell),
         f"The {audit.n_groups:,} equal-work groups and their headcounts (counts below "
         f"{min_cell} shown as [c])",
         columns(
@@ -258,9 +268,9 @@ def detail_table(audit: EqualPayAudit, min_cell: int, currency: str) -> Table:
     order += ["median_female", "median_male", "median_gap"]
     table = table[order]
     smaller = table[["n_female", "n_male"]].min(axis=1)
-    hidden = _hide_where(table, order[3:], smaller < min_cell)
-    hidden = _hide_where(hidden, ["mean_female", "median_female"], table["n_female"] < min_cell)
-    hidden = _hide_where(hidden, ["mean_male", "median_male"], table["n_male"] < min_cell)
+    hidden = hide_where(table, order[3:], smaller < min_cell)
+    hidden = hide_where(hidden, ["mean_female", "median_female"], table["n_female"] < min_cell)
+    hidden = hide_where(hidden, ["mean_male", "median_male"], table["n_male"] < min_cell)
     money = "money2" if element.name == "hourly" else "money"
     return Table(
         f"audit_{element.name}_detail",
@@ -299,9 +309,9 @@ def receipt_table(audit: EqualPayAudit, min_cell: int) -> Table | Note:
     out = out.reset_index()
     women = [f"{c}_female" for c in measures]
     men = [f"{c}_male" for c in measures]
-    hidden = _hide_where(out, women, out["n_female"] < min_cell)
-    hidden = _hide_where(hidden, men, out["n_male"] < min_cell)
-    hidden = _hide_counts(hidden, ["n_female", "n_male"], min_cell)
+    hidden = hide_where(out, women, out["n_female"] < min_cell)
+    hidden = hide_where(hidden, men, out["n_male"] < min_cell)
+    hidden = hide_counts(hidden, ["n_female", "n_male"], min_cell)
     specs = []
     for c in measures:
         word = element_words(c.removeprefix("pct_")).capitalize()
@@ -359,8 +369,8 @@ def factors_table(audit: EqualPayAudit, min_cell: int) -> Table:
     out = out.reset_index()
     women = [s[0] for s in specs if s[0].endswith("_female")]
     men = [s[0] for s in specs if s[0].endswith("_male")]
-    hidden = _hide_where(out, women, out["n_female"] < min_cell)
-    hidden = _hide_where(hidden, men, out["n_male"] < min_cell)
+    hidden = hide_where(out, women, out["n_female"] < min_cell)
+    hidden = hide_where(hidden, men, out["n_male"] < min_cell)
     return Table(
         "audit_factors",
         hidden.drop(columns=["n_female", "n_male"]),  # headcounts: see audit_groups

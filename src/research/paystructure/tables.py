@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from research.audit.report import mean_gaps_table
+from research.audit.report import hide_counts, hide_where, mean_gaps_table, readable
 from research.paystructure.eia import MOMENT_LABELS, EqualityImpact
 from research.paystructure.structure import PayStructure
 from research.present import disclosure
@@ -20,7 +20,6 @@ from research.present.formats import fmt_pct
 from research.present.plots import SEX_LABELS, source_note
 from research.present.report import Figure, Note, Table, columns
 
-C = disclosure.SUPPRESSED
 MOMENT_COLUMNS = (
     ("before", "Now"),
     ("on_assimilation", "On assimilation"),
@@ -37,29 +36,6 @@ PLACEMENT_WORDS = {
     "bottom": "the bottom point of their new grade",
     "service": "one point for each full year of service, up to the top of the grade",
 }
-
-
-def _hide_counts(table: pd.DataFrame, cols, min_cell: int) -> pd.DataFrame:
-    out = table.copy()
-    for c in cols:
-        n = table[c]
-        out[c] = n.astype("object").where(~((n > 0) & (n < min_cell)), C)
-    return out
-
-
-def _hide_where(table: pd.DataFrame, cols, mask) -> pd.DataFrame:
-    out = table.copy()
-    mask = np.asarray(mask, dtype=bool)
-    for c in cols:
-        out[c] = out[c].astype("object")
-        out.loc[mask, c] = C
-    return out
-
-
-def readable(values: pd.Series) -> pd.Series:
-    """Working-pattern codes as words (``full_time`` -> ``full time``)."""
-    text = values.astype("string")
-    return text.replace({"full_time": "full time", "part_time": "part time", "all": "everyone"})
 
 
 def table_name(breakdown: str) -> str:
@@ -141,15 +117,15 @@ def gains_table(impact: EqualityImpact, breakdown: str, min_cell: int, currency:
         ["group", "sex", "n", "n_gain", "pct_gain", "n_loss", "pct_loss", "mean_change_pct", "cost"]
     ]
     small = t["n"] < min_cell
-    out = _hide_where(
+    out = hide_where(
         t, ["n_gain", "pct_gain", "n_loss", "pct_loss", "mean_change_pct", "cost"], small
     )
     same = t["n"] - t["n_gain"] - t["n_loss"]
     few = np.zeros(len(t), dtype=bool)
     for count in (t["n_gain"], t["n_loss"], same):
         few |= ((count > 0) & (count < min_cell)).to_numpy()
-    out = _hide_where(out, ["n_gain", "pct_gain", "n_loss", "pct_loss"], few)
-    out = _hide_counts(out, ["n"], min_cell)
+    out = hide_where(out, ["n_gain", "pct_gain", "n_loss", "pct_loss"], few)
+    out = hide_counts(out, ["n"], min_cell)
     everyone = breakdown == "All employees"
     if everyone:
         out = out.drop(columns="group")
@@ -179,12 +155,12 @@ def protected_table(impact: EqualityImpact, min_cell: int, currency: str) -> Tab
     t = impact.protected.copy()
     t["sex"] = t["sex"].map(SEX_LABELS)
     t = t[["sex", "n", "n_protected", "pct_protected", "n_above_top", "mean_protected_amount"]]
-    out = _hide_where(
+    out = hide_where(
         t,
         ["pct_protected", "mean_protected_amount"],
         (t["n_protected"] > 0) & (t["n_protected"] < min_cell),
     )
-    out = _hide_counts(out, ["n", "n_protected", "n_above_top"], min_cell)
+    out = hide_counts(out, ["n", "n_protected", "n_above_top"], min_cell)
     return Table(
         "pay_protection",
         out,
@@ -228,7 +204,7 @@ def statutory_table(impact: EqualityImpact, min_cell: int) -> Table:
     defined = table["before"].notna()
     hide = table["measure"].str.contains("bonus gap") & small_bonus & defined
     hide |= ~table["measure"].str.contains("bonus") & small_hourly
-    out = _hide_where(table, value_cols, hide)
+    out = hide_where(table, value_cols, hide)
     missing = table["before"].isna() & ~hide
     out.loc[missing, value_cols] = "not calculated"
     return Table(
@@ -310,8 +286,8 @@ def widening_table(impact: EqualityImpact, min_cell: int) -> Table:
     small = t[["n_female", "n_male"]].min(axis=1) < min_cell
     n_wide = int((t["widens"] & ~small).sum())
     t["widens"] = np.where(t["widens"], "WIDENS", "")
-    out = _hide_where(t, ["gap_before", "gap_after", "change", "widens"], small)
-    out = _hide_counts(out, ["n_female", "n_male"], min_cell).reset_index(drop=True)
+    out = hide_where(t, ["gap_before", "gap_after", "change", "widens"], small)
+    out = hide_counts(out, ["n_female", "n_male"], min_cell).reset_index(drop=True)
     tolerance = impact.widen_tolerance
     caption = (
         f"{n_wide} group(s) would see their gap widen by more than {tolerance:g} percentage "
