@@ -202,9 +202,16 @@ def test_rated_as_equivalent_only_from_a_job_mapping(data, report):
     assert groups.loc["G2", "basis"] == "equal value"
     text = finding(mapped, "groups").text
     assert (
-        "(jobs grouped by the job mapping jobs.csv: 1 of work of equal value and 1 of work rated "
-        "as equivalent)" in text
+        "(jobs grouped by the job mapping jobs.csv: 1 group of work of equal value and 1 group of "
+        "work rated as equivalent)" in text
     )
+
+
+def test_many_grades_are_pooled_into_bands(data):
+    report = build(data, max_grade_groups=4, run_logib=False)
+    assert ("Equal work identified by", "bands of neighbouring grades") in report.title.details
+    assert all(g.startswith("ranks ") for g in report.table("audit_groups").data["group"])
+    assert "(employees in bands of neighbouring grades)" in finding(report, "groups").text
 
 
 def test_no_grades_means_no_grade_grouping(data):

@@ -26,7 +26,7 @@ from research.present import disclosure, tabulate
 from research.present.formats import fmt_pct
 from research.present.plots import SEX_LABELS, SEX_PALETTE, source_note
 from research.present.report import Figure, Note, Report, Section, Table, columns, findings
-from research.present.wording import join_words, title_block
+from research.present.wording import join_words, plural, title_block
 
 __all__ = [
     "GROUP_BY",
@@ -83,7 +83,9 @@ def _grouping(
             "equal value": "work of equal value",
             "rated as equivalent": "work rated as equivalent",
         }
-        bases = join_words([f"{n:,} of {words.get(b, b)}" for b, n in sorted(counts.items())])
+        bases = join_words(
+            [f"{plural(n, 'group')} of {words.get(b, b)}" for b, n in sorted(counts.items())]
+        )
         return "", f"jobs grouped by {named}: {bases}", f"{named} ({bases})"
     if group_by not in GROUP_BY:
         raise InputError(f"group_by must be one of {', '.join(GROUP_BY)}, not {group_by!r}.")
@@ -93,7 +95,7 @@ def _grouping(
                 "This dataset records no grades, so equal work cannot be identified by grade: "
                 "use group_by='occupation' or give a job mapping."
             )
-        if data["grade"].nunique() > max_grade_groups:
+        if data["grade_group"].astype("string").str.startswith("ranks ").any():
             words = "bands of neighbouring grades"
             return "grade_group", f"employees in {words}", words
         return "grade_group", "employees in the same grade", "the same grade"
