@@ -2,20 +2,21 @@
 200,000 employees should audit and assess within seconds)."""
 
 SETUP = (
-    "from research import audit\nfrom research.data import synth\n"
+    "from research import audit, paystructure\nfrom research.data import synth\n"
+    "from research.data.structures import example_structure, read_structure\n"
     "big = synth.generate(200_000, seed=1)\n"
-    "structure = audit.load_structure(audit.example_structure('synthetic'))\n"
+    "structure = paystructure.structure_from_dict(read_structure(example_structure('synthetic')))\n"
 )
 
 CASES: dict[str, str] = {
-    "equal_pay_audit_200k": "audit.equal_pay_audit(big, by='grade').action_list(10)\n",
+    "equal_pay_audit_200k": "audit.equal_pay_audit(big, group_by='grade').action_list(10)\n",
     "logib_regression_200k": (
         "frame = audit.workforce_logib_frame(big, requirement='grade', position='occupation')\n"
         "audit.logib_regression(frame, education=None, categorical=('requirement', 'position'))\n"
     ),
-    "assimilate_200k": "audit.assimilate(big, structure).pay_bill()\n",
+    "assimilate_200k": "paystructure.assimilate(big, structure).pay_bill()\n",
     "equality_impact_200k": (
-        "audit.equality_impact(big, structure, breakdowns={'Pattern': 'working_pattern'})\n"
+        "paystructure.equality_impact(big, structure, breakdowns={'Pattern': 'working_pattern'})\n"
     ),
 }
 

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -106,66 +105,70 @@ def _as_elements(
     return tuple(out)
 
 
-def read_job_mapping(source: str | Path | pd.DataFrame | Mapping) -> pd.DataFrame:
-    """A mapping of jobs to equal-work groups as a table ``job, group, basis``.
+def job_mapping_table(mapping: pd.DataFrame | Mapping) -> pd.DataFrame:
+    """A mapping of jobs to equal-work groups as a checked table ``job, group, basis``.
 
     Parameters
     ----------
-    source
-        A CSV file with columns ``job`` and ``group`` (optional ``basis``: one of
-        :data:`EQUAL_WORK_BASES`), a YAML file ``{groups: [{group:, basis:, jobs: [...]}, ...]}``,
-        a DataFrame with those columns, or a dict ``{job: group}``.
+    mapping
+        A DataFrame with columns ``job`` and ``group`` (optional ``basis``: one of
+        :data:`EQUAL_WORK_BASES`; missing means "like work"), e.g. from
+        :func:`research.data.structures.read_job_mapping`, or a dict ``{job: group}``.
     """
-    if isinstance(source, Mapping):
-        table = pd.DataFrame({"job": list(source), "group": list(source.values())})
-    elif isinstance(source, pd.DataFrame):
-        table = source.copy()
+    if isinstance(mapping, Mapping):
+        table = pd.DataFrame({"job": list(mapping), "group": list(mapping.values())})
+    elif isinstance(mapping, pd.DataFrame):
+        table = mapping.copy()
     else:
-        path = Path(source)
-        if not path.is_file():
-            raise InputError(f"Job mapping file {str(path)!r} not found.")
-        if path.suffix.lower() in {".yaml", ".yml"}:
-            import yaml
-
-            spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            rows = [
-                (str(job), str(g["group"]), g.get("basis", "like work"))
-                for g in spec.get("groups", [])
-                for job in g.get("jobs", [])
-            ]
-            table = pd.DataFrame(rows, columns=["job", "group", "basis"])
-        else:
-            table = pd.read_csv(path, dtype="string")
+        raise InputError(
+            f"A job mapping must be a table (job, group, basis) or a dict, not "
+            f"{type(mapping).__name__}; read a file with research.data.structures.read_job_mapping."
+        )
     require_columns(table, ["job", "group"], role="job mapping")
     if "basis" not in table:
-        table["basis"] = "like work"
+        table["basis"] = pd.NA
     table = table.astype({"job": "string", "group": "string", "basis": "string"})
-    bad = sorted(set(table["basis"].dropna()) - set(EQUAL_WORK_BASES))
+    table["basis"] = table["basis"].fillna("like work")
+    bad = sorted(set(table["basis"]) - set(EQUAL_WORK_BASES))
     if bad:
         raise InputError(f"Unknown basis {bad} in the job mapping; use one of {EQUAL_WORK_BASES}.")
     dup = table["job"][table["job"].duplicated()]
     if len(dup):
         raise InputError(f"Jobs mapped twice in the job mapping: {sorted(set(dup))[:5]}.")
-    return table[["job", "group", "basis"]]
+    out = table[["job", "group", "basis"]].reset_index(drop=True)
+    out.attrs = dict(getattr(mapping, "attrs", {}))
+    return out
+
+
+def grouping_basis(group_by: str) -> str:
+    """What groups formed from column ``group_by`` share, in words (``"same grade"``).
+
+    Without a job mapping the audit claims no legal basis of equal work: employees in the same
+    grade are work *rated as equivalent* only where the grades come from an analytical job
+    evaluation scheme, which a job mapping with that basis records.
+    """
+    words = {"grade_group": "grade", "occupation_group": "occupation"}
+    return "same " + words.get(group_by, group_by).replace("_", " ")
 
 
 def equal_work_groups(
     data: pd.DataFrame,
-    by: str = "grade",
+    group_by: str = "grade",
     *,
-    mapping: str | Path | pd.DataFrame | Mapping | None = None,
+    mapping: pd.DataFrame | Mapping | None = None,
     job: str = "occupation",
 ) -> pd.DataFrame:
     """Step 2: the equal-work group of every employee, and the basis of the comparison.
 
     Parameters
     ----------
-    by
-        Column whose values define groups when no mapping is given: a grade (work rated as
-        equivalent under the grading scheme) or a job evaluation band.
+    group_by
+        Column whose values define groups when no mapping is given: a grade or a job evaluation
+        band. The basis is then descriptive (``"same grade"``, see :func:`grouping_basis`).
     mapping
-        Jobs (values of ``job``) mapped to groups (see :func:`read_job_mapping`). Every job in the
-        data must be mapped; the error lists those that are not.
+        Jobs (values of ``job``) mapped to groups (see :func:`job_mapping_table`), with the basis
+        of equal work each group rests on. Every job in the data must be mapped; the error lists
+        those that are not.
     job
         Column holding the job when a mapping is used.
 
@@ -175,16 +178,18 @@ def equal_work_groups(
         Indexed like ``data``: ``group`` (string) and ``basis``.
     """
     if mapping is None:
-        require_columns(data, [by], role="equal-work groups")
-        groups = data[by].astype("string")
+        require_columns(data, [group_by], role="equal-work groups")
+        groups = data[group_by].astype("string")
         if groups.isna().all():
-            raise InputError(f"Column {by!r} has no values: choose another grouping or a mapping.")
-        basis = "like work" if by in ("occupation", "occupation_title") else "rated as equivalent"
+            raise InputError(
+                f"Column {group_by!r} has no values: choose another grouping or a mapping."
+            )
         return pd.DataFrame(
-            {"group": groups.fillna("(missing)"), "basis": basis}, index=data.index
+            {"group": groups.fillna("(missing)"), "basis": grouping_basis(group_by)},
+            index=data.index,
         ).astype({"basis": "string"})
     require_columns(data, [job], role="job for the mapping")
-    table = read_job_mapping(mapping)
+    table = job_mapping_table(mapping)
     jobs = data[job].astype("string")
     found = jobs.map(dict(zip(table["job"], table["group"], strict=True)))
     missing = jobs[found.isna()]
@@ -275,12 +280,15 @@ class EqualPayAudit(Result):
     receipt: pd.DataFrame
     factors: pd.DataFrame
     elements: tuple[PayElement, ...]
-    by: str
+    group_by: str
     gap_threshold: float = 5.0
     pattern_threshold: float = 3.0
     min_pattern: int = 2
     notes: tuple[str, ...] = field(default_factory=tuple)
     title: str = "Equal pay audit: gaps within groups doing equal work"
+    by: str = "sex"
+    reference: str = "M"
+    compare: str = "F"
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
@@ -391,7 +399,8 @@ class EqualPayAudit(Result):
             ["abs_gap", "headcount", "group"], ascending=[False, False, True], kind="stable"
         )
         top["check"] = [
-            _next_step(r.group, r.direction, self.factors, r.element) for r in top.itertuples()
+            _next_step(r.group, r.direction, self.factors, r.element, self.reference, self.compare)
+            for r in top.itertuples()
         ]
         top.insert(0, "priority", np.arange(1, len(top) + 1))
         top[["n_female", "n_male"]] = top[["n_female", "n_male"]].astype("int64")
@@ -431,39 +440,57 @@ def _finding(rows: pd.DataFrame, gap_threshold: float, pattern_threshold: float)
     return "; ".join(parts)
 
 
-def _next_step(group: str, direction: str, factors: pd.DataFrame, element: str = "") -> str:
+def _next_step(
+    group: str,
+    direction: str,
+    factors: pd.DataFrame,
+    element: str = "",
+    reference: str = "M",
+    compare: str = "F",
+) -> str:
     """What the data suggests checking first for this group (service, part-time, position).
 
     Longer service is suggested only when the better-paid sex has it; contracted hours only for
     a gap in hourly pay; part-time work and position in the pay range whenever women and men
-    differ markedly.
+    differ markedly. A factor the data does not record (no start dates, no hours) is neither
+    suggested nor said to have been checked.
     """
     f = factors[factors["group"] == group]
-    if f.empty or not {"F", "M"} <= set(f["sex"]):
+    if f.empty or not {compare, reference} <= set(f["sex"]):
         return "Check the reasons for the difference with HR records."
-    women, men = f.set_index("sex").loc["F"], f.set_index("sex").loc["M"]
+    women, men = f.set_index("sex").loc[compare], f.set_index("sex").loc[reference]
     favoured = "men" if direction == "men paid more" else "women"
     hints = []
-    if pd.notna(women.get("mean_service")):
+    checked = []
+    if pd.notna(women.get("mean_service")) and pd.notna(men.get("mean_service")):
+        checked.append("service")
         extra = men["mean_service"] - women["mean_service"]
         more = "men" if extra > 0 else "women"
         if abs(extra) >= 2 and more == favoured:
             hints.append(f"length of service ({more} average {abs(extra):.1f} years more)")
+    checked.append("part-time work")
     if abs(men["pct_part_time"] - women["pct_part_time"]) >= 20:
         hints.append(
             f"part-time work ({women['pct_part_time']:.0f}% of women, "
             f"{men['pct_part_time']:.0f}% of men work part time)"
         )
-    hours_differ = abs(men["mean_hours"] - women["mean_hours"]) >= 2
-    if element == "hourly" and pd.notna(women.get("mean_hours")) and hours_differ:
-        hints.append(
-            f"contracted hours, for hourly pay (women average {women['mean_hours']:.1f} hours a "
-            f"week, men {men['mean_hours']:.1f})"
-        )
+    if (
+        element == "hourly"
+        and pd.notna(women.get("mean_hours"))
+        and pd.notna(men.get("mean_hours"))
+    ):
+        checked.append("hours")
+        if abs(men["mean_hours"] - women["mean_hours"]) >= 2:
+            hints.append(
+                f"contracted hours, for hourly pay (women average {women['mean_hours']:.1f} hours "
+                f"a week, men {men['mean_hours']:.1f})"
+            )
+    checked.append("pay position")
     if abs(men["mean_position"] - women["mean_position"]) >= 0.2:
         hints.append("position in the pay range (starting salaries, progression)")
     if not hints:
-        return "Service, hours and pay position do not explain it: review the pay decisions."
+        listed = ", ".join(checked[:-1]) + " and " + checked[-1]
+        return f"{listed[0].upper()}{listed[1:]} do not explain it: review the pay decisions."
     return "Check whether it is explained by " + " and by ".join(hints) + "."
 
 
@@ -471,9 +498,9 @@ def contributing_factors(
     data: pd.DataFrame,
     groups: pd.Series,
     *,
-    sex: str = "sex",
-    male: str = "M",
-    female: str = "F",
+    by: str = "sex",
+    reference: str = "M",
+    compare: str = "F",
     pay: str = "annual_basic_pay",
     elements: Sequence[PayElement] = (),
 ) -> pd.DataFrame:
@@ -484,11 +511,13 @@ def contributing_factors(
     contracted weekly hours (which move hourly pay away from full-time salary), mean position in
     the group's pay range ``(pay - min) / (max - min)`` (0 = bottom, 1 = top; a proxy
     for the step or spinal point), the percentage working part time, and the percentage receiving
-    each recipients-only element (bonus, allowances).
+    each recipients-only element (bonus, allowances). Service and hours are missing (NaN) when the
+    data has no start dates or hours. ``by`` is the column of the compared groups (its codes are in
+    the output's ``sex`` column), ``reference`` and ``compare`` their codes.
     """
-    binary = data[sex].isin([male, female]).to_numpy(dtype=bool, na_value=False)
+    binary = data[by].isin([reference, compare]).to_numpy(dtype=bool, na_value=False)
     frame = pd.DataFrame(
-        {"group": groups.to_numpy(), "sex": data[sex].astype("string").to_numpy()}, index=data.index
+        {"group": groups.to_numpy(), "sex": data[by].astype("string").to_numpy()}, index=data.index
     )
     if "start_date" in data and "snapshot_date" in data and data["start_date"].notna().any():
         days = (data["snapshot_date"] - data["start_date"]).dt.days
@@ -529,13 +558,13 @@ def contributing_factors(
 def equal_pay_audit(
     data: pd.DataFrame,
     *,
-    by: str = "grade",
-    mapping: str | Path | pd.DataFrame | Mapping | None = None,
+    group_by: str = "grade",
+    mapping: pd.DataFrame | Mapping | None = None,
     job: str = "occupation",
     elements: Sequence[PayElement | str] | Mapping[str, str] | None = None,
-    sex: str = "sex",
-    male: str = "M",
-    female: str = "F",
+    by: str = "sex",
+    reference: str = "M",
+    compare: str = "F",
     gap_threshold: float = 5.0,
     pattern_threshold: float = 3.0,
     min_pattern: int = 2,
@@ -553,12 +582,16 @@ def equal_pay_audit(
     ----------
     data
         Employee rows (canonical workforce table).
-    by, mapping, job
-        How equal-work groups are formed (:func:`equal_work_groups`).
+    group_by, mapping, job
+        How equal-work groups are formed (:func:`equal_work_groups`); ``mapping`` is a table
+        ``job, group, basis`` (:func:`research.data.structures.read_job_mapping`) or a dict.
     elements
         Pay elements: :class:`PayElement` objects, names of the defaults (``"basic"``, ``"hourly"``,
         ``"bonus"``, ``"allowances"``) or column names, or ``{name: column}``. Default: those of
         :data:`DEFAULT_ELEMENTS` present in the data (allowances only if a column exists).
+    by, reference, compare
+        Column of the compared groups and the codes of the reference group (men, whose pay is the
+        base of the gap) and the compared group (women).
     gap_threshold, pattern_threshold, min_pattern
         Flag rules (defaults 5%, 3% and 2 recurrences, after the EHRC guidance).
 
@@ -571,18 +604,19 @@ def equal_pay_audit(
     Equality and Human Rights Commission (2010), *Equal pay audit for larger organisations*;
     EHRC (2011), *Equal Pay Statutory Code of Practice*; Equality Act 2010 ss.65-66.
     """
-    require_columns(data, [sex], role="sex")
+    require_columns(data, [by], role="compared groups")
     if not gap_threshold > 0 or not pattern_threshold > 0 or min_pattern < 2:
         raise InputError(
             "gap_threshold and pattern_threshold must be positive and min_pattern at least 2."
         )
     element_list = _as_elements(data, elements)
-    groups = equal_work_groups(data, by, mapping=mapping, job=job)
-    is_female = (data[sex] == female).to_numpy(dtype=bool, na_value=False)
-    is_male = (data[sex] == male).to_numpy(dtype=bool, na_value=False)
+    groups = equal_work_groups(data, group_by, mapping=mapping, job=job)
+    is_female = (data[by] == compare).to_numpy(dtype=bool, na_value=False)
+    is_male = (data[by] == reference).to_numpy(dtype=bool, na_value=False)
     if not is_female.any() or not is_male.any():
         raise InputError(
-            f"An equal pay audit needs both women ({female!r}) and men ({male!r}) in {sex!r}."
+            f"An equal pay audit needs both groups, {compare!r} and {reference!r}, in column "
+            f"{by!r}."
         )
     frame = pd.concat([groups, data[[e.column for e in element_list]]], axis=1)
     table = pd.concat(
@@ -611,9 +645,9 @@ def equal_pay_audit(
     factors = contributing_factors(
         data,
         groups["group"],
-        sex=sex,
-        male=male,
-        female=female,
+        by=by,
+        reference=reference,
+        compare=compare,
         elements=element_list,
         pay=element_list[0].column,
     )
@@ -627,11 +661,14 @@ def equal_pay_audit(
         receipt=receipt.drop(columns="pct_part_time"),
         factors=factors,
         elements=element_list,
-        by="mapping" if mapping is not None else by,
+        group_by="mapping" if mapping is not None else group_by,
         gap_threshold=float(gap_threshold),
         pattern_threshold=float(pattern_threshold),
         min_pattern=int(min_pattern),
         notes=tuple(notes),
+        by=by,
+        reference=reference,
+        compare=compare,
     )
 
 
@@ -644,5 +681,6 @@ __all__ = [
     "default_elements",
     "equal_pay_audit",
     "equal_work_groups",
-    "read_job_mapping",
+    "grouping_basis",
+    "job_mapping_table",
 ]

@@ -259,9 +259,9 @@ def logib_regression(
     service: str | None = "years_of_service",
     experience: str | None = "potential_experience",
     categorical: tuple[str, ...] = ("requirement", "position"),
-    sex: str = "sex",
-    female: str = "F",
-    male: str = "M",
+    by: str = "sex",
+    reference: str = "M",
+    compare: str = "F",
     level: float = 0.95,
     limit: float = 5.0,
     target: float = 2.5,
@@ -280,6 +280,10 @@ def logib_regression(
     categorical
         Columns entered as dummies with the highest level as base (skill level / grade
         requirement, professional position).
+    by, reference, compare
+        Column of the compared groups, the code of the reference group (men) and of the group
+        whose dummy is tested (women): the sex effect is the pay of ``compare`` relative to
+        ``reference``.
     limit, target
         Limit and target values in percent (5 and 2.5 in Logib).
 
@@ -288,15 +292,18 @@ def logib_regression(
     LogibResult
     """
     numeric = [c for c in (education, service, experience) if c is not None]
-    require_columns(data, [pay, sex, *numeric, *categorical], role="Logib regression")
-    keep = data[sex].isin([female, male]).to_numpy(dtype=bool, na_value=False)
+    require_columns(data, [pay, by, *numeric, *categorical], role="Logib regression")
+    keep = data[by].isin([compare, reference]).to_numpy(dtype=bool, na_value=False)
     frame = data.loc[keep].dropna(subset=[pay, *numeric, *categorical])
     y = frame[pay].astype("float64")
     if (y <= 0).any():
         raise InputError(f"Column {pay!r} must be positive for the log-pay regression.")
-    is_female = (frame[sex] == female).to_numpy(dtype=float)
+    is_female = (frame[by] == compare).to_numpy(dtype=float)
     if is_female.sum() == 0 or is_female.sum() == len(frame):
-        raise InputError("The Logib regression needs both women and men with complete data.")
+        raise InputError(
+            f"The Logib regression needs both {compare!r} and {reference!r} in {by!r} with "
+            "complete data."
+        )
     parts = {"Intercept": np.ones(len(frame))}
     for c in numeric:
         parts[c] = frame[c].to_numpy(dtype=float)
@@ -378,6 +385,7 @@ def workforce_logib_frame(
     requirement: str = "grade",
     position: str | None = None,
     school_leaving_age: float = 18.0,
+    by: str = "sex",
 ) -> pd.DataFrame:
     """Logib model variables from a canonical workforce table.
 
@@ -386,11 +394,13 @@ def workforce_logib_frame(
     **potential experience** is the age-band mid-point minus ``school_leaving_age`` (at least 0);
     **years of service** is the snapshot date minus ``start_date``; standardised pay is full-time
     equivalent annual basic pay. ``position`` (e.g. a management-level column) is optional.
+    ``years_of_service`` and ``potential_experience`` are left out when the data has no start
+    dates or age bands. ``by`` is the column of the compared groups (kept under its own name).
     """
-    require_columns(data, ["sex", "annual_basic_pay", requirement, position], role="Logib")
+    require_columns(data, [by, "annual_basic_pay", requirement, position], role="Logib")
     out = pd.DataFrame(
         {
-            "sex": data["sex"].astype("string"),
+            by: data[by].astype("string"),
             "standardised_pay": data["annual_basic_pay"].astype("float64"),
             "requirement": data[requirement].astype("string"),
         },

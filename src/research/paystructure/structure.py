@@ -1,7 +1,8 @@
 """A proposed pay structure and the assimilation of every employee onto it.
 
 A **pay structure** is a list of grades in order, each with its pay points (full-time equivalent
-annual salaries, lowest first). It is read from YAML::
+annual salaries, lowest first). :func:`structure_from_dict` builds one from a mapping such as
+:func:`research.data.structures.read_structure` reads from YAML::
 
     name: Proposed structure 2026
     currency: GBP
@@ -15,8 +16,9 @@ annual salaries, lowest first). It is read from YAML::
       placement: nearest_not_below     # nearest_not_below, nearest, bottom, service
       protection_years: 3
 
-or from CSV with columns ``grade, point, salary`` (one row per pay point; grades in the order of
-their lowest salary unless a ``grade_rank`` column is given).
+or from CSV with columns ``grade, salary`` (one row per pay point; grades in the order of their
+lowest salary unless a ``grade_rank`` column is given). Files are read in the data layer; this
+module never opens one.
 
 **Assimilation** (:func:`assimilate`) gives every employee a new grade and a pay point:
 
@@ -44,7 +46,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -71,6 +72,8 @@ class PayStructure(Result):
     assimilation
         The assimilation rule read from the file, if any (keys as the arguments of
         :func:`assimilate`).
+    source, sha256
+        The file it was read from (a display path) and its SHA-256, when it came from a file.
     """
 
     points: pd.DataFrame
@@ -79,6 +82,7 @@ class PayStructure(Result):
     description: str = ""
     assimilation: dict[str, Any] = field(default_factory=dict)
     source: str = ""
+    sha256: str = ""
 
     @property
     def title(self) -> str:  # type: ignore[override]
@@ -113,8 +117,14 @@ def _check_points(points: pd.DataFrame, source: str) -> pd.DataFrame:
     return points[["grade", "grade_rank", "point", "salary"]]
 
 
-def structure_from_dict(spec: Mapping[str, Any], source: str = "structure") -> PayStructure:
-    """A :class:`PayStructure` from a parsed YAML mapping (see the module docstring)."""
+def structure_from_dict(spec: Mapping[str, Any], source: str = "") -> PayStructure:
+    """A :class:`PayStructure` from a parsed mapping (see the module docstring).
+
+    ``spec`` may carry a ``file`` entry ``{"path": ..., "sha256": ...}`` (as
+    :func:`research.data.structures.read_structure` adds); ``source`` overrides its path.
+    """
+    record = spec.get("file") or {}
+    source = source or str(record.get("path", "")) or "structure"
     grades = spec.get("grades")
     if not grades:
         raise InputError(f"{source} has no 'grades' list: give grades with their pay points.")
@@ -135,34 +145,20 @@ def structure_from_dict(spec: Mapping[str, Any], source: str = "structure") -> P
         description=str(spec.get("description", "")).strip(),
         assimilation=dict(spec.get("assimilation") or {}),
         source=source,
+        sha256=str(record.get("sha256", "")),
     )
 
 
-def load_structure(path: str | Path) -> PayStructure:
-    """Read a pay structure from YAML or CSV (see the module docstring)."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"Pay structure file {str(path)!r} not found.")
-    if path.suffix.lower() in {".yaml", ".yml"}:
-        import yaml
-
-        return structure_from_dict(
-            yaml.safe_load(path.read_text(encoding="utf-8")) or {}, str(path)
-        )
-    table = pd.read_csv(path)
-    require_columns(table, ["grade", "salary"], role=f"structure {path.name}")
-    if "grade_rank" not in table:
-        lowest = table.groupby("grade")["salary"].transform("min")
-        table["grade_rank"] = lowest.rank(method="dense").astype(int)
-    table["point"] = 0
-    return PayStructure(points=_check_points(table, str(path)), name=path.stem, source=str(path))
-
-
-def example_structure(dataset: str) -> Path:
-    """Path of the example structure shipped for ``synthetic`` or ``cincinnati``."""
-    folder = Path(__file__).resolve().parents[1] / "structures"
-    name = "cincinnati" if str(dataset).startswith("cincinnati") else "synthetic"
-    return folder / f"{name}_example.yaml"
+def as_structure(structure: PayStructure | Mapping[str, Any]) -> PayStructure:
+    """``structure`` itself, or the :class:`PayStructure` of a parsed mapping."""
+    if isinstance(structure, PayStructure):
+        return structure
+    if isinstance(structure, Mapping):
+        return structure_from_dict(structure)
+    raise InputError(
+        f"A pay structure must be a PayStructure or a parsed mapping, not "
+        f"{type(structure).__name__}; read a file with research.data.structures.read_structure."
+    )
 
 
 def _new_grades(data: pd.DataFrame, structure: PayStructure, rule: str, spec: Mapping) -> pd.Series:
@@ -400,8 +396,7 @@ __all__ = [
     "RULES",
     "Assimilation",
     "PayStructure",
+    "as_structure",
     "assimilate",
-    "example_structure",
-    "load_structure",
     "structure_from_dict",
 ]

@@ -4,8 +4,8 @@ Before a council adopts a new pay and grading structure it must have due regard 
 women and men (public sector equality duty, Equality Act 2010 s.149), and the EHRC advises an equal pay
 audit of the proposed structure before implementation (EHRC, *Equal pay audit for larger
 organisations*, 2010, and the *Equal Pay Statutory Code of Practice*, 2011, paras 150-170 on pay
-protection). :func:`equality_impact` assimilates every employee (:func:`research.audit.assimilate`) and
-compares the workforce before and after:
+protection). :func:`equality_impact` assimilates every employee
+(:func:`research.paystructure.assimilate`) and compares the workforce before and after:
 
 * the six UK statutory gender pay gap figures and the quartile bands (:func:`research.paygap.uk_gpg`)
   now, on assimilation (with pay protection) and once protection ends;
@@ -27,10 +27,10 @@ import numpy as np
 import pandas as pd
 
 from research.audit.equal_pay import EqualPayAudit, equal_pay_audit
-from research.audit.structure import Assimilation, PayStructure, assimilate
 from research.core.results import Result
 from research.paygap import gap_by, representation_by_grade, uk_gpg
 from research.paygap.statutory import UKGenderPayGap
+from research.paystructure.structure import Assimilation, PayStructure, assimilate
 
 MOMENTS = ("before", "on_assimilation", "after_protection")
 MOMENT_LABELS = {
@@ -209,7 +209,7 @@ def equality_impact(
     data
         Canonical workforce table.
     structure
-        The proposed structure (:func:`research.audit.load_structure`).
+        The proposed structure (:func:`research.paystructure.structure_from_dict`).
     breakdowns
         ``{title: column}`` for the gains/losses and gap tables (default: occupation group and
         working pattern, when present).
@@ -221,7 +221,7 @@ def equality_impact(
     gap_threshold, pattern_threshold
         Equal pay audit flag rules (:func:`research.audit.equal_pay_audit`).
     **assimilation_options
-        Passed to :func:`research.audit.assimilate` (``rule``, ``placement``,
+        Passed to :func:`research.paystructure.assimilate` (``rule``, ``placement``,
         ``protection_years``, ...).
     """
     if breakdowns is None:
@@ -240,7 +240,7 @@ def equality_impact(
     audits = {
         m: equal_pay_audit(
             frames[m],
-            by="grade",
+            group_by="grade",
             elements=["basic", "hourly"],
             gap_threshold=gap_threshold,
             pattern_threshold=pattern_threshold,

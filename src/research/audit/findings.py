@@ -1,0 +1,151 @@
+"""Key findings of the equal pay audit report: plain sentences generated from the results.
+
+Each sentence states its number and names only what was used: the regression sentence lists the
+factors the model really held, and says which the data does not record.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from research.audit.equal_pay import EqualPayAudit
+from research.audit.logib import LogibResult
+from research.present.formats import fmt_pct
+from research.present.report import Finding
+from research.present.wording import join_words, plural
+
+#: Pay elements in words.
+ELEMENT_WORDS = {
+    "basic": "basic pay",
+    "hourly": "hourly pay",
+    "bonus": "bonus pay",
+    "allowances": "allowances",
+}
+
+
+def element_words(name: str) -> str:
+    """``"basic"`` -> ``"basic pay"``."""
+    return ELEMENT_WORDS.get(name, name.replace("_", " "))
+
+
+def audit_findings(
+    audit: EqualPayAudit,
+    min_cell: int,
+    group_words: str,
+    logib: LogibResult | None = None,
+    logib_factors: tuple[str, ...] = (),
+    logib_absent: tuple[str, ...] = (),
+    logib_note: str = "",
+) -> list[Finding]:
+    """Three to eight sentences for the top of the audit report.
+
+    Parameters
+    ----------
+    group_words
+        How the equal-work groups were formed, e.g. ``"employees in the same grade"``.
+    logib, logib_factors, logib_absent
+        The regression (if run), the factors its model held (``"grade"``, ``"length of
+        service"``, ...) and those the data does not record (with the reason).
+    logib_note
+        Why there is no regression, when ``logib`` is ``None``.
+    """
+    out: list[Finding] = []
+    basic = audit.elements[0].name
+    comparable = audit.comparable(min_cell)
+    n_cmp = int(comparable["group"].nunique())
+    out.append(
+        Finding(
+            f"The audit compared women's and men's pay within {plural(audit.n_groups, 'group')} "
+            f"({group_words}); {n_cmp:,} of them have at least {min_cell} women and {min_cell} "
+            "men, enough to publish their gaps.",
+            value=float(audit.n_groups),
+            key="groups",
+        )
+    )
+    big = comparable[(comparable["element"] == basic) & (comparable["stat"] == "mean")]
+    flagged = big[big["flag_gap"]].sort_values("gap", key=np.abs, ascending=False)
+    what = f"mean {element_words(basic)}"
+    if len(flagged):
+        top = flagged.iloc[0]
+        out.append(
+            Finding(
+                f"{len(flagged):,} of them have a gap in {what} of {audit.gap_threshold:g}% or "
+                f"more; the largest is in {top['group']} ({fmt_pct(top['gap'])}, "
+                f"{top['direction']}; {int(top['n_female']):,} women, {int(top['n_male']):,} men).",
+                value=float(top["gap"]),
+                key="largest_gap",
+            )
+        )
+    else:
+        out.append(
+            Finding(
+                f"No publishable group has a gap in {what} of {audit.gap_threshold:g}% or more.",
+                value=0.0,
+                key="largest_gap",
+            )
+        )
+    pattern = comparable[comparable["pattern_groups"] & (comparable["element"] == basic)]
+    if len(pattern):
+        sides = pattern.groupby("direction")["group"].nunique()
+        out.append(
+            Finding(
+                f"A pattern: gaps of {audit.pattern_threshold:g}% or more in the same direction "
+                f"({sides.idxmax()}) recur in {int(sides.max()):,} groups.",
+                value=float(sides.max()),
+                key="pattern",
+            )
+        )
+    hidden = audit.n_hidden_flags(min_cell)
+    if hidden:
+        out.append(
+            Finding(
+                f"{plural(hidden, 'further flagged comparison')} "
+                f"{'rests' if hidden == 1 else 'rest'} on fewer than {min_cell} women or men "
+                "(for bonus: recipients); they are not published and HR should review "
+                "them from the unpublished data.",
+                value=float(hidden),
+                key="hidden_flags",
+            )
+        )
+    out += _logib_findings(logib, logib_factors, logib_absent, logib_note)
+    n_actions = len(audit.action_list(min_cell))
+    out.append(
+        Finding(
+            f"The action list has {plural(n_actions, 'group')} to investigate, largest gap first."
+            if n_actions
+            else "No publishable comparison is flagged, so the action list is empty.",
+            value=float(n_actions),
+            key="actions",
+        )
+    )
+    out += [Finding(note, key="note") for note in audit.notes]
+    return out
+
+
+def _logib_findings(
+    logib: LogibResult | None,
+    factors: tuple[str, ...],
+    absent: tuple[str, ...],
+    note: str,
+) -> list[Finding]:
+    if logib is None:
+        return [Finding(note, key="logib")] if note else []
+    direction = "less" if logib.kennedy < 0 else "more"
+    out = [
+        Finding(
+            f"Taking {join_words(list(factors))} into account, women are paid "
+            f"{fmt_pct(abs(logib.kennedy))} {direction} than men ({logib.level:.0%} interval "
+            f"{fmt_pct(logib.ci[0])} to {fmt_pct(logib.ci[1])}); Logib rating: {logib.rating}.",
+            value=logib.kennedy,
+            ci=logib.ci,
+            key="logib",
+        )
+    ]
+    if absent:
+        out.append(
+            Finding(
+                f"The regression does not take {join_words(list(absent))} into account.",
+                key="logib_absent",
+            )
+        )
+    return out

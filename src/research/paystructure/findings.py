@@ -1,0 +1,133 @@
+"""Key findings of the pay structure equality impact assessment: sentences from the results."""
+
+from __future__ import annotations
+
+from research.paystructure.eia import EqualityImpact
+from research.present.formats import fmt_money, fmt_pct
+from research.present.report import Finding
+
+
+def impact_findings(impact: EqualityImpact, min_cell: int, currency: str) -> list[Finding]:
+    """Four to eight plain sentences for the top of the impact assessment.
+
+    Shares of women and men who gain are given only when both have at least ``min_cell``
+    employees; counts of protected employees below ``min_cell`` are given as "fewer than".
+    """
+    out: list[Finding] = []
+    s = impact.statutory.set_index("measure")
+    mean = s.loc["Mean gender pay gap in hourly pay"]
+    median = s.loc["Median gender pay gap in hourly pay"]
+    c = impact.uk["before"].counts
+    if min(c["full_pay_female"], c["full_pay_male"]) >= min_cell:
+        verb = "narrow" if mean["after_protection"] < mean["before"] else "widen"
+        out.append(
+            Finding(
+                f"The proposed structure would {verb} the mean gender pay gap in hourly pay from "
+                f"{fmt_pct(mean['before'])} to {fmt_pct(mean['after_protection'])} once pay "
+                f"protection ends (median: {fmt_pct(median['before'])} to "
+                f"{fmt_pct(median['after_protection'])}).",
+                value=float(mean["after_protection"]),
+                key="mean_gap_after",
+            )
+        )
+    else:
+        out.append(
+            Finding(
+                f"Fewer than {min_cell} women or men are full-pay relevant employees, so the "
+                "gender pay gap figures are not published.",
+                key="mean_gap_after",
+            )
+        )
+    bill = impact.pay_bill.set_index("moment")
+    first = bill.loc["on assimilation (with pay protection)"]
+    last = bill.loc["after pay protection ends"]
+    years = impact.assimilation.protection_years
+    during = "while pay protection lasts" if years > 0 else "on assimilation"
+    out.append(
+        Finding(
+            f"It would change the annual basic pay bill by {fmt_money(first['change'], currency)} "
+            f"({fmt_pct(first['change_pct'])}) {during}, and by "
+            f"{fmt_money(last['change'], currency)} ({fmt_pct(last['change_pct'])}) after.",
+            value=float(first["change"]),
+            key="pay_bill",
+        )
+    )
+    g = impact.gains[impact.gains["breakdown"] == "All employees"].set_index("sex")
+    if {"F", "M"} <= set(g.index) and g["n"].min() >= min_cell:
+        out.append(
+            Finding(
+                f"{fmt_pct(g.loc['F', 'pct_gain'])} of women and {fmt_pct(g.loc['M', 'pct_gain'])}"
+                f" of men would gain (women's pay changes by "
+                f"{fmt_pct(g.loc['F', 'mean_change_pct'])} on average, men's by "
+                f"{fmt_pct(g.loc['M', 'mean_change_pct'])}).",
+                value=float(g.loc["F", "pct_gain"]),
+                key="gains",
+            )
+        )
+    p = impact.protected.set_index("sex")
+    if {"F", "M"} <= set(p.index):
+        pf, pm = int(p.loc["F", "n_protected"]), int(p.loc["M", "n_protected"])
+        words = [
+            f"{n:,} {w}" if (n == 0 or n >= min_cell) else f"fewer than {min_cell} {w}"
+            for n, w in ((pf, "women"), (pm, "men"))
+        ]
+        if years > 0:
+            text = (
+                f"{words[0]} and {words[1]} would keep their current pay under protection for "
+                f"{years:g} years because the new structure pays them less."
+            )
+        else:
+            text = "There is no pay protection: anyone whose pay would fall moves to the new rate."
+        out.append(Finding(text, value=float(pf + pm), key="protected"))
+    above = int(impact.assimilation.employees["above_top"].sum())
+    if above:
+        out.append(
+            Finding(
+                (
+                    f"{above:,} employees are"
+                    if above >= min_cell
+                    else f"Fewer than {min_cell} employees are"
+                )
+                + " paid above the top of their new grade and are placed on its top point.",
+                value=float(above) if above >= min_cell else None,
+                key="above_top",
+            )
+        )
+    flags = impact.flags.set_index("moment")
+    out.append(
+        Finding(
+            f"Grades with an equal pay flag: {int(flags.loc['before', 'flagged_groups'])} of "
+            f"{int(flags.loc['before', 'groups'])} now, "
+            f"{int(flags.loc['after_protection', 'flagged_groups'])} of "
+            f"{int(flags.loc['after_protection', 'groups'])} in the new structure.",
+            value=float(flags.loc["after_protection", "flagged_groups"]),
+            key="flags",
+        )
+    )
+    wide = impact.widened
+    wide = wide[wide[["n_female", "n_male"]].min(axis=1) >= min_cell]
+    if len(wide):
+        worst = wide.sort_values("change", ascending=False).iloc[0]
+        group = (
+            "all employees"
+            if worst["breakdown"] == "All employees"
+            else (f"{worst['breakdown'].lower()} {str(worst['group']).replace('_', ' ')}")
+        )
+        out.append(
+            Finding(
+                f"Warning: the gap would widen in {len(wide):,} group(s); most in {group} (from "
+                f"{fmt_pct(worst['gap_before'])} to {fmt_pct(worst['gap_after'])}).",
+                value=float(len(wide)),
+                key="widens",
+            )
+        )
+    else:
+        out.append(
+            Finding(
+                f"No publishable group's gap widens by more than {impact.widen_tolerance:g} "
+                "percentage points.",
+                value=0.0,
+                key="widens",
+            )
+        )
+    return out
