@@ -177,3 +177,12 @@ def test_hostile_labels_are_escaped(data):
     report = build(hostile, source=SOURCE, ingest=INGEST)
     html = report._repr_html_()
     assert HOSTILE not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_small_count_of_other_recorded_sex_is_not_stated(data):
+    few = data.assign(sex=data["sex"].where(data.index >= 3, "X"))
+    text = finding(build(few, source=SOURCE, ingest=INGEST), "pct_female").text
+    assert "fewer than 10 more have another or no recorded sex" in text
+    many = data.assign(sex=data["sex"].where(data.index >= 30, "X"))
+    text = finding(build(many, source=SOURCE, ingest=INGEST), "pct_female").text
+    assert "30 more have another or no recorded sex" in text

@@ -199,3 +199,34 @@ def test_compared_groups_are_named_by_reference_and_compare(data):
 
 def test_items_are_tables_figures_or_notes(report):
     assert all(isinstance(i, Table | Figure | Note) for i in report.items())
+
+
+def test_eu_variable_pay_gaps_resting_on_few_recipients_are_hidden(report, data):
+    paid = data[(data["bonus_12m"] > 0) & data["sex"].isin(["F", "M"])]
+    fewest = paid["sex"].value_counts().reindex(["F", "M"], fill_value=0).min()
+    items = report["eu_article_9"].to_frame().set_index("measure")["value"]
+    variable = items[
+        items.index.str.contains("variable components") & ~items.index.str.contains("receiving")
+    ]
+    if fewest < 10:
+        assert (variable == disclosure.SUPPRESSED).all()
+    else:
+        assert not (variable == disclosure.SUPPRESSED).any()
+    eu = report.results["eu"].categories.set_index("grade_group")
+    grouped = with_groupings(data)
+    paid = grouped[(grouped["bonus_12m"] > 0) & grouped["sex"].isin(["F", "M"])]
+    fewest_paid = pd.crosstab(paid["grade_group"], paid["sex"]).min(axis=1)
+    shown = report["eu_article_9_g_categories"].to_frame().set_index("grade_group")
+    for grade, value in shown["mean_gap_variable"].items():
+        computed = eu.loc[grade, "mean_gap_variable"]
+        if pd.notna(computed) and fewest_paid.get(grade, 0) < 10:
+            assert value == disclosure.SUPPRESSED, grade
+    assert (shown["mean_gap_variable"] == disclosure.SUPPRESSED).any()
+
+
+def test_small_other_sex_count_is_not_stated(data):
+    few = data.assign(sex=data["sex"].where(data.index >= 3, "X"))
+    report = build(few, source=SOURCE, n_boot=0)
+    texts = " ".join(report.findings.texts())
+    assert "Fewer than 10 employees with another or no recorded sex" in texts
+    assert "3 employees" not in texts

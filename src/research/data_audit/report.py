@@ -174,11 +174,13 @@ def key_findings(facts: Mapping[str, Any]) -> list[Finding]:
             )
         )
     n_binary = facts["n_female"] + facts["n_male"]
-    other = (
-        f"; {fmt_int(facts['n_other'])} more have another or no recorded sex."
-        if facts["n_other"]
-        else "."
-    )
+    n_other, min_cell = facts["n_other"], facts["min_cell"]
+    if not n_other:
+        other = "."
+    elif n_other < min_cell:  # sentences follow the disclosure rule
+        other = f"; fewer than {min_cell} more have another or no recorded sex."
+    else:
+        other = f"; {fmt_int(n_other)} more have another or no recorded sex."
     out.append(
         Finding(
             f"Women are {fmt_pct(facts['pct_female'])} of the {fmt_int(n_binary)} employees "

@@ -126,6 +126,18 @@ def representation_findings(
     return out
 
 
-def note_findings(uk: UKGenderPayGap) -> list[Finding]:
+def safe_notes(uk: UKGenderPayGap, min_cell: int) -> tuple[str, ...]:
+    """The statutory calculation's notes, with a count of other recorded sex below ``min_cell``
+    replaced by "fewer than <min_cell>" (sentences follow the disclosure rule too)."""
+    n_other = uk.counts.get("other_sex", 0)
+    exact = f"{n_other:,} employees with another or no recorded sex"
+    if not 0 < n_other < min_cell:
+        return tuple(uk.notes)
+    hidden = f"Fewer than {min_cell} employees with another or no recorded sex"
+    return tuple(note.replace(exact, hidden) for note in uk.notes)
+
+
+def note_findings(uk: UKGenderPayGap, min_cell: int) -> list[Finding]:
     """The statutory calculation's notes (absent bonus data, other recorded sex, ...)."""
-    return [Finding(note, key=f"note_{i}") for i, note in enumerate(uk.notes, start=1)]
+    notes = safe_notes(uk, min_cell)
+    return [Finding(note, key=f"note_{i}") for i, note in enumerate(notes, start=1)]

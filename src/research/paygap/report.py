@@ -21,7 +21,12 @@ import pandas as pd
 from research.core.source import Source
 from research.paygap.breakdown import GapBreakdown, gap_by
 from research.paygap.eu import EUPayTransparency, eu_pay_transparency
-from research.paygap.findings import note_findings, representation_findings, statutory_findings
+from research.paygap.findings import (
+    note_findings,
+    representation_findings,
+    safe_notes,
+    statutory_findings,
+)
 from research.paygap.representation import GradeRepresentation, representation_by_grade
 from research.paygap.statutory import UKGenderPayGap, uk_gpg
 from research.present import disclosure, plots, tabulate
@@ -85,8 +90,8 @@ class PayGapReport(Report):
     ``results`` holds ``uk`` (:class:`~research.paygap.UKGenderPayGap`), ``breakdowns`` (title ->
     :class:`~research.paygap.GapBreakdown`), ``representation``
     (:class:`~research.paygap.GradeRepresentation` or ``None``), ``eu``
-    (:class:`~research.paygap.EUPayTransparency` or ``None``) and ``data`` (the rows with the
-    report's grouping columns).
+    (:class:`~research.paygap.EUPayTransparency` or ``None``); no employee rows (they never
+    belong in a report object).
     """
 
 
@@ -242,7 +247,7 @@ def _statutory_section(
                 else "Gender pay gap figures on annual pay (percent)." + caveat
             ),
             columns(("figure", "Figure"), ("pct", "%", "float1", "%")),
-            notes=tuple(uk.notes),
+            notes=safe_notes(uk, min_cell),
         )
     ]
     if hourly:
@@ -485,15 +490,60 @@ def _representation_items(
 # ----------------------------------------------------------------------------- EU directive
 
 
-def eu_category_table(eu: EUPayTransparency, min_cell: int) -> pd.DataFrame:
-    """Item (g) with flags; gaps of categories with fewer than ``min_cell`` women or men hidden."""
+def variable_recipients(
+    data: pd.DataFrame, category: str, variable: str = "bonus_12m"
+) -> pd.Series:
+    """Per category, the smaller of the numbers of women and men paid variable pay."""
+    if variable not in data:
+        return pd.Series(dtype="int64")
+    paid = data[data[variable].fillna(0) > 0]
+    keys = paid[category].astype("string").fillna("(missing)")
+    counts = pd.crosstab(keys, paid["sex"].astype("string")).reindex(
+        columns=["F", "M"], fill_value=0
+    )
+    return counts.min(axis=1)
+
+
+def eu_items_table(eu: EUPayTransparency, data: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Items (a)-(e); each hidden when the smaller group it compares has fewer than ``min_cell``.
+
+    Gaps (a) and (c) rest on all women and men, gaps in variable pay (b) and (d) on those paid
+    variable pay, and the proportions (e) on all women and men.
+    """
+    binary = data[data["sex"].isin(["F", "M"]).to_numpy(dtype=bool, na_value=False)]
+    everyone = int(binary["sex"].value_counts().reindex(["F", "M"], fill_value=0).min())
+    recipients = int(variable_recipients(binary.assign(all="all"), "all").sum())
+    table = eu.items[["item", "measure", "value"]].copy()
+    table["n"] = np.where(table["item"].isin(["b", "d"]), recipients, everyone)
+    table.loc[table["value"].isna(), "n"] = min_cell  # nothing to hide in a missing value
+    return disclosure.suppress_statistics(table, "n", ["value"], min_cell).table.drop(columns="n")
+
+
+def eu_category_table(
+    eu: EUPayTransparency, min_cell: int, data: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Item (g) with flags; gaps of categories with fewer than ``min_cell`` women or men hidden.
+
+    With ``data``, gaps in variable pay are also hidden where fewer than ``min_cell`` women or
+    men of the category were paid variable pay.
+    """
     table = eu.categories.copy()
     table["n_smaller"] = table[["n_female", "n_male"]].min(axis=1)
     gaps = [c for c in table if "_gap_" in c]
+    governed = dict.fromkeys(gaps, "n_smaller")
+    if data is not None:
+        paid = variable_recipients(data, eu.category)
+        table["n_paid"] = table[eu.category].astype("string").map(paid).fillna(0).astype("int64")
+        for column in gaps:
+            if "_variable" in column:
+                governed[column] = "n_paid"
+        # a missing variable gap (nobody paid) has nothing to hide
+        no_gap = table[[c for c in gaps if "_variable" in c]].isna().all(axis=1)
+        table.loc[no_gap, "n_paid"] = min_cell
     hidden = disclosure.suppress_statistics(
-        table.drop(columns="flag_article_10"), "n_smaller", gaps, min_cell
+        table.drop(columns="flag_article_10"), governed, gaps, min_cell
     )
-    shown = hidden.table.drop(columns="n_smaller")
+    shown = hidden.table.drop(columns=[c for c in ("n_smaller", "n_paid") if c in hidden.table])
     small = table["n_smaller"] < min_cell
     shown["article_10"] = np.where(
         small, disclosure.SUPPRESSED, np.where(table["flag_article_10"], "gap of 5% or more", "")
@@ -501,7 +551,14 @@ def eu_category_table(eu: EUPayTransparency, min_cell: int) -> pd.DataFrame:
     return _natural_order(shown, (eu.category,))
 
 
-def _eu_items(eu: EUPayTransparency | None, *, eu_category: str, min_cell: int, basis: str) -> list:
+def _eu_items(
+    eu: EUPayTransparency | None,
+    data: pd.DataFrame,
+    *,
+    eu_category: str,
+    min_cell: int,
+    basis: str,
+) -> list:
     if eu is None:
         text = (
             f"This dataset records no {eu_category.replace('_', ' ')} values, so the EU "
@@ -509,7 +566,7 @@ def _eu_items(eu: EUPayTransparency | None, *, eu_category: str, min_cell: int, 
         )
         return [Note("eu_article_9", text), Note("eu_article_9_g_categories", text)]
     over = "recipients only" if eu.variable_over == "recipients" else "all workers"
-    items = eu.items[["item", "measure", "value"]]
+    items = eu_items_table(eu, data, min_cell)
     category = eu_category.replace("_", " ")
     gap_specs = [
         (f"{stat}_gap_{part}", f"{stat.capitalize()} gap, {part} pay (%)", "float1", "%")
@@ -523,10 +580,14 @@ def _eu_items(eu: EUPayTransparency | None, *, eu_category: str, min_cell: int, 
             f"Article 9(1)(a)-(e) indicators (percent) on {basis}; variable-pay gaps over {over}.",
             columns(("item", "Item"), ("measure", "Indicator"), ("value", "%", "float1", "%")),
             row_header="measure",
+            notes=(
+                f"A figure resting on fewer than {min_cell} women or men (for variable pay: "
+                "paid variable pay) is shown as [c].",
+            ),
         ),
         Table(
             "eu_article_9_g_categories",
-            eu_category_table(eu, min_cell),
+            eu_category_table(eu, min_cell, data),
             f"Article 9(1)(g): gaps by {category} in basic, variable and total {basis} (percent), "
             "with the Article 10 size flag.",
             columns(
@@ -536,7 +597,10 @@ def _eu_items(eu: EUPayTransparency | None, *, eu_category: str, min_cell: int, 
                 *gap_specs,
                 ("article_10", "Article 10 flag"),
             ),
-            notes=(f"Categories with fewer than {min_cell} women or men are shown as [c].",),
+            notes=(
+                f"Gaps of categories with fewer than {min_cell} women or men, and gaps in variable "
+                f"pay where fewer than {min_cell} women or men were paid any, are shown as [c].",
+            ),
         ),
     ]
 
@@ -625,7 +689,7 @@ def build(
     breakdown_items += _absent_breakdowns(frame)
     rep_items, top_headcount = _representation_items(rep, min_cell=min_cell, note=note)
     basis_words = "hourly pay" if basis == "hourly" else "full-time-equivalent annual pay"
-    eu_items = _eu_items(eu, eu_category=eu_category, min_cell=min_cell, basis=basis_words)
+    eu_items = _eu_items(eu, frame, eu_category=eu_category, min_cell=min_cell, basis=basis_words)
     if eu is not None and basis != eu_pay_basis:
         eu_items.insert(
             0,
@@ -640,7 +704,7 @@ def build(
         uk, min_cell=min_cell, pay_words=pay_words, hourly=hourly
     )
     key_findings += representation_findings(rep, min_cell=min_cell, top_headcount=top_headcount)
-    key_findings += note_findings(uk)
+    key_findings += note_findings(uk, min_cell)
     details = (
         ("Pay compared", pay_words),
         ("Disclosure threshold", f"groups of fewer than {min_cell} are shown as [c]"),
@@ -663,6 +727,5 @@ def build(
             "breakdowns": breakdowns,
             "representation": rep,
             "eu": eu,
-            "data": frame,
         },
     )
