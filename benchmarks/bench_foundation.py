@@ -10,7 +10,7 @@ CASES: dict[str, str] = {
         "ingest.ingest('data/raw/cincinnati/cincinnati_employees_2020_noname.csv', 'cincinnati')\n"
     ),
     "data_audit_tables_2m": (
-        "from research.data import datasets\nfrom research.data_audit import quality\nfrom research.data_audit import tables as data_audit\nfrom research.present import disclosure\n"
+        "from research.data import datasets\nfrom research.data_audit import quality\nfrom research.data_audit import report as data_audit\nfrom research.present import disclosure\n"
         "ds = datasets.load_dataset('synthetic:n_employees=2000000,seed=1')\n"
         "quality.completeness(ds.data); quality.quality_checks(ds.data)\n"
         "for by, *_ in data_audit.HEADCOUNT_TABLES:\n"

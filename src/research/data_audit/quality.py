@@ -93,6 +93,16 @@ def _below_living_wage(data: pd.DataFrame, currency: str) -> dict:
     return _check(name, mask, len(data), detail)
 
 
+def _known(data: pd.DataFrame, *names: str) -> bool:
+    """Whether every column in ``names`` is in ``data`` with at least one value."""
+    return all(name in data and bool(data[name].notna().any()) for name in names)
+
+
+def _absent(name: str, n: int, *names: str) -> dict:
+    what = " or ".join(n.replace("_", " ") for n in names)
+    return _check(name, None, n, f"not applicable: the data record no {what}")
+
+
 def quality_checks(
     data: pd.DataFrame, *, currency: str = "GBP", full_time_hours: float = 37.0
 ) -> pd.DataFrame:
@@ -102,48 +112,75 @@ def quality_checks(
     employee ids, implausible weekly hours (below 4 or above 48), FTE inconsistent with hours
     (``|fte - hours / full_time_hours| > 0.02``), hourly pay more than ten times the median, start
     dates after the snapshot, and sex recorded other than F or M (kept, excluded from F/M gaps).
+    A check whose columns hold no value is marked not applicable (no count) instead of 0.
     """
     n = len(data)
-    expected_fte = data["weekly_hours"] / full_time_hours
-    median_pay = data["hourly_pay"].median()
-    checks = [
-        _below_living_wage(data, currency),
+    checks = []
+    name = "Hourly pay below the National Living Wage"
+    checks.append(
+        _below_living_wage(data, currency)
+        if _known(data, "hourly_pay", "snapshot_date")
+        else _absent(name, n, "hourly_pay")
+    )
+    checks.append(
         _check(
             "Duplicate employee ids",
             data.duplicated(["employer", "snapshot_date", "employee_id"], keep=False),
             n,
             "should be 0: ingest quarantines duplicates",
-        ),
+        )
+    )
+    name = "Implausible weekly hours"
+    checks.append(
         _check(
-            "Implausible weekly hours",
+            name,
             (data["weekly_hours"] < MIN_PLAUSIBLE_HOURS)
             | (data["weekly_hours"] > MAX_PLAUSIBLE_HOURS),
             n,
             f"below {MIN_PLAUSIBLE_HOURS:g} or above {MAX_PLAUSIBLE_HOURS:g} hours a week",
-        ),
+        )
+        if _known(data, "weekly_hours")
+        else _absent(name, n, "weekly_hours")
+    )
+    name = "FTE inconsistent with hours"
+    checks.append(
         _check(
-            "FTE inconsistent with hours",
-            (data["fte"] - expected_fte).abs() > FTE_TOLERANCE,
+            name,
+            (data["fte"] - data["weekly_hours"] / full_time_hours).abs() > FTE_TOLERANCE,
             n,
             f"FTE differs from weekly hours / {full_time_hours:g} by more than {FTE_TOLERANCE}",
-        ),
+        )
+        if _known(data, "fte", "weekly_hours")
+        else _absent(name, n, "fte", "weekly_hours")
+    )
+    name = "Extreme hourly pay"
+    checks.append(
         _check(
-            "Extreme hourly pay",
-            data["hourly_pay"] > EXTREME_PAY_MULTIPLE * median_pay,
+            name,
+            data["hourly_pay"] > EXTREME_PAY_MULTIPLE * data["hourly_pay"].median(),
             n,
             f"more than {EXTREME_PAY_MULTIPLE:g} times the median hourly pay",
-        ),
+        )
+        if _known(data, "hourly_pay")
+        else _absent(name, n, "hourly_pay")
+    )
+    name = "Start date after the snapshot"
+    checks.append(
         _check(
-            "Start date after the snapshot",
+            name,
             data["start_date"] > data["snapshot_date"],
             n,
             "start dates in the future of the snapshot",
-        ),
+        )
+        if _known(data, "start_date", "snapshot_date")
+        else _absent(name, n, "start_date")
+    )
+    checks.append(
         _check(
             "Sex recorded other than F or M",
             ~data["sex"].isin(BINARY_SEXES),
             n,
             "kept and counted; excluded only from comparisons of women and men",
-        ),
-    ]
+        )
+    )
     return pd.DataFrame(checks, columns=["check", "n_rows", "pct_rows", "detail"])

@@ -4,7 +4,10 @@ Submodules: :mod:`~research.data.hourly` (reg 6 hourly pay, full-pay relevant em
 :mod:`~research.paygap.quartiles` (reg 13 bands and the tie rule), :mod:`~research.paygap.statutory`
 (:func:`uk_gpg`), :mod:`~research.paygap.eu` (:func:`eu_pay_transparency`),
 :mod:`~research.paygap.breakdown` (:func:`gap_by` with bootstrap intervals) and
-:mod:`~research.paygap.representation` (women's share by grade, the glass ceiling).
+:mod:`~research.paygap.representation` (women's share by grade, the glass ceiling). The two
+compared groups are named ``by="sex", reference="M", compare="F"`` throughout; a gap is
+``(reference - compare) / reference x 100``. :mod:`~research.paygap.report` builds the pay gap
+report (``build(data, ...) -> PayGapReport``).
 """
 
 from research.data.hourly import annual_hourly_pay, full_pay_relevant, reg6_hourly_pay

@@ -3,7 +3,7 @@
 ``gap_by(data, "grade")`` gives, for each grade, the headcount of women and men, their mean or median
 pay, the gap ``(men - women) / men x 100`` and, with ``n_boot > 0``, its bootstrap standard error,
 percentile interval and bias-corrected estimate. Groupings can be intersections
-(``by=["grade", "working_pattern"]``). Resampling is stratified by group and sex
+(``within=["grade", "working_pattern"]``). Resampling is stratified by group and sex
 (:mod:`research.paygap.bootstrap`), so the interval describes how much a gap could move if the same
 jobs had been filled by other people paid like the ones there now (a workforce is a population, not
 a sample: the interval measures the stability of the gap, not survey error).
@@ -32,19 +32,19 @@ class GapBreakdown(Result):
 
     Attributes
     ----------
-    by
+    within
         The grouping columns.
     stat, pay
         ``"median"`` or ``"mean"`` of which pay column.
     table
-        One row per group: the ``by`` columns, ``n_female``, ``n_male``, ``female``, ``male`` (the
+        One row per group: the ``within`` columns, ``n_female``, ``n_male``, ``female``, ``male`` (the
         statistic of each sex), ``gap`` and, with a bootstrap, ``se``, ``ci_low``, ``ci_high`` and
         ``bias_corrected``. Groups with no women or no men have a missing gap.
     overall
         The gap over everyone in the breakdown, with the same uncertainty.
     """
 
-    by: tuple[str, ...]
+    within: tuple[str, ...]
     stat: str
     pay: str
     table: pd.DataFrame
@@ -55,7 +55,7 @@ class GapBreakdown(Result):
 
     @property
     def title(self) -> str:  # type: ignore[override]
-        return f"Gender gap in {self.stat} {self.pay} by {' x '.join(self.by)}"
+        return f"Gender gap in {self.stat} {self.pay} by {' x '.join(self.within)}"
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
@@ -118,8 +118,8 @@ def _bootstrap(ranked, starts, sizes, stat, n_boot, rng) -> np.ndarray:
     return reps
 
 
-def _select(data, by, pay, sex, male, female, full_pay):
-    require_columns(data, [*by, pay, sex], role="gap_by")
+def _select(data, within, pay, sex, male, female, full_pay):
+    require_columns(data, [*within, pay, sex], role="gap_by")
     keep = data[sex].isin([male, female]).to_numpy(dtype=bool, na_value=False)
     keep = keep & data[pay].notna().to_numpy()
     if full_pay is not None and full_pay in data:
@@ -132,28 +132,32 @@ def _select(data, by, pay, sex, male, female, full_pay):
 
 def gap_by(
     data: pd.DataFrame,
-    by: str | Sequence[str],
+    within: str | Sequence[str],
     *,
+    by: str = "sex",
+    reference: str = "M",
+    compare: str = "F",
     stat: str = "median",
     pay: str = "hourly_pay",
-    sex: str = "sex",
-    male: str = "M",
-    female: str = "F",
     full_pay: str | None = "full_pay",
     n_boot: int = 0,
     seed: int | None = None,
     level: float = 0.95,
 ) -> GapBreakdown:
-    """Gender pay gap within each group of ``by``, with optional bootstrap intervals.
+    """Gender pay gap within each group of ``within``, with optional bootstrap intervals.
 
     Parameters
     ----------
     data
         Employee rows.
-    by
+    within
         A column or list of columns; a list gives their intersections (e.g. grade x working pattern).
+    by, reference, compare
+        Column of the two compared groups and their codes: the reference group (men, ``"M"``) and
+        the compared group (women, ``"F"``). The result's ``n_male``/``male`` columns describe the
+        reference group and ``n_female``/``female`` the compared group.
     stat
-        ``"median"`` or ``"mean"`` pay of each sex in each group; gap ``(men - women) / men x 100``.
+        ``"median"`` or ``"mean"`` pay of each group; gap ``(reference - compare) / reference x 100``.
     pay
         Pay column (default hourly pay, as the statutory figures).
     full_pay
@@ -165,15 +169,16 @@ def gap_by(
     -------
     GapBreakdown
     """
-    by = (by,) if isinstance(by, str) else tuple(by)
+    within = (within,) if isinstance(within, str) else tuple(within)
+    sex, male, female = by, reference, compare
     if stat not in STATS:
         raise InputError(f"stat must be one of {STATS}, got {stat!r}.")
     if n_boot < 0 or (n_boot and seed is None):
         raise InputError(
             "n_boot must be >= 0, and a bootstrap needs an explicit seed= for reproducibility."
         )
-    rows = _select(data, by, pay, sex, male, female, full_pay)
-    groups, codes = _group_keys(rows, by)
+    rows = _select(data, within, pay, sex, male, female, full_pay)
+    groups, codes = _group_keys(rows, within)
     is_male = (rows[sex] == male).to_numpy(dtype=bool)
     values = rows[pay].to_numpy(dtype="float64")
     rng = np.random.default_rng(seed)
@@ -184,7 +189,7 @@ def gap_by(
     )
     overall = _as_estimate(overall_table.iloc[0], stat, n_boot, level, overall_reps)
     table = _add_uncertainty(table, reps, level)
-    return GapBreakdown(by, stat, pay, table, overall, n_boot, level)
+    return GapBreakdown(within, stat, pay, table, overall, n_boot, level)
 
 
 def _estimate(values, codes, is_male, n_groups, stat, n_boot, rng):

@@ -118,9 +118,14 @@ def _items(pay: pd.DataFrame, is_male: pd.Series, over: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "measure", "value"])
 
 
-def _category_table(frame: pd.DataFrame, category: str, over: str) -> pd.DataFrame:
-    """Item (g): mean and median gaps in basic, variable and total pay by category."""
-    total = gap_by(frame, category, stat="mean", pay="total", full_pay=None).table
+def _category_table(
+    frame: pd.DataFrame, category: str, over: str, groups: dict[str, str]
+) -> pd.DataFrame:
+    """Item (g): mean and median gaps in basic, variable and total pay by category.
+
+    ``groups`` holds the ``by``, ``reference`` and ``compare`` arguments of :func:`gap_by`.
+    """
+    total = gap_by(frame, category, stat="mean", pay="total", full_pay=None, **groups).table
     out = total[[category, "n_female", "n_male"]].copy()
     recipients = frame[frame["variable"] > 0]
     for component in ("basic", "variable", "total"):
@@ -130,7 +135,7 @@ def _category_table(frame: pd.DataFrame, category: str, over: str) -> pd.DataFra
             if subset.empty:
                 out[column] = np.nan
                 continue
-            gaps = gap_by(subset, category, stat=stat, pay=component, full_pay=None).table
+            gaps = gap_by(subset, category, stat=stat, pay=component, full_pay=None, **groups).table
             out[column] = out[category].map(gaps.set_index(category)["gap"])
     out["flag_article_10"] = out["mean_gap_total"].abs() >= ARTICLE_10_THRESHOLD
     return out
@@ -143,9 +148,9 @@ def eu_pay_transparency(
     pay_basis: str = "hourly",
     variable_over: str = "recipients",
     variable: str | None = "bonus_12m",
-    sex: str = "sex",
-    male: str = "M",
-    female: str = "F",
+    by: str = "sex",
+    reference: str = "M",
+    compare: str = "F",
 ) -> EUPayTransparency:
     """Compute the Article 9 indicators and the Article 10 flags.
 
@@ -162,7 +167,11 @@ def eu_pay_transparency(
         ``"recipients"`` or ``"all"`` for the variable-pay gaps (b), (d) and in (g).
     variable
         Column of complementary or variable pay over 12 months; ``None`` if there is none.
+    by, reference, compare
+        Column of the compared groups, the reference group's code (men) and the compared group's
+        (women); gaps are ``(reference - compare) / reference x 100``.
     """
+    sex, male, female = by, reference, compare
     if pay_basis not in PAY_BASES:
         raise InputError(f"pay_basis must be one of {PAY_BASES}, got {pay_basis!r}.")
     if variable_over not in VARIABLE_OVER:
@@ -180,7 +189,9 @@ def eu_pay_transparency(
     quartiles = quartile_bands(pay["total"].to_numpy(), is_male.to_numpy())
     return EUPayTransparency(
         items=_items(pay, is_male, variable_over),
-        categories=_category_table(frame, category, variable_over),
+        categories=_category_table(
+            frame, category, variable_over, {"by": sex, "reference": male, "compare": female}
+        ),
         quartiles=quartiles,
         category=category,
         pay_basis=pay_basis,

@@ -110,9 +110,9 @@ def representation_by_grade(
     *,
     grade: str = "grade",
     rank: str = "grade_rank",
-    sex: str = "sex",
-    male: str = "M",
-    female: str = "F",
+    by: str = "sex",
+    reference: str = "M",
+    compare: str = "F",
     top: int = 2,
     stat: str = "median",
     pay: str = "hourly_pay",
@@ -126,11 +126,15 @@ def representation_by_grade(
     ----------
     grade, rank
         Grade label and its order (1 = lowest). Grades are listed in rank order.
+    by, reference, compare
+        Column of the compared groups and the codes of the reference group (men) and the compared
+        group (women, whose share is reported).
     top
         How many of the highest grades count as "the top".
     stat, pay, n_boot, seed, level
         Passed to :func:`~research.paygap.gap_by` for the within-grade gaps.
     """
+    sex, male, female = by, reference, compare
     require_columns(data, [grade, rank, sex], role="representation by grade")
     if data[rank].isna().all():
         raise InputError(
@@ -159,9 +163,9 @@ def representation_by_grade(
         grade,
         stat=stat,
         pay=pay,
-        sex=sex,
-        male=male,
-        female=female,
+        by=sex,
+        reference=male,
+        compare=female,
         n_boot=n_boot,
         seed=seed,
         level=level,

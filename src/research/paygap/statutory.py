@@ -49,9 +49,12 @@ _QUARTILE_NAMES = {
 }
 
 
-def pay_gap(men: float, women: float) -> float:
-    """``(men - women) / men x 100``: the gap as a percentage of men's pay (NaN if men's is 0)."""
-    return float("nan") if men == 0 else 100.0 * (men - women) / men
+def pay_gap(reference: float, compare: float) -> float:
+    """``(reference - compare) / reference x 100``: the gap as a percentage of the reference group's
+    pay (NaN if it is 0). With men as the reference and women compared, the gender pay gap."""
+    if reference == 0:
+        return float("nan")
+    return 100.0 * (reference - compare) / reference
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,7 @@ def _require_both_sexes(
             raise InputError(
                 f"There are no {word} (sex code {code!r}) among {population}, so the gender pay gap "
                 f"is undefined. Codes present: {codes}. Check the sex codes in the column mapping, "
-                "or pass male=/female= for other codes."
+                "or pass reference=/compare= for other codes."
             )
 
 
@@ -211,12 +214,12 @@ def _bonus_figures(
 def uk_gpg(
     data: pd.DataFrame,
     *,
-    sex: str = "sex",
+    by: str = "sex",
+    reference: str = "M",
+    compare: str = "F",
     hourly_pay: str = "hourly_pay",
     bonus: str | None = "bonus_12m",
     full_pay: str | None = "full_pay",
-    male: str = "M",
-    female: str = "F",
     ties: str = "share",
 ) -> UKGenderPayGap:
     """Compute the UK statutory gender pay gap figures from employee rows.
@@ -225,13 +228,16 @@ def uk_gpg(
     ----------
     data
         One row per relevant employee (canonical workforce table or any frame with these columns).
-    sex, hourly_pay, bonus, full_pay
+    by
+        Column holding the two compared groups (sex).
+    reference, compare
+        Codes of the reference group (men, ``"M"``) and the compared group (women, ``"F"``) in
+        ``by``; gaps are ``(reference - compare) / reference x 100``. Other codes are counted
+        (``counts["other_sex"]``) and excluded from every figure.
+    hourly_pay, bonus, full_pay
         Column names. ``bonus`` (12-month bonus pay) and ``full_pay`` (full-pay relevant flag) may be
         ``None`` or absent: the bonus figures are then not calculated, and every employee counts as
         full-pay relevant; both are stated in ``notes``.
-    male, female
-        Codes of men and women in ``sex``. Other codes are counted (``counts["other_sex"]``) and
-        excluded from every figure.
     ties
         Reg 13(2) tie handling for the quartiles: ``"share"`` (exact) or ``"integer"``.
 
@@ -245,7 +251,8 @@ def uk_gpg(
         Missing columns, no men or no women among full-pay relevant employees, no full-pay relevant
         employees, missing or non-positive hourly pay.
     """
-    require_columns(data, [sex, hourly_pay], role="uk_gpg")
+    require_columns(data, [by, hourly_pay], role="uk_gpg")
+    sex, male, female = by, reference, compare
     notes: list[str] = []
     is_male, is_female = _sex_masks(data[sex], male, female)
     binary = is_male | is_female

@@ -1,0 +1,583 @@
+"""The data audit report: ``build(data, ...) -> DataAuditReport`` for ``notebooks/00_data_audit.ipynb``.
+
+What is in a workforce extract, what ingest rejected and why, how complete each column is, who
+is in the workforce, pay and hours of women and men, and what looks wrong. What ingest did comes
+in as plain data: ``ingest`` is the ingest summary (a dict with ``counts``, ``problems`` and
+``full_time_hours``, as the data layer writes it) and ``quarantine`` the quarantined rows (only
+counted: their contents are sensitive and never reach a report).
+
+Sections, each a question: ``ingest`` (rows read, accepted and quarantined), ``completeness``,
+``workforce`` (headcounts and women's share by occupation), ``pay`` (pay and hours by sex) and
+``quality`` (warnings about rows that were kept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from research.core.source import Source
+from research.data_audit.quality import completeness, quality_checks
+from research.present import disclosure, plots, tabulate
+from research.present.formats import fmt_int, fmt_money, fmt_pct
+from research.present.report import Figure, Finding, Note, Report, Section, Table, columns, findings
+from research.present.wording import title_block
+
+__all__ = ["HEADCOUNT_TABLES", "DataAuditReport", "build", "headcount", "overview"]
+
+#: (grouping, table name, title) of the headcount tables the audit shows, in order.
+HEADCOUNT_TABLES: tuple[tuple[str, str, str], ...] = (
+    ("all", "headcount_overall", "All employees"),
+    ("working_pattern", "headcount_by_working_pattern", "Working pattern"),
+    ("grade", "headcount_by_grade", "Grade"),
+    ("occupation", "headcount_by_occupation", "Occupation"),
+)
+SEX_COLUMNS = {**plots.SEX_LABELS, "Total": "Total"}
+
+
+class DataAuditReport(Report):
+    """The data audit: ingest accounting, completeness, headcounts, pay and hours, warnings.
+
+    ``results`` holds ``overview`` (the headline numbers, small groups as ``None``),
+    ``completeness`` and ``quality`` (the full check tables).
+    """
+
+
+# ----------------------------------------------------------------------------- computations
+
+
+def _known(data: pd.DataFrame, column: str) -> bool:
+    return column in data and bool(data[column].notna().any())
+
+
+def hours_recorded(data: pd.DataFrame) -> bool:
+    """Whether working hours (and so hourly pay) are recorded."""
+    return _known(data, "weekly_hours") and _known(data, "hourly_pay")
+
+
+def headcount(
+    data: pd.DataFrame,
+    by: str,
+    *,
+    occupation_level: str = "occupation",
+    top_n: int = 25,
+    max_grade_groups: int = 30,
+) -> pd.DataFrame | None:
+    """Headcount by sex for one of the audit's groupings, or ``None`` when the data lack it.
+
+    ``by`` is ``"all"``, ``"working_pattern"``, ``"grade"`` (grades in rank order, pooled into bands
+    of ranks when there are more than ``max_grade_groups``) or ``"occupation"`` (the column named by
+    ``occupation_level``; the ``top_n`` largest shown and the rest pooled as "All other").
+    """
+    if by == "all":
+        frame = data.assign(all="All employees")
+        return tabulate.headcount_by_sex(frame, "all").rename_axis("group")
+    if by == "grade":
+        if not _known(data, "grade"):
+            return None
+        frame = data.assign(grade_group=tabulate.grade_groups(data, max_groups=max_grade_groups))
+        return tabulate.headcount_by_sex(frame, "grade_group").rename_axis("grade")
+    if by == "occupation":
+        if not _known(data, occupation_level):
+            return None
+        labels = tabulate.occupation_labels(data, occupation_level)
+        frame = data.assign(occ=tabulate.lump_rare(labels, top_n))
+        counts = tabulate.headcount_by_sex(frame, "occ").rename_axis(occupation_level)
+        order = counts.sum(axis=1).sort_values(ascending=False, kind="stable").index
+        others = [i for i in order if i == "All other"]
+        return counts.loc[[i for i in order if i != "All other"] + others]
+    if not _known(data, by):
+        return None
+    return tabulate.headcount_by_sex(data, by)
+
+
+def _counts(
+    data: pd.DataFrame, ingest: Mapping[str, Any] | None, quarantine: pd.DataFrame | None
+) -> dict[str, int] | None:
+    """Rows read, accepted and quarantined, from the ingest summary (or the quarantine)."""
+    if ingest is not None and "counts" in ingest:
+        return {k: int(ingest["counts"][k]) for k in ("read", "accepted", "quarantined")}
+    if quarantine is not None:
+        n_bad = len(quarantine)
+        return {"read": len(data) + n_bad, "accepted": len(data), "quarantined": n_bad}
+    return None
+
+
+def overview(
+    data: pd.DataFrame,
+    *,
+    counts: Mapping[str, int] | None = None,
+    currency: str = "GBP",
+    min_cell: int = disclosure.DEFAULT_MIN_CELL,
+) -> dict[str, Any]:
+    """Headline numbers of the audit, with small groups suppressed (``None``).
+
+    The median is of hourly pay when hours are recorded, else of annual (FTE) basic pay
+    (``pay`` names which); the part-time shares are ``None`` without working patterns.
+    """
+    sex = data["sex"].astype("string")
+    n_f, n_m = int((sex == "F").sum()), int((sex == "M").sum())
+    binary = data[sex.isin(["F", "M"]).to_numpy()]
+    groups = binary["sex"].astype("string")
+    pay = "hourly_pay" if hours_recorded(data) else "annual_basic_pay"
+    medians = binary.groupby(groups)[pay].median()
+    enough = {"F": n_f >= min_cell, "M": n_m >= min_cell}
+    if _known(data, "working_pattern"):
+        part_time = binary.groupby(groups)["working_pattern"].apply(
+            lambda s: 100 * (s.astype("string") == "part_time").mean()
+        )
+        pct_part_time = {k: float(part_time.get(k)) if enough[k] else None for k in ("F", "M")}
+    else:
+        pct_part_time = {"F": None, "M": None}
+    return {
+        "currency": currency,
+        "counts": dict(counts) if counts is not None else None,
+        "n_female": n_f,
+        "n_male": n_m,
+        "n_other": int(len(data) - n_f - n_m),
+        "pct_female": 100 * n_f / (n_f + n_m) if n_f + n_m else float("nan"),
+        "pay": pay,
+        "median_pay": {
+            k: float(medians.get(k)) if enough[k] and k in medians else None for k in ("F", "M")
+        },
+        "pct_part_time": pct_part_time,
+        "has_hours": pay == "hourly_pay",
+        "has_grades": _known(data, "grade"),
+        "min_cell": min_cell,
+    }
+
+
+# ----------------------------------------------------------------------------- findings
+
+
+def key_findings(facts: Mapping[str, Any]) -> list[Finding]:
+    """Three to six plain sentences, each with its number; absent inputs said to be absent."""
+    out: list[Finding] = []
+    counts = facts["counts"]
+    if counts is not None:
+        out.append(
+            Finding(
+                f"The extract had {fmt_int(counts['read'])} rows: {fmt_int(counts['accepted'])} "
+                f"were accepted and {fmt_int(counts['quarantined'])} quarantined with a reason.",
+                value=counts["read"],
+                key="rows_read",
+            )
+        )
+    else:
+        out.append(
+            Finding(
+                "No ingest summary was given, so the rows read and quarantined are not known.",
+                key="no_ingest",
+            )
+        )
+    n_binary = facts["n_female"] + facts["n_male"]
+    n_other, min_cell = facts["n_other"], facts["min_cell"]
+    if not n_other:
+        other = "."
+    elif n_other < min_cell:  # sentences follow the disclosure rule
+        other = f"; fewer than {min_cell} more have another or no recorded sex."
+    else:
+        other = f"; {fmt_int(n_other)} more have another or no recorded sex."
+    out.append(
+        Finding(
+            f"Women are {fmt_pct(facts['pct_female'])} of the {fmt_int(n_binary)} employees "
+            f"recorded as women or men{other}",
+            value=facts["pct_female"],
+            key="pct_female",
+        )
+    )
+    med = facts["median_pay"]
+    if med["F"] is not None and med["M"] is not None:
+        what = "hourly pay" if facts["has_hours"] else "annual basic pay (full-time equivalent)"
+        money = facts["currency"]
+        digits = 2 if facts["has_hours"] else 0
+        out.append(
+            Finding(
+                f"Median {what} is {fmt_money(med['F'], money, digits)} for women and "
+                f"{fmt_money(med['M'], money, digits)} for men (no uncertainty: this is the whole "
+                "workforce, not a sample).",
+                value=med["F"],
+                key="median_pay",
+            )
+        )
+    if not facts["has_hours"]:
+        out.append(
+            Finding(
+                "The data record no working hours: hourly pay cannot be worked out, so pay is "
+                "compared as annual full-time-equivalent pay.",
+                key="no_hours",
+            )
+        )
+    pt = facts["pct_part_time"]
+    if pt["F"] is not None and pt["M"] is not None:
+        out.append(
+            Finding(
+                f"{fmt_pct(pt['F'])} of women and {fmt_pct(pt['M'])} of men work part time.",
+                value=pt["F"],
+                key="part_time",
+            )
+        )
+    if not facts["has_grades"]:
+        out.append(
+            Finding(
+                "The data record no grades, so no analysis by grade is possible.", key="no_grades"
+            )
+        )
+    return out
+
+
+# ----------------------------------------------------------------------------- sections
+
+
+def _ingest_section(counts: dict[str, int] | None, problems: pd.DataFrame | None) -> Section:
+    title = "What was read and what was kept?"
+    if counts is None:
+        text = "No ingest summary was given: the rows read and quarantined are not known."
+        return Section(
+            "ingest",
+            title,
+            (Note("row_accounting", text), Note("quarantine_reasons", text)),
+        )
+    accounting = pd.DataFrame(
+        {
+            "stage": ["Read from the source", "Accepted into the analysis", "Quarantined"],
+            "rows": [counts["read"], counts["accepted"], counts["quarantined"]],
+        }
+    )
+    items: list = [
+        Table(
+            "row_accounting",
+            accounting,
+            "Rows read, accepted and quarantined (read = accepted + quarantined).",
+            columns(("stage", "Stage"), ("rows", "Rows", "int")),
+        )
+    ]
+    if problems is None or problems.empty:
+        if counts["quarantined"]:
+            text = "The ingest summary lists no reasons for the quarantined rows."
+        else:
+            text = "No row was quarantined: every row passed validation."
+        items.append(Note("quarantine_reasons", text))
+    else:
+        # The examples kept in the ingest summary can hold identifiers: never published.
+        reasons = problems[["column", "problem", "n_rows", "fix"]].sort_values(
+            "n_rows", ascending=False, kind="stable"
+        )
+        items.append(
+            Table(
+                "quarantine_reasons",
+                reasons,
+                "Why rows were quarantined, most frequent first (a row can have several reasons).",
+                columns(
+                    ("column", "Column"),
+                    ("problem", "Problem"),
+                    ("n_rows", "Rows", "int"),
+                    ("fix", "How to fix it"),
+                ),
+            )
+        )
+    return Section("ingest", title, tuple(items))
+
+
+def _completeness_section(table: pd.DataFrame) -> Section:
+    shown = table.drop(columns="meaning")
+    absent = int((shown["n_present"] == 0).sum())
+    return Section(
+        "completeness",
+        "How complete is each column?",
+        (
+            Table(
+                "completeness",
+                shown,
+                f"Rows with a value in each canonical column; {absent} of {len(shown)} columns "
+                "hold no value.",
+                columns(
+                    ("column", "Column"),
+                    ("required", "Required", "yesno"),
+                    ("n_present", "Rows with a value", "int"),
+                    ("pct_present", "% with a value", "pct", "%"),
+                ),
+            ),
+        ),
+    )
+
+
+def _headcount_items(
+    data: pd.DataFrame,
+    *,
+    min_cell: int,
+    occupation_level: str,
+    top_n: int,
+    max_grade_groups: int,
+) -> list:
+    items: list = []
+    for by, name, title in HEADCOUNT_TABLES:
+        counts = headcount(
+            data,
+            by,
+            occupation_level=occupation_level,
+            top_n=top_n,
+            max_grade_groups=max_grade_groups,
+        )
+        what = title.lower() if by != "occupation" else occupation_level.replace("_", " ")
+        if counts is None:
+            items.append(Note(name, f"This dataset records no {what}, so no headcount by it."))
+            continue
+        hidden = disclosure.suppress_counts(counts, min_cell, margins=len(counts) > 1)
+        table = hidden.table.reset_index()
+        key = table.columns[0]
+        specs = [(key, what.capitalize() if by != "all" else "Group")]
+        specs += [(c, SEX_COLUMNS.get(c, str(c)), "int") for c in table.columns[1:]]
+        heading = (
+            "Headcount of all employees by sex" if by == "all" else f"Headcount by {what} and sex"
+        )
+        caption = f"{heading}. {hidden.note()}".strip()
+        items.append(Table(name, table, caption, columns(*specs)))
+    return items
+
+
+def _share_figure(
+    data: pd.DataFrame,
+    *,
+    min_cell: int,
+    occupation_level: str,
+    top_n: int,
+    overall: float,
+    note: str,
+) -> list:
+    counts = headcount(data, "occupation", occupation_level=occupation_level, top_n=10**6)
+    label = occupation_level.replace("_", " ").capitalize()
+    if counts is None:
+        return []
+    shares = tabulate.shares_by_sex(counts)
+    binary = counts.reindex(columns=["F", "M"], fill_value=0)
+    safe = ((binary == 0) | (binary >= min_cell)).all(axis=1)  # no small count can be worked out
+    shares = shares[safe & shares["pct_female"].notna()]
+    shown = shares.nlargest(top_n, "total").sort_values("pct_female")
+    if len(shown) < 2:
+        return [
+            Note(
+                "female_share_by_occupation",
+                f"Women's share by {label.lower()} is not charted: fewer than two groups are large "
+                "enough to show.",
+            )
+        ]
+    table = shown.rename_axis("group").reset_index()
+    table = table.assign(group=table["group"].astype(str))[["group", "total", "pct_female"]]
+    ax = plots.female_share_bars(shown, label=label, overall=overall, top=top_n)
+    ax.set_title(f"Women's share in the {len(shown)} largest groups by {label.lower()}")
+    plots.source_note(ax, note)
+    low, high = table.iloc[0], table.iloc[-1]
+    return [
+        Table(
+            "share_by_occupation",
+            table,
+            f"Women's share of the {len(shown)} largest groups by {label.lower()}, lowest share "
+            f"first; groups where a share would reveal fewer than {min_cell} women or men are "
+            "left out.",
+            columns(
+                ("group", label),
+                ("total", "Employees", "int"),
+                ("pct_female", "Women (%)", "pct", "%"),
+            ),
+        ),
+        Figure(
+            "female_share_by_occupation",
+            ax,
+            f"Bars of women's share in the {len(shown)} largest groups by {label.lower()} "
+            f"against {fmt_pct(overall)} overall: from {fmt_pct(low['pct_female'])} "
+            f"({low['group']}) to {fmt_pct(high['pct_female'])} ({high['group']}).",
+            "share_by_occupation",
+        ),
+    ]
+
+
+def pay_and_hours(
+    data: pd.DataFrame, *, currency: str = "GBP", min_cell: int = disclosure.DEFAULT_MIN_CELL
+) -> pd.DataFrame:
+    """Hourly pay, FTE annual basic pay and weekly hours of women and men, small groups hidden.
+
+    A measure with no recorded value has no rows.
+    """
+    frames = []
+    for value, label in (
+        ("hourly_pay", f"Hourly pay ({currency})"),
+        ("annual_basic_pay", f"Annual basic pay, FTE ({currency})"),
+        ("weekly_hours", "Weekly hours"),
+    ):
+        if _known(data, value):
+            frames.append(tabulate.summary_by_sex(data, value).assign(measure=label))
+    table = pd.concat(frames, ignore_index=True)
+    table = table[["measure", "sex", "n", "mean", "median", "p10", "p90"]]
+    hidden = disclosure.suppress_statistics(table, "n", ["mean", "median", "p10", "p90"], min_cell)
+    shown = hidden.table
+    shown["sex"] = shown["sex"].map(lambda s: plots.SEX_LABELS.get(s, s))
+    return shown
+
+
+def _pay_section(data: pd.DataFrame, *, currency: str, min_cell: int, note: str) -> Section:
+    hours = hours_recorded(data)
+    caveat = (
+        ""
+        if hours
+        else " No working hours are recorded, so there is no hourly pay or weekly hours: pay is "
+        "annual full-time-equivalent basic pay."
+    )
+    items: list = [
+        Table(
+            "pay_and_hours_by_sex",
+            pay_and_hours(data, currency=currency, min_cell=min_cell),
+            f"Pay and hours of women and men (n = employees with a value; mean, median and 10th "
+            f"and 90th percentiles).{caveat}",
+            columns(
+                ("measure", "Measure"),
+                ("sex", "Sex"),
+                ("n", "Employees", "int"),
+                ("mean", "Mean", "float2"),
+                ("median", "Median", "float2"),
+                ("p10", "10th percentile", "float2"),
+                ("p90", "90th percentile", "float2"),
+            ),
+            currency=currency,
+        )
+    ]
+    panels = (
+        [
+            ("hourly_pay", "Hourly pay", f"Hourly pay ({currency})"),
+            ("weekly_hours", "Weekly hours", "Contracted weekly hours"),
+        ]
+        if hours
+        else [("annual_basic_pay", "Annual basic pay (FTE)", f"Annual basic pay ({currency})")]
+    )
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4), squeeze=False)
+    for ax, (column, title, xlabel) in zip(axes[0], panels, strict=True):
+        plots.distribution_by_sex(data, column, ax=ax, xlabel=xlabel)
+        ax.set_title(title)
+    plots.source_note(axes[0][0], note + ". The top and bottom 1% of values are not drawn.")
+    fig.tight_layout()
+    words = [p[1][0].lower() + p[1][1:] for p in panels]
+    binary = data[data["sex"].isin(["F", "M"]).to_numpy(dtype=bool, na_value=False)]
+    medians = binary.groupby(binary["sex"].astype("string"))[panels[0][0]].median()
+    digits = 2 if hours else 0
+    finding = (
+        f"the median is {fmt_money(medians.get('F'), currency, digits)} for women and "
+        f"{fmt_money(medians.get('M'), currency, digits)} for men"
+        if min((binary["sex"] == "F").sum(), (binary["sex"] == "M").sum()) >= min_cell
+        else "groups are too small to state medians"
+    )
+    items.append(
+        Figure(
+            "pay_and_hours_distributions",
+            fig,
+            f"Histograms of {' and of '.join(words)} for women and men, leaving out the top and "
+            f"bottom 1% of values; for {words[0]} {finding}.",
+            "pay_and_hours_by_sex",
+        )
+    )
+    return Section("pay", "How are women and men paid, and for what hours?", tuple(items))
+
+
+def _quality_section(checks: pd.DataFrame) -> Section:
+    flagged = checks[pd.to_numeric(checks["n_rows"], errors="coerce").fillna(0) > 0]
+    names = ", ".join(flagged["check"].str.lower()) if len(flagged) else "none"
+    return Section(
+        "quality",
+        "What looks wrong in the rows that were kept?",
+        (
+            Table(
+                "quality_warnings",
+                checks,
+                f"Data quality warnings (rows are kept); checks that flag rows: {names}.",
+                columns(
+                    ("check", "Check"),
+                    ("n_rows", "Rows", "int"),
+                    ("pct_rows", "% of rows", "pct", "%"),
+                    ("detail", "Detail"),
+                ),
+            ),
+        ),
+    )
+
+
+# ----------------------------------------------------------------------------- build
+
+
+def build(
+    data: pd.DataFrame,
+    *,
+    source: Source | None = None,
+    ingest: Mapping[str, Any] | None = None,
+    quarantine: pd.DataFrame | None = None,
+    min_cell: int = disclosure.DEFAULT_MIN_CELL,
+    occupation_level: str = "occupation",
+    top_n: int = 25,
+    max_grade_groups: int = 30,
+) -> DataAuditReport:
+    """Audit a canonical workforce table.
+
+    Parameters
+    ----------
+    data
+        The accepted rows (canonical workforce table).
+    source
+        Dataset name, description and currency, for the title block.
+    ingest
+        The ingest summary as the data layer writes it: ``counts`` (read, accepted, quarantined),
+        ``problems`` (records with column, problem, n_rows, fix; examples are never published)
+        and ``full_time_hours``. ``None``: the report says that what ingest did is not known.
+    quarantine
+        The quarantined rows; only counted (when ``ingest`` holds no counts), never shown.
+    min_cell, occupation_level, top_n, max_grade_groups
+        Disclosure threshold and the groupings of the headcount tables (the notebook's parameters).
+    """
+    min_cell = disclosure.check_min_cell(min_cell)
+    source = source or Source("data given directly")
+    currency = source.currency
+    plots.set_style()
+    note = f"{source.label}; research workbench data audit"
+    counts = _counts(data, ingest, quarantine)
+    problems = (
+        pd.DataFrame(
+            (ingest or {}).get("problems", []), columns=["column", "problem", "n_rows", "fix"]
+        )
+        if ingest is not None
+        else None
+    )
+    facts = overview(data, counts=counts, currency=currency, min_cell=min_cell)
+    complete = completeness(data)
+    full_time_hours = float((ingest or {}).get("full_time_hours", 37.0))
+    checks = quality_checks(data, currency=currency, full_time_hours=full_time_hours)
+
+    workforce = _headcount_items(
+        data,
+        min_cell=min_cell,
+        occupation_level=occupation_level,
+        top_n=top_n,
+        max_grade_groups=max_grade_groups,
+    )
+    workforce += _share_figure(
+        data,
+        min_cell=min_cell,
+        occupation_level=occupation_level,
+        top_n=top_n,
+        overall=facts["pct_female"],
+        note=note,
+    )
+    details = (
+        ("Disclosure threshold", f"counts below {min_cell} are shown as {disclosure.SUPPRESSED}"),
+    )
+    return DataAuditReport(
+        title=title_block(data, "Data audit", source, details=details),
+        findings=findings(key_findings(facts)),
+        sections=(
+            _ingest_section(counts, problems),
+            _completeness_section(complete),
+            Section("workforce", "Who is in the workforce?", tuple(workforce)),
+            _pay_section(data, currency=currency, min_cell=min_cell, note=note),
+            _quality_section(checks),
+        ),
+        results={"overview": facts, "completeness": complete, "quality": checks},
+    )

@@ -1,0 +1,731 @@
+"""The pay gap report: ``build(data, ...) -> PayGapReport`` for ``notebooks/10_pay_gap.ipynb``.
+
+Sections, each a question:
+
+1. ``statutory``: the six UK statutory figures, the GOV.UK fields and the quartile pay bands;
+2. ``breakdowns``: the gap within each available grouping (grade, working pattern, occupation,
+   age band, ethnicity, grade x working pattern), a table and a forest plot each;
+3. ``representation``: women's share of each grade and of the top grades;
+4. ``eu``: the EU Pay Transparency Directive's Article 9 indicators and Article 10 flags.
+
+Everything published passes disclosure control here. When the data record no working hours, pay
+is compared as annual full-time-equivalent pay and every caption and sentence says so; when they
+record no grades, the grade items are replaced by notes saying why.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from research.core.source import Source
+from research.paygap.breakdown import GapBreakdown, gap_by
+from research.paygap.eu import EUPayTransparency, eu_pay_transparency
+from research.paygap.findings import (
+    note_findings,
+    representation_findings,
+    safe_notes,
+    statutory_findings,
+)
+from research.paygap.representation import GradeRepresentation, representation_by_grade
+from research.paygap.statutory import UKGenderPayGap, uk_gpg
+from research.present import disclosure, plots, tabulate
+from research.present.formats import fmt_pct
+from research.present.report import (
+    Figure,
+    Finding,
+    Note,
+    Report,
+    Section,
+    Table,
+    columns,
+    findings,
+)
+from research.present.wording import title_block
+
+__all__ = ["BREAKDOWNS", "PayGapReport", "available_breakdowns", "build", "with_groupings"]
+
+BAND_LABELS = {
+    "lower": "Lower quartile",
+    "lower_middle": "Lower middle quartile",
+    "upper_middle": "Upper middle quartile",
+    "upper": "Upper quartile",
+}
+
+#: Breakdowns the report shows: (title, grouping columns made by :func:`with_groupings`).
+BREAKDOWNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Grade", ("grade_group",)),
+    ("Working pattern", ("working_pattern",)),
+    ("Occupation", ("occupation_group",)),
+    ("Age band", ("age_band",)),
+    ("Ethnicity", ("ethnicity",)),
+    ("Grade and working pattern", ("grade_group", "working_pattern")),
+)
+GROUP_LABELS = {
+    "grade_group": "Grade",
+    "occupation_group": "Occupation",
+    "working_pattern": "Working pattern",
+    "age_band": "Age band",
+    "ethnicity": "Ethnicity",
+    "grade": "Grade",
+    "occupation": "Occupation",
+    "job_family": "Job family",
+    "department": "Department",
+}
+#: How an absent grouping is named: "this dataset records no <words>".
+ABSENT_WORDS = {
+    "grade_group": "grades",
+    "occupation_group": "occupations",
+    "working_pattern": "working patterns",
+    "age_band": "age bands",
+    "ethnicity": "ethnicity",
+}
+#: Grouping values that go last in a table, whatever their text.
+LAST = ("All other", "(missing)")
+
+
+class PayGapReport(Report):
+    """The gender pay gap report: statutory figures, breakdowns, representation, EU reporting.
+
+    ``results`` holds ``uk`` (:class:`~research.paygap.UKGenderPayGap`), ``breakdowns`` (title ->
+    :class:`~research.paygap.GapBreakdown`), ``representation``
+    (:class:`~research.paygap.GradeRepresentation` or ``None``), ``eu``
+    (:class:`~research.paygap.EUPayTransparency` or ``None``); no employee rows (they never
+    belong in a report object).
+    """
+
+
+# ----------------------------------------------------------------------------- preparation
+
+
+def with_groupings(
+    data: pd.DataFrame,
+    *,
+    occupation_level: str = "occupation",
+    top_n: int = 20,
+    max_grade_groups: int = 15,
+) -> pd.DataFrame:
+    """Add the report's grouping columns: ``occupation_group`` and ``grade_group`` (+ its rank).
+
+    Occupations beyond the ``top_n`` largest are pooled as "All other"; grades are pooled into bands
+    of ranks when there are more than ``max_grade_groups`` (see :mod:`research.present.tabulate`).
+    """
+    if occupation_level in data and data[occupation_level].notna().any():
+        occupations = tabulate.lump_rare(tabulate.occupation_labels(data, occupation_level), top_n)
+    else:
+        occupations = pd.Series(pd.NA, index=data.index, dtype="string")
+    out = data.assign(occupation_group=occupations)
+    if "grade" in data and data["grade"].notna().any():
+        groups = tabulate.grade_groups(data, max_groups=max_grade_groups)
+        out["grade_group"] = groups
+        out["grade_group_rank"] = groups.rank(method="dense").astype("Int64")
+    else:
+        out["grade_group"] = pd.Series(pd.NA, index=data.index, dtype="string")
+        out["grade_group_rank"] = pd.Series(pd.NA, index=data.index, dtype="Int64")
+    return out
+
+
+def _has_values(data: pd.DataFrame, column: str) -> bool:
+    return column in data and bool(data[column].notna().any())
+
+
+def available_breakdowns(data: pd.DataFrame) -> list[tuple[str, tuple[str, ...]]]:
+    """The :data:`BREAKDOWNS` whose columns have values in ``data``."""
+    return [(t, by) for t, by in BREAKDOWNS if all(_has_values(data, c) for c in by)]
+
+
+def hours_recorded(data: pd.DataFrame) -> bool:
+    """Whether hourly pay can be compared: hours recorded and hourly pay known for every row."""
+    return (
+        _has_values(data, "weekly_hours")
+        and "hourly_pay" in data
+        and bool(data["hourly_pay"].notna().all())
+    )
+
+
+def _table_name(within: tuple[str, ...]) -> str:
+    return "gap_by_" + "_".join(within).replace("_group", "")
+
+
+def _natural_order(table: pd.DataFrame, within: tuple[str, ...]) -> pd.DataFrame:
+    """Rows in the groups' own order (sorted keys), with "All other" and "(missing)" last."""
+    last = table[list(within)].isin(LAST).any(axis=1)
+    return pd.concat([table[~last], table[last]]).reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- statutory section
+
+
+def _smallest(counts: dict, female: str, male: str) -> int:
+    return min(counts.get(female, 0), counts.get(male, 0))
+
+
+def statutory_table(
+    uk: UKGenderPayGap, min_cell: int, *, pay_words: str = "hourly pay"
+) -> pd.DataFrame:
+    """The six figures with the headcount each rests on hidden below ``min_cell`` (tidy frame).
+
+    A figure is hidden when the smallest group it compares has fewer than ``min_cell`` people
+    (e.g. the bonus gap when fewer than ``min_cell`` women received a bonus).
+    """
+    c = uk.counts
+    smallest_fp = _smallest(c, "full_pay_female", "full_pay_male")
+    smallest_bonus = _smallest(c, "bonus_female", "bonus_male")
+    smallest_rel = _smallest(c, "relevant_female", "relevant_male")
+    rows = [
+        (f"Mean gender pay gap ({pay_words})", uk.mean_hourly_gap, smallest_fp),
+        (f"Median gender pay gap ({pay_words})", uk.median_hourly_gap, smallest_fp),
+        ("Mean bonus gap", uk.mean_bonus_gap, smallest_bonus),
+        ("Median bonus gap", uk.median_bonus_gap, smallest_bonus),
+        ("Men paid a bonus", uk.pct_male_bonus, smallest_rel),
+        ("Women paid a bonus", uk.pct_female_bonus, smallest_rel),
+    ]
+    table = pd.DataFrame(rows, columns=["figure", "pct", "n"]).astype({"pct": "float64"})
+    missing = table["pct"].isna()
+    table.loc[missing, "n"] = min_cell  # nothing to hide in a figure that does not exist
+    shown = disclosure.suppress_statistics(table, "n", ["pct"], min_cell).table.drop(columns="n")
+    shown["pct"] = shown["pct"].astype("object")
+    shown.loc[missing, "pct"] = "not calculated"
+    return shown
+
+
+def gov_uk_table(uk: UKGenderPayGap, min_cell: int) -> pd.DataFrame:
+    """:meth:`UKGenderPayGap.to_gov_uk` as a long table (field, value), small groups hidden.
+
+    Bonus fields are hidden when fewer than ``min_cell`` women or men received a bonus; quartile
+    fields when a band has fewer than ``min_cell`` employees.
+    """
+    row = uk.to_gov_uk().iloc[0]
+    table = pd.DataFrame({"field": row.index, "value": row.to_numpy(dtype="float64")})
+    c = uk.counts
+    smallest = {
+        "Hourly": _smallest(c, "full_pay_female", "full_pay_male"),
+        "Bonus": _smallest(c, "bonus_female", "bonus_male"),
+        "BonusPercent": _smallest(c, "relevant_female", "relevant_male"),
+        "Quartile": int(uk.quartiles["n"].min()),
+    }
+
+    def kind(field: str) -> str:
+        if "Quartile" in field:
+            return "Quartile"
+        if "Hourly" in field:
+            return "Hourly"
+        return "Bonus" if field.startswith("Diff") else "BonusPercent"
+
+    table["n"] = table["field"].map(kind).map(smallest).where(table["value"].notna(), min_cell)
+    shown = disclosure.suppress_statistics(table, "n", ["value"], min_cell).table.drop(columns="n")
+    shown["value"] = shown["value"].astype("object").where(table["value"].notna(), "not calculated")
+    return shown
+
+
+def quartile_table(quartiles: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Women and men in each quartile pay band (percent), bands below ``min_cell`` hidden."""
+    table = quartiles[["band", "n", "pct_female", "pct_male"]].copy()
+    table["band"] = table["band"].map(BAND_LABELS)
+    return disclosure.suppress_statistics(table, "n", ["pct_female", "pct_male"], min_cell).table
+
+
+def _statutory_section(
+    uk: UKGenderPayGap, *, min_cell: int, pay_words: str, hourly: bool, note: str
+) -> Section:
+    title = "How large is the gender pay gap" + (
+        " in the six statutory figures?" if hourly else ", on annual pay?"
+    )
+    caveat = (
+        ""
+        if hourly
+        else " Hours are not recorded, so these are gaps in annual full-time-equivalent pay, "
+        "not the statutory hourly figures."
+    )
+    items: list = [
+        Table(
+            "statutory_figures",
+            statutory_table(uk, min_cell, pay_words=pay_words),
+            (
+                "Gender pay gap figures as published (percent), over full-pay relevant employees."
+                if hourly
+                else "Gender pay gap figures on annual pay (percent)." + caveat
+            ),
+            columns(("figure", "Figure"), ("pct", "%", "float1", "%")),
+            notes=safe_notes(uk, min_cell),
+        )
+    ]
+    if hourly:
+        items.append(
+            Table(
+                "gov_uk_submission",
+                gov_uk_table(uk, min_cell),
+                "The same figures under the GOV.UK service's field names, rounded to one decimal "
+                "place, to compare with a submission.",
+                columns(("field", "GOV.UK field"), ("value", "Value", "float1", "%")),
+            )
+        )
+    else:
+        items.append(
+            Note(
+                "gov_uk_submission",
+                "The GOV.UK submission fields are not shown: they are hourly pay figures, and "
+                "this dataset records no working hours.",
+            )
+        )
+    quartiles = uk.quartiles
+    items.append(
+        Table(
+            "quartile_pay_bands",
+            quartile_table(quartiles, min_cell),
+            f"Women and men in each quartile pay band of {pay_words} (percent of the band), "
+            "lowest-paid band first." + caveat,
+            columns(
+                ("band", "Pay band"),
+                ("n", "Employees", "int"),
+                ("pct_female", "Women (%)", "pct", "%"),
+                ("pct_male", "Men (%)", "pct", "%"),
+            ),
+        )
+    )
+    if int(quartiles["n"].min()) >= min_cell:
+        women = quartiles["pct_female"].to_numpy(dtype=float)
+        ax = plots.quartile_bars(quartiles.iloc[::-1])
+        falls = women[-1] < women[0]
+        ax.set_title(
+            "Women's share falls as pay rises" if falls else "Women and men by quartile pay band"
+        )
+        plots.source_note(ax, note)
+        items.append(
+            Figure(
+                "quartile_pay_bands_chart",
+                ax,
+                f"Stacked bars of women's and men's shares of each quartile pay band of "
+                f"{pay_words}. Women hold {fmt_pct(women[0])} of the lowest-paid quarter and "
+                f"{fmt_pct(women[-1])} of the highest-paid quarter.",
+                "quartile_pay_bands",
+            )
+        )
+    else:
+        items.append(
+            Note(
+                "quartile_pay_bands_chart",
+                f"The quartile chart is not drawn: a band has fewer than {min_cell} employees.",
+            )
+        )
+    return Section("statutory", title, tuple(items))
+
+
+# ----------------------------------------------------------------------------- breakdowns
+
+
+def breakdown_table(result: GapBreakdown, min_cell: int) -> pd.DataFrame:
+    """A :class:`GapBreakdown` ready to publish: groups with few women or men hidden."""
+    keep = [*result.within, "n_female", "n_male", "female", "male", "gap"]
+    keep += [c for c in ("ci_low", "ci_high") if c in result.table]
+    return _natural_order(result.to_table(min_cell)[keep], result.within)
+
+
+def plottable(result: GapBreakdown, min_cell: int) -> pd.DataFrame:
+    """Groups with at least ``min_cell`` women and men and a defined gap (for charts)."""
+    table = result.table
+    keep = (table["n_female"] >= min_cell) & (table["n_male"] >= min_cell) & table["gap"].notna()
+    return table[keep].reset_index(drop=True)
+
+
+def _breakdown_items(
+    title: str,
+    result: GapBreakdown,
+    *,
+    min_cell: int,
+    stat: str,
+    pay_words: str,
+    currency: str,
+    note: str,
+) -> list:
+    name = _table_name(result.within)
+    intervals = "ci_low" in result.table
+    specs = [(c, GROUP_LABELS.get(c, c.replace("_", " ").capitalize())) for c in result.within]
+    specs += [
+        ("n_female", "Women", "int"),
+        ("n_male", "Men", "int"),
+        ("female", f"Women's {stat} ({currency})", "money2", currency),
+        ("male", f"Men's {stat} ({currency})", "money2", currency),
+        ("gap", "Gap (%)", "float1", "%"),
+    ]
+    if intervals:
+        specs += [("ci_low", "95% low", "float1", "%"), ("ci_high", "95% high", "float1", "%")]
+    hidden = f"Groups with fewer than {min_cell} women or men are shown as [c]."
+    caption = (
+        f"Gap in {stat} {pay_words} by {title.lower()} (percent of men's {stat}); pay in "
+        f"{currency}." + (" With 95% bootstrap intervals." if intervals else "")
+    )
+    items: list = [
+        Table(name, breakdown_table(result, min_cell), caption, columns(*specs), notes=(hidden,))
+    ]
+    shown = plottable(result, min_cell)
+    if len(result.within) == 1 and len(shown) >= 2:
+        column = result.within[0]
+        ax = plots.gap_forest(shown, column, overall=result.overall.value)
+        ax.set_title(f"Gap in {stat} {pay_words} by {title.lower()}")
+        ax.set_ylabel(title)
+        plots.source_note(ax, note)
+        low, high = shown.loc[shown["gap"].idxmin()], shown.loc[shown["gap"].idxmax()]
+        items.append(
+            Figure(
+                f"{name}_chart",
+                ax,
+                f"Dot plot of the gap in {stat} {pay_words} in {len(shown)} groups by "
+                f"{title.lower()} with at least {min_cell} women and men"
+                + (", with 95% intervals" if intervals else "")
+                + f". Gaps range from {fmt_pct(low['gap'])} ({low[column]}) to "
+                f"{fmt_pct(high['gap'])} ({high[column]}); the overall gap is "
+                f"{fmt_pct(result.overall.value)}.",
+                name,
+            )
+        )
+    return items
+
+
+def _absent_breakdowns(data: pd.DataFrame) -> list[Note]:
+    notes = []
+    for title, within in BREAKDOWNS:
+        missing = [c for c in within if not _has_values(data, c)]
+        if missing:
+            words = " or ".join(ABSENT_WORDS.get(c, c.replace("_", " ")) for c in missing)
+            notes.append(
+                Note(
+                    _table_name(within),
+                    f"The gap by {title.lower()} is not shown: this dataset records no {words}.",
+                )
+            )
+    return notes
+
+
+# ----------------------------------------------------------------------------- representation
+
+
+def _representation_items(
+    rep: GradeRepresentation | None, *, min_cell: int, note: str
+) -> tuple[list, int]:
+    """Headcount by grade, the headline numbers and the share chart; and the top headcount."""
+    if rep is None:
+        text = "This dataset records no grades, so representation by grade cannot be shown."
+        return [
+            Note("headcount_by_grade", text),
+            Note("representation_headline", text),
+            Note("women_share_by_grade", text),
+        ], 0
+    table = rep.table
+    counts = table.set_index("grade")[["n_female", "n_male"]].rename(
+        columns={"n_female": "F", "n_male": "M"}
+    )
+    hidden = disclosure.suppress_counts(counts, min_cell)
+    items: list = [
+        Table(
+            "headcount_by_grade",
+            hidden.table.reset_index(),
+            f"Women and men by grade, lowest first. {hidden.note()}".strip(),
+            columns(
+                ("grade", "Grade"),
+                ("F", "Women", "int"),
+                ("M", "Men", "int"),
+                ("Total", "Total", "int"),
+            ),
+        )
+    ]
+    top_ranks = np.sort(table["grade_rank"].unique())[-rep.top :]
+    top_rows = table[table["grade_rank"].isin(top_ranks)]
+    top_headcount = int(top_rows[["n_female", "n_male"]].to_numpy().sum())
+    headline = rep.headline()
+    n = pd.Series(min_cell, index=headline.index)
+    n.iloc[[1, 2]] = top_headcount  # the top share and the glass ceiling ratio
+    hidden_headline = disclosure.suppress_statistics(
+        headline.assign(n=n), "n", ["value", "ci_low", "ci_high"], min_cell
+    )
+    items.append(
+        Table(
+            "representation_headline",
+            hidden_headline.table.drop(columns="n"),
+            f"Women at the top {rep.top} grades, and the gap within grades against the gap "
+            "overall (shares and gaps in percent; the ratio is 1 for proportional representation).",
+            columns(
+                ("measure", "Measure"),
+                ("value", "Value", "float2"),
+                ("ci_low", "95% low", "float2"),
+                ("ci_high", "95% high", "float2"),
+            ),
+        )
+    )
+    both = [
+        (table[c] == 0) | (table[c] >= min_cell) for c in ("n_female", "n_male")
+    ]  # no count below the threshold can be worked out from a share
+    shares = table[both[0] & both[1]].reset_index(drop=True)
+    share_table = Table(
+        "share_by_grade",
+        shares.assign(n=shares["n_female"] + shares["n_male"])[["grade", "n", "pct_female"]],
+        "Women's share of each grade, lowest first; grades where a share would reveal fewer than "
+        f"{min_cell} women or men are left out.",
+        columns(("grade", "Grade"), ("n", "Employees", "int"), ("pct_female", "Women (%)", "pct")),
+    )
+    items.append(share_table)
+    if len(shares):
+        ax = plots.share_by_grade(shares, overall=rep.pct_female_overall)
+        ax.set_title("Women's share of each grade")
+        plots.source_note(ax, note)
+        lowest, highest = shares.iloc[0], shares.iloc[-1]
+        items.append(
+            Figure(
+                "women_share_by_grade",
+                ax,
+                f"Bars of women's share of each of {len(shares)} grades against their "
+                f"{fmt_pct(rep.pct_female_overall)} share of the workforce: "
+                f"{fmt_pct(lowest['pct_female'])} in the lowest grade shown ({lowest['grade']}) "
+                f"and {fmt_pct(highest['pct_female'])} in the highest ({highest['grade']}).",
+                "share_by_grade",
+            )
+        )
+    else:
+        items.append(
+            Note("women_share_by_grade", "No grade is large enough to show women's share.")
+        )
+    return items, top_headcount
+
+
+# ----------------------------------------------------------------------------- EU directive
+
+
+def variable_recipients(
+    data: pd.DataFrame, category: str, variable: str = "bonus_12m"
+) -> pd.Series:
+    """Per category, the smaller of the numbers of women and men paid variable pay."""
+    if variable not in data:
+        return pd.Series(dtype="int64")
+    paid = data[data[variable].fillna(0) > 0]
+    keys = paid[category].astype("string").fillna("(missing)")
+    counts = pd.crosstab(keys, paid["sex"].astype("string")).reindex(
+        columns=["F", "M"], fill_value=0
+    )
+    return counts.min(axis=1)
+
+
+def eu_items_table(eu: EUPayTransparency, data: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Items (a)-(e); each hidden when the smaller group it compares has fewer than ``min_cell``.
+
+    Gaps (a) and (c) rest on all women and men, gaps in variable pay (b) and (d) on those paid
+    variable pay, and the proportions (e) on all women and men.
+    """
+    binary = data[data["sex"].isin(["F", "M"]).to_numpy(dtype=bool, na_value=False)]
+    everyone = int(binary["sex"].value_counts().reindex(["F", "M"], fill_value=0).min())
+    recipients = int(variable_recipients(binary.assign(all="all"), "all").sum())
+    table = eu.items[["item", "measure", "value"]].copy()
+    table["n"] = np.where(table["item"].isin(["b", "d"]), recipients, everyone)
+    table.loc[table["value"].isna(), "n"] = min_cell  # nothing to hide in a missing value
+    return disclosure.suppress_statistics(table, "n", ["value"], min_cell).table.drop(columns="n")
+
+
+def eu_category_table(
+    eu: EUPayTransparency, min_cell: int, data: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Item (g) with flags; gaps of categories with fewer than ``min_cell`` women or men hidden.
+
+    With ``data``, gaps in variable pay are also hidden where fewer than ``min_cell`` women or
+    men of the category were paid variable pay.
+    """
+    table = eu.categories.copy()
+    table["n_smaller"] = table[["n_female", "n_male"]].min(axis=1)
+    gaps = [c for c in table if "_gap_" in c]
+    governed = dict.fromkeys(gaps, "n_smaller")
+    if data is not None:
+        paid = variable_recipients(data, eu.category)
+        table["n_paid"] = table[eu.category].astype("string").map(paid).fillna(0).astype("int64")
+        for column in gaps:
+            if "_variable" in column:
+                governed[column] = "n_paid"
+        # a missing variable gap (nobody paid) has nothing to hide
+        no_gap = table[[c for c in gaps if "_variable" in c]].isna().all(axis=1)
+        table.loc[no_gap, "n_paid"] = min_cell
+    hidden = disclosure.suppress_statistics(
+        table.drop(columns="flag_article_10"), governed, gaps, min_cell
+    )
+    shown = hidden.table.drop(columns=[c for c in ("n_smaller", "n_paid") if c in hidden.table])
+    small = table["n_smaller"] < min_cell
+    shown["article_10"] = np.where(
+        small, disclosure.SUPPRESSED, np.where(table["flag_article_10"], "gap of 5% or more", "")
+    )
+    return _natural_order(shown, (eu.category,))
+
+
+def _eu_items(
+    eu: EUPayTransparency | None,
+    data: pd.DataFrame,
+    *,
+    eu_category: str,
+    min_cell: int,
+    basis: str,
+) -> list:
+    if eu is None:
+        text = (
+            f"This dataset records no {eu_category.replace('_', ' ')} values, so the EU "
+            "indicators, which need categories of workers, are not calculated."
+        )
+        return [Note("eu_article_9", text), Note("eu_article_9_g_categories", text)]
+    over = "recipients only" if eu.variable_over == "recipients" else "all workers"
+    items = eu_items_table(eu, data, min_cell)
+    category = eu_category.replace("_", " ")
+    gap_specs = [
+        (f"{stat}_gap_{part}", f"{stat.capitalize()} gap, {part} pay (%)", "float1", "%")
+        for part in ("basic", "variable", "total")
+        for stat in ("mean", "median")
+    ]
+    return [
+        Table(
+            "eu_article_9",
+            items,
+            f"Article 9(1)(a)-(e) indicators (percent) on {basis}; variable-pay gaps over {over}.",
+            columns(("item", "Item"), ("measure", "Indicator"), ("value", "%", "float1", "%")),
+            row_header="measure",
+            notes=(
+                f"A figure resting on fewer than {min_cell} women or men (for variable pay: "
+                "paid variable pay) is shown as [c].",
+            ),
+        ),
+        Table(
+            "eu_article_9_g_categories",
+            eu_category_table(eu, min_cell, data),
+            f"Article 9(1)(g): gaps by {category} in basic, variable and total {basis} (percent), "
+            "with the Article 10 size flag.",
+            columns(
+                (eu.category, category.capitalize()),
+                ("n_female", "Women", "int"),
+                ("n_male", "Men", "int"),
+                *gap_specs,
+                ("article_10", "Article 10 flag"),
+            ),
+            notes=(
+                f"Gaps of categories with fewer than {min_cell} women or men, and gaps in variable "
+                f"pay where fewer than {min_cell} women or men were paid any, are shown as [c].",
+            ),
+        ),
+    ]
+
+
+# ----------------------------------------------------------------------------- build
+
+
+def build(
+    data: pd.DataFrame,
+    *,
+    source: Source | None = None,
+    min_cell: int = disclosure.DEFAULT_MIN_CELL,
+    stat: str = "median",
+    n_boot: int = 1000,
+    seed: int = 2025,
+    occupation_level: str = "occupation",
+    top_n: int = 20,
+    max_grade_groups: int = 15,
+    top_grades: int = 2,
+    eu_category: str = "grade",
+    eu_pay_basis: str = "hourly",
+    eu_variable_over: str = "recipients",
+) -> PayGapReport:
+    """Compute the pay gap report on a canonical workforce table.
+
+    Parameters mirror the notebook's parameters cell: ``min_cell`` (disclosure threshold),
+    ``stat`` and ``n_boot``/``seed`` (breakdowns and their bootstrap intervals),
+    ``occupation_level``/``top_n``/``max_grade_groups`` (groupings), ``top_grades`` (what counts
+    as the top), ``eu_category``/``eu_pay_basis``/``eu_variable_over`` (EU Directive choices).
+    """
+    min_cell = disclosure.check_min_cell(min_cell)
+    source = source or Source("data given directly")
+    currency = source.currency
+    plots.set_style()
+    note = f"{source.label}; research workbench pay gap report"
+    hourly = hours_recorded(data)
+    pay = "hourly_pay" if hourly else "annual_basic_pay"
+    pay_words = "hourly pay" if hourly else "annual pay (full-time equivalent)"
+    frame = with_groupings(
+        data, occupation_level=occupation_level, top_n=top_n, max_grade_groups=max_grade_groups
+    )
+
+    uk = uk_gpg(frame, hourly_pay=pay)
+    has_grades = _has_values(frame, "grade_group")
+    rep = (
+        representation_by_grade(
+            frame,
+            grade="grade_group",
+            rank="grade_group_rank",
+            top=top_grades,
+            stat=stat,
+            pay=pay,
+            n_boot=n_boot,
+            seed=seed,
+        )
+        if has_grades
+        else None
+    )
+    breakdowns = {
+        title: gap_by(frame, list(within), stat=stat, pay=pay, n_boot=n_boot, seed=seed)
+        for title, within in available_breakdowns(frame)
+    }
+    category = {"grade": "grade_group", "occupation": "occupation_group"}.get(
+        eu_category, eu_category
+    )
+    basis = eu_pay_basis if hourly else "annual_fte"
+    eu = (
+        eu_pay_transparency(
+            frame, category=category, pay_basis=basis, variable_over=eu_variable_over
+        )
+        if _has_values(frame, category)
+        else None
+    )
+
+    breakdown_items: list = []
+    for title, result in breakdowns.items():
+        breakdown_items += _breakdown_items(
+            title,
+            result,
+            min_cell=min_cell,
+            stat=stat,
+            pay_words=pay_words,
+            currency=currency,
+            note=note,
+        )
+    breakdown_items += _absent_breakdowns(frame)
+    rep_items, top_headcount = _representation_items(rep, min_cell=min_cell, note=note)
+    basis_words = "hourly pay" if basis == "hourly" else "full-time-equivalent annual pay"
+    eu_items = _eu_items(eu, frame, eu_category=eu_category, min_cell=min_cell, basis=basis_words)
+    if eu is not None and basis != eu_pay_basis:
+        eu_items.insert(
+            0,
+            Note(
+                "eu_pay_basis",
+                "The EU indicators use full-time-equivalent annual pay, not hourly pay as "
+                "requested: this dataset records no working hours.",
+            ),
+        )
+
+    key_findings: list[Finding] = statutory_findings(
+        uk, min_cell=min_cell, pay_words=pay_words, hourly=hourly
+    )
+    key_findings += representation_findings(rep, min_cell=min_cell, top_headcount=top_headcount)
+    key_findings += note_findings(uk, min_cell)
+    details = (
+        ("Pay compared", pay_words),
+        ("Disclosure threshold", f"groups of fewer than {min_cell} are shown as [c]"),
+    )
+    return PayGapReport(
+        title=title_block(data, "Gender pay gap", source, details=details),
+        findings=findings(key_findings),
+        sections=(
+            _statutory_section(
+                uk, min_cell=min_cell, pay_words=pay_words, hourly=hourly, note=note
+            ),
+            Section("breakdowns", "Where does the gap come from?", tuple(breakdown_items)),
+            Section(
+                "representation", "Are women represented in the senior grades?", tuple(rep_items)
+            ),
+            Section("eu", "What would the EU Pay Transparency Directive report?", tuple(eu_items)),
+        ),
+        results={
+            "uk": uk,
+            "breakdowns": breakdowns,
+            "representation": rep,
+            "eu": eu,
+        },
+    )
