@@ -305,7 +305,7 @@ def families(
     order = ["component", "M", "se_M", "H", "se_H", "share"]
     split = split[[c for c in order if c in split.columns]]
     profile = segregation_profile(
-        data, "sex", UNIT, by=FAMILY, groups=SEXES, n_boot=n_boot, seed=seed
+        data, "sex", UNIT, across=FAMILY, groups=SEXES, n_boot=n_boot, seed=seed
     )
     wide = profile.wide()
     low = profile.wide("ci_low")[[FAMILY, "D"]].rename(columns={"D": "D_ci_low"})
