@@ -118,7 +118,7 @@ def test_mutual_information_by_hand():
     assert bits.H.value == pytest.approx(m / e)
 
 
-def test_versus_rest_compares_one_group_with_everyone_else():
+def test_compare_alone_compares_one_group_with_everyone_else():
     data = pd.DataFrame(
         {
             "unit": ["a", "a", "a", "b", "b", "b"],
@@ -126,11 +126,11 @@ def test_versus_rest_compares_one_group_with_everyone_else():
             "n": [10, 5, 1, 2, 9, 20],
         }
     )
-    rest = seg.dissimilarity(data, "group", "unit", "n", versus_rest="x")
+    rest = seg.dissimilarity(data, "group", "unit", "n", compare="x")
     # x: 10/12, 2/12; rest: 6/35, 29/35
     assert float(rest) == pytest.approx(0.5 * (abs(10 / 12 - 6 / 35) + abs(2 / 12 - 29 / 35)))
     assert rest.details["comparison"] == "group versus rest"
-    pairwise = seg.dissimilarity(data, "group", "unit", "n", groups=("x", "y"))
+    pairwise = seg.dissimilarity(data, "group", "unit", "n", compare="x", reference="y")
     assert float(pairwise) == pytest.approx(0.5 * (abs(10 / 12 - 5 / 14) + abs(2 / 12 - 9 / 14)))
     assert float(pairwise) != pytest.approx(float(rest))
 

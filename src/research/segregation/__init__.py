@@ -11,7 +11,7 @@ bootstrap replicates or three hundred councils.
 ========================================  ==========================================================
 Function                                  What it gives
 ========================================  ==========================================================
-:func:`dissimilarity`                     Duncan and Duncan's D, group vs group or ``versus_rest``
+:func:`dissimilarity`                     Duncan and Duncan's D, group vs group or vs the rest
 :func:`karmel_maclachlan`                 Karmel and MacLachlan's IP
 :func:`gini`                              Gini index in O(n log n)
 :func:`hutchens`                          Hutchens' square root index
