@@ -67,10 +67,10 @@ CASES: dict[str, str] = {
         "seg.segregation_indices(TABLE_400, 'sex', 'occupation', 'n', n_boot=1000, seed=1)\n"
     ),
     "segregation_profile_300_councils_1m": (
-        "seg.segregation_profile(COUNCILS, 'sex', 'occupation', by='council')\n"
+        "seg.segregation_profile(COUNCILS, 'sex', 'occupation', across='council')\n"
     ),
     "segregation_profile_300_councils_1m_boot100": (
-        "seg.segregation_profile(COUNCILS, 'sex', 'occupation', by='council', n_boot=100, seed=1)\n"
+        "seg.segregation_profile(COUNCILS, 'sex', 'occupation', across='council', n_boot=100, seed=1)\n"
     ),
     "segregation_change_schools_shapley": (
         "d0 = pd.read_csv('tests/data/segregation/schools00.csv')\n"

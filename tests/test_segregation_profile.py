@@ -37,7 +37,7 @@ def councils() -> pd.DataFrame:
 
 def test_profile_equals_the_indices_of_each_level(councils):
     profile = seg.segregation_profile(
-        councils, "sex", "occupation", by="council", groups=("F", "M")
+        councils, "sex", "occupation", across="council", compare="F", reference="M"
     )
     wide = profile.wide().set_index("council")
     for council in ("C0", "C1", "C2", "C3"):
@@ -57,7 +57,7 @@ def test_profile_equals_the_indices_of_each_level(councils):
 
 def test_degenerate_levels_get_a_row_that_says_why(councils):
     profile = seg.segregation_profile(
-        councils, "sex", "occupation", by="council", groups=("F", "M")
+        councils, "sex", "occupation", across="council", compare="F", reference="M"
     )
     wide = profile.wide().set_index("council")
     assert wide.loc["Only women", "note"].startswith("no M recorded (only F)")
@@ -69,7 +69,7 @@ def test_degenerate_levels_get_a_row_that_says_why(councils):
 
 def test_segregation_rises_with_the_generator_weight(councils):
     wide = seg.segregation_profile(
-        councils, "sex", "occupation", by="council", groups=("F", "M")
+        councils, "sex", "occupation", across="council", compare="F", reference="M"
     ).wide()
     d = wide.set_index("council").loc[["C0", "C1", "C2", "C3"], "D"].to_numpy()
     assert (np.diff(d) > 0).all()
@@ -78,19 +78,21 @@ def test_segregation_rises_with_the_generator_weight(councils):
 def test_counts_and_rows_give_the_same_profile(councils):
     subset = councils[councils["council"].str.startswith("C")]
     cells = subset.groupby(["council", "occupation", "sex"]).size().rename("n").reset_index()
-    by_rows = seg.segregation_profile(subset, "sex", "occupation", by="council").to_frame()
-    by_cells = seg.segregation_profile(cells, "sex", "occupation", "n", by="council").to_frame()
+    by_rows = seg.segregation_profile(subset, "sex", "occupation", across="council").to_frame()
+    by_cells = seg.segregation_profile(cells, "sex", "occupation", "n", across="council").to_frame()
     pd.testing.assert_series_equal(by_rows["estimate"], by_cells["estimate"], rtol=1e-12)
 
 
 def test_bootstrap_of_a_level_does_not_depend_on_the_other_levels(councils):
     subset = councils[councils["council"].str.startswith("C")]
-    all_four = seg.segregation_profile(subset, "sex", "occupation", by="council", n_boot=60, seed=4)
+    all_four = seg.segregation_profile(
+        subset, "sex", "occupation", across="council", n_boot=60, seed=4
+    )
     two = seg.segregation_profile(
         subset[subset["council"].isin(["C1", "C3"])],
         "sex",
         "occupation",
-        by="council",
+        across="council",
         n_boot=60,
         seed=4,
     )
@@ -104,7 +106,7 @@ def test_bootstrap_of_a_level_does_not_depend_on_the_other_levels(councils):
 
 def test_several_by_columns_and_no_by(councils):
     subset = councils[councils["council"].isin(["C0", "C1"])]
-    profile = seg.segregation_profile(subset, "sex", "occupation", by=["council", "job_family"])
+    profile = seg.segregation_profile(subset, "sex", "occupation", across=["council", "job_family"])
     wide = profile.wide()
     assert {"council", "job_family"} <= set(wide.columns)
     assert len(wide) == subset.groupby(["council", "job_family"]).ngroups
@@ -126,17 +128,19 @@ def test_large_unit_sets_are_laid_out_sparsely():
     data = pd.DataFrame(
         {"level": level, "unit": unit, "sex": np.where(rng.random(n) < 0.4, "F", "M")}
     )
-    wide = seg.segregation_profile(data, "sex", "unit", by="level").wide().set_index("level")
+    wide = seg.segregation_profile(data, "sex", "unit", across="level").wide().set_index("level")
     subset = data[data["level"] == 7]
     assert wide.loc[7, "D"] == pytest.approx(float(seg.dissimilarity(subset, "sex", "unit")))
 
 
 def test_profile_errors(councils):
-    with pytest.raises(InputError, match="groups=\\(a, b\\)"):
-        seg.segregation_profile(councils, "sex", "occupation", by="council")
+    with pytest.raises(InputError, match="compare=a, reference=b"):
+        seg.segregation_profile(councils, "sex", "occupation", across="council")
     with pytest.raises(InputError, match="Did you mean 'council'"):
-        seg.segregation_profile(councils, "sex", "occupation", by="councils", groups=("F", "M"))
+        seg.segregation_profile(
+            councils, "sex", "occupation", across="councils", compare="F", reference="M"
+        )
     with pytest.raises(InputError, match="seed"):
         seg.segregation_profile(
-            councils, "sex", "occupation", by="council", groups=("F", "M"), n_boot=5
+            councils, "sex", "occupation", across="council", compare="F", reference="M", n_boot=5
         )

@@ -1,8 +1,9 @@
 """Occupational segregation: indices, uncertainty, decompositions and profiles.
 
 Long-form data in, as in seaborn and the R package ``segregation``: a DataFrame and the columns in
-their roles, ``group`` (e.g. ``"sex"``), ``unit`` (e.g. ``"occupation"``) and an optional
-``weight`` of counts; one row per employee or one row per cell both work. The data are aggregated
+their roles, ``by`` (the group column, e.g. ``"sex"``), ``unit`` (e.g. ``"occupation"``) and an
+optional ``weight`` of counts; two-group indices compare ``compare=`` (e.g. ``"F"``) with
+``reference=`` (e.g. ``"M"``), or ``compare=`` alone with everybody else; one row per employee or one row per cell both work. The data are aggregated
 once into a unit x group table (:mod:`~research.segregation.cells`) and every index is a vectorised
 sum over it (:mod:`~research.segregation.kernels`), so the same code serves one table, a thousand
 bootstrap replicates or three hundred councils.
@@ -10,7 +11,7 @@ bootstrap replicates or three hundred councils.
 ========================================  ==========================================================
 Function                                  What it gives
 ========================================  ==========================================================
-:func:`dissimilarity`                     Duncan and Duncan's D, group vs group or ``versus_rest``
+:func:`dissimilarity`                     Duncan and Duncan's D, group vs group or vs the rest
 :func:`karmel_maclachlan`                 Karmel and MacLachlan's IP
 :func:`gini`                              Gini index in O(n log n)
 :func:`hutchens`                          Hutchens' square root index
@@ -30,9 +31,12 @@ Function                                  What it gives
 ========================================  ==========================================================
 
 Every index accepts ``n_boot=`` and ``seed=`` for bootstrap standard errors, intervals and
-bias-corrected estimates (:mod:`~research.segregation.bootstrap`). The computations behind the
-report ``notebooks/20_segregation.ipynb`` are in :mod:`~research.segregation.reporting` and
-:mod:`~research.segregation.figures`.
+bias-corrected estimates (:mod:`~research.segregation.bootstrap`). The indices "all at once" are
+those of the registry (:mod:`~research.segregation.registry`): a new index is one
+:func:`register` call. The report ``notebooks/20_segregation.ipynb`` is built by
+:func:`research.segregation.report.build` (tables in :mod:`~research.segregation.tables`,
+sentences in :mod:`~research.segregation.findings`, charts in
+:mod:`~research.segregation.figures`).
 """
 
 from research.segregation.change import (
@@ -71,6 +75,7 @@ from research.segregation.mutual import (
     mutual_information,
 )
 from research.segregation.profile import SegregationProfile, segregation_profile
+from research.segregation.registry import REGISTRY, SegregationIndex, register, unregister
 
 __all__ = [
     "CHANGE_INDICES",
@@ -78,6 +83,8 @@ __all__ = [
     "ChangeDecomposition",
     "ExpectedValues",
     "IPFWarning",
+    "REGISTRY",
+    "SegregationIndex",
     "IndexTable",
     "LocalSegregation",
     "MutualInformation",
@@ -99,9 +106,11 @@ __all__ = [
     "karmel_maclachlan_change",
     "local_segregation",
     "mutual_information",
+    "register",
     "representation_ratios",
     "segregation_curve",
     "segregation_indices",
     "segregation_profile",
     "size_standardised_dissimilarity",
+    "unregister",
 ]

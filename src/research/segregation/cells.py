@@ -194,53 +194,131 @@ def _listed(labels) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """Which groups of the ``by`` column a two-group index compares.
+
+    ``compare`` is the focal group (e.g. ``"F"``) and ``reference`` the group it is compared with
+    (e.g. ``"M"``). Either may be ``None`` when the column holds exactly two groups (the other one
+    is then the one left); ``compare`` without ``reference`` on a column with more groups compares
+    it with everybody else, as does ``rest=True``.
+    """
+
+    compare: Hashable | None = None
+    reference: Hashable | None = None
+    rest: bool = False
+
+    @property
+    def given(self) -> bool:
+        return self.compare is not None or self.reference is not None
+
+
+def comparison(
+    compare: Hashable | None = None,
+    reference: Hashable | None = None,
+    groups: Sequence[Hashable] | None = None,
+    versus_rest: Hashable | None = None,
+) -> Comparison:
+    """The :class:`Comparison` of the project vocabulary ``compare=`` / ``reference=``.
+
+    ``groups=(a, b)`` (the same as ``compare=a, reference=b``) and ``versus_rest=g`` (``g``
+    against everybody else) are the older spellings and still accepted.
+    """
+    spellings = [
+        name
+        for name, value in (
+            ("compare/reference", compare is not None or reference is not None),
+            ("groups", groups is not None),
+            ("versus_rest", versus_rest is not None),
+        )
+        if value
+    ]
+    if len(spellings) > 1:
+        raise InputError(
+            f"Name the compared groups one way only, got {' and '.join(spellings)}: use "
+            "compare=a, reference=b (or compare=g alone to compare g with everybody else)."
+        )
+    if groups is not None:
+        if isinstance(groups, str) or len(groups) != 2:
+            raise InputError(f"groups must be a pair (a, b) of values, got {groups!r}.")
+        return Comparison(groups[0], groups[1])
+    if versus_rest is not None:
+        return Comparison(versus_rest, None, rest=True)
+    if compare is not None and reference is not None and compare == reference:
+        raise InputError(
+            f"compare and reference must be two different values, got {compare!r} twice."
+        )
+    return Comparison(compare, reference)
+
+
+def _labels_of(spec: Comparison | Sequence[Hashable] | None) -> Comparison:
+    if spec is None:
+        return Comparison()
+    if isinstance(spec, Comparison):
+        return spec
+    return comparison(groups=spec)
+
+
 def pair(
-    cells: Cells, groups: Sequence[Hashable] | None = None
+    cells: Cells, groups: Comparison | Sequence[Hashable] | None = None
 ) -> tuple[np.ndarray, np.ndarray, tuple[Hashable, Hashable], pd.Index]:
     """Counts of the two groups compared by a two-group index, per unit.
 
-    With ``groups=None`` the table must hold exactly two groups (taken in the data's order, so
-    ``F`` before ``M``); otherwise ``groups=(a, b)`` names them and other groups are left out.
-    Units with neither ``a`` nor ``b`` drop out.
+    ``groups`` is a :class:`Comparison` (or a pair ``(compare, reference)``). With nothing named
+    the table must hold exactly two groups (taken in the data's order, so ``F`` before ``M``);
+    otherwise the named groups are compared and other groups are left out, or, for ``compare``
+    alone among more than two groups, ``compare`` is compared with all the others together.
+    Units with members of neither drop out.
 
     Returns
     -------
     a, b : numpy.ndarray
-        Counts of the first (focal) and second group in each unit.
+        Counts of the focal (``compare``) and the reference group in each unit.
     labels : tuple
-        ``(a, b)``.
+        ``(compare, reference)``; the reference is ``"all others"`` against the rest.
     units : pandas.Index
-        The units kept (those with members of ``a`` or ``b``).
+        The units kept (those with members of either).
     """
+    spec = _labels_of(groups)
     present = list(cells.groups)
-    if groups is None:
-        if len(present) != 2:
+    for label in (spec.compare, spec.reference):
+        if label is not None and label not in present:
+            raise InputError(
+                f"Group {label!r} has no members in column {cells.group!r} (present: "
+                f"{_listed(present)}). Segregation of {label!r} cannot be measured."
+            )
+    rest = spec.rest or (spec.compare is not None and spec.reference is None and len(present) > 2)
+    if rest:
+        a = cells.counts[:, present.index(spec.compare)]
+        b = cells.counts.sum(axis=1) - a
+        if b.sum() <= 0:
+            raise InputError(
+                f"Everybody in column {cells.group!r} is {spec.compare!r}: there is no rest to "
+                "compare with."
+            )
+        labels: tuple[Hashable, Hashable] = (spec.compare, "all others")
+    else:
+        if spec.compare is not None and spec.reference is not None:
+            labels = (spec.compare, spec.reference)
+        elif len(present) != 2:
             how = "only one group" if len(present) < 2 else f"{len(present)} groups"
             raise InputError(
                 f"A two-group index needs exactly two groups in column {cells.group!r}, found "
                 f"{how}: {_listed(present)}."
                 + (
-                    " Choose two with groups=(a, b), e.g. groups=('F', 'M')."
+                    " Choose two with compare=a, reference=b, e.g. compare='F', reference='M'."
                     if len(present) > 2
                     else " Segregation cannot be measured when everybody is in one group."
                 )
             )
-        labels = (present[0], present[1])
-    else:
-        if isinstance(groups, str) or len(groups) != 2:
-            raise InputError(f"groups must be a pair (a, b) of values, got {groups!r}.")
-        labels = (groups[0], groups[1])
-        if labels[0] == labels[1]:
-            raise InputError(f"groups must be two different values, got {groups!r}.")
-        for label in labels:
-            if label not in present:
-                raise InputError(
-                    f"Group {label!r} has no members in column {cells.group!r} (present: "
-                    f"{_listed(present)}). Segregation between {labels[0]!r} and {labels[1]!r} "
-                    "cannot be measured."
-                )
-    a = cells.counts[:, present.index(labels[0])]
-    b = cells.counts[:, present.index(labels[1])]
+        elif spec.compare is not None:
+            labels = (spec.compare, next(g for g in present if g != spec.compare))
+        elif spec.reference is not None:
+            labels = (next(g for g in present if g != spec.reference), spec.reference)
+        else:
+            labels = (present[0], present[1])
+        a = cells.counts[:, present.index(labels[0])]
+        b = cells.counts[:, present.index(labels[1])]
     keep = (a + b) > 0
     return a[keep], b[keep], labels, cells.units[keep]
 

@@ -65,12 +65,12 @@ import pandas as pd
 from research.core.checks import InputError
 from research.core.random import make_rng
 from research.core.results import Result
-from research.segregation import bootstrap, kernels
-from research.segregation.cells import Cells, pair, restrict, tabulate
-from research.segregation.indices import INDEX_LABELS
+from research.segregation import bootstrap, kernels, registry
+from research.segregation.cells import Cells, Comparison, comparison, pair, restrict, tabulate
 
-#: Indices :func:`decompose_change` can decompose (two-group ones need exactly two groups).
-CHANGE_INDICES = ("M", "H", "D", "IP", "Gini", "Hutchens", "Atkinson", "D_size_standardised")
+#: Indices :func:`decompose_change` can decompose when this module was imported (two-group ones
+#: need exactly two groups); the registry's indices with ``change=True`` are the live list.
+CHANGE_INDICES = tuple(index.name for index in registry.indices(change=True))
 METHODS = ("shapley", "km")
 
 
@@ -150,7 +150,7 @@ def fit_margins(
 def ipf(
     source: pd.DataFrame,
     target: pd.DataFrame,
-    group: str,
+    by: str,
     unit: str,
     weight: str | None = None,
     *,
@@ -167,8 +167,8 @@ def ipf(
     Parameters
     ----------
     source, target : pandas.DataFrame
-        Long-form tables with the same ``group``, ``unit`` and ``weight`` columns.
-    group, unit, weight : str
+        Long-form tables with the same ``by``, ``unit`` and ``weight`` columns.
+    by, unit, weight : str
         Column roles.
     tol : float, default 1e-10
         Largest allowed ``|log(fitted margin / target margin)|``.
@@ -181,8 +181,8 @@ def ipf(
         One row per common unit x group: ``n`` (fitted), ``n_source`` and ``n_target``;
         ``attrs`` records ``iterations``, ``max_log_error`` and ``converged``.
     """
-    cells_s = tabulate(source, group, unit, weight)
-    cells_t = tabulate(target, group, unit, weight)
+    cells_s = tabulate(source, by, unit, weight)
+    cells_t = tabulate(target, by, unit, weight)
     n_s, n_t, units, groups = _align(cells_s, cells_t)
     common_u, common_g = _common(n_s, n_t)
     a = n_s[np.ix_(common_u, common_g)]
@@ -193,7 +193,7 @@ def ipf(
     frame = pd.DataFrame(
         {
             unit: units[u_idx.ravel()],
-            group: groups[g_idx.ravel()],
+            by: groups[g_idx.ravel()],
             "n": fit.table.ravel(),
             "n_source": a.ravel(),
             "n_target": b.ravel(),
@@ -266,18 +266,11 @@ def _index_function(index: str, base: float, beta: float) -> Callable[[np.ndarra
             return float(m / log_base) if index == "M" else float(m / e) if e > 0 else math.nan
 
         return entropy_index
-    two = {
-        "D": kernels.dissimilarity,
-        "IP": kernels.karmel_maclachlan,
-        "Gini": kernels.gini,
-        "Hutchens": kernels.hutchens,
-        "D_size_standardised": kernels.size_standardised,
-        "Atkinson": lambda a, b: kernels.atkinson(a, b, beta),
-    }[index]
+    compute = registry.get(index).compute
 
     def two_group_index(n: np.ndarray) -> float:
         keep = n.sum(axis=1) > 0
-        return float(two(n[keep, 0], n[keep, 1]))
+        return float(compute(n[keep, 0], n[keep, 1], beta))
 
     return two_group_index
 
@@ -400,7 +393,7 @@ class ChangeDecomposition(Result):
 
 
 def _labels(index: str, group: str, unit: str, method: str) -> dict[str, str]:
-    name = INDEX_LABELS.get(index, index)
+    name = registry.INDEX_LABELS.get(index, index)
     labels = {
         "before": f"{name}, first snapshot",
         "after": f"{name}, second snapshot",
@@ -422,12 +415,14 @@ def _labels(index: str, group: str, unit: str, method: str) -> dict[str, str]:
 def decompose_change(
     data_t1: pd.DataFrame,
     data_t2: pd.DataFrame,
-    group: str,
+    by: str,
     unit: str,
     weight: str | None = None,
     method: str = "shapley",
     *,
     index: str = "M",
+    compare: Hashable | None = None,
+    reference: Hashable | None = None,
     groups: Sequence[Hashable] | None = None,
     base: float = math.e,
     b: float = 0.5,
@@ -450,16 +445,18 @@ def decompose_change(
     ----------
     data_t1, data_t2 : pandas.DataFrame
         The two snapshots, long form, with the same columns.
-    group, unit, weight : str
-        Column roles, as for :func:`research.segregation.mutual_information`.
+    by, unit, weight : str
+        Column roles, as for :func:`research.segregation.mutual_information` (``by``: the group
+        column, e.g. ``"sex"``).
     method : {"shapley", "km"}
         Symmetric Shapley decomposition (Elbers 2021) or Karmel and MacLachlan's (1988) forward
         adjustment.
     index : str, default "M"
-        One of :data:`CHANGE_INDICES`. M (the default) works with any number of groups; the
-        two-group indices need two groups (``groups=(a, b)`` when there are more).
-    groups : (a, b), optional
-        Restrict both snapshots to these two groups.
+        A registered index with ``change=True`` (:data:`CHANGE_INDICES`). M (the default) works
+        with any number of groups; the two-group indices need two groups (``compare=a,
+        reference=b`` when there are more).
+    compare, reference : value, optional
+        Restrict both snapshots to these two groups (``groups=(a, b)``: older spelling).
     base : float, default math.e
         Logarithm base of M.
     b : float, default 0.5
@@ -483,18 +480,20 @@ def decompose_change(
     """
     if method not in METHODS:
         raise InputError(f"method must be one of {', '.join(METHODS)}, got {method!r}.")
-    if index not in CHANGE_INDICES:
-        raise InputError(f"index must be one of {', '.join(CHANGE_INDICES)}, got {index!r}.")
+    decomposable = [i.name for i in registry.indices(change=True)]
+    if index not in decomposable:
+        raise InputError(f"index must be one of {', '.join(decomposable)}, got {index!r}.")
     if isinstance(base, bool) or not isinstance(base, int | float) or base <= 0 or base == 1:
         raise InputError(f"base must be a positive number other than 1, got {base!r}.")
     if not isinstance(tol, int | float) or not tol > 0:
         raise InputError(f"tol must be a positive number, got {tol!r}.")
     n_boot = bootstrap.check_n_boot(n_boot)
     ci_level = bootstrap.check_level(ci_level)
-    cells1 = tabulate(data_t1, group, unit, weight)
-    cells2 = tabulate(data_t2, group, unit, weight)
-    if index not in ("M", "H") or groups is not None:
-        labels = _pair_labels(cells1, cells2, groups)
+    spec = comparison(compare, reference, groups)
+    cells1 = tabulate(data_t1, by, unit, weight)
+    cells2 = tabulate(data_t2, by, unit, weight)
+    if index not in ("M", "H") or spec.given:
+        labels = _pair_labels(cells1, cells2, spec)
         cells1, cells2 = restrict(cells1, labels), restrict(cells2, labels)
     n1, n2, _, _ = _align(cells1, cells2)
     function = _index_function(index, base, b)
@@ -512,15 +511,19 @@ def decompose_change(
         before=info.pop("before"),
         after=info.pop("after"),
         components=parts,
-        labels=_labels(index, group, unit, method),
+        labels=_labels(index, by, unit, method),
         uncertainty=uncertainty,
         diagnostics=info,
         n_boot=n_boot,
     )
 
 
-def _pair_labels(c1: Cells, c2: Cells, groups: Sequence[Hashable] | None) -> tuple:
-    _, _, labels1, _ = pair(c1, groups)
+def _pair_labels(c1: Cells, c2: Cells, spec: Comparison) -> tuple:
+    if spec.rest or (spec.compare is not None and spec.reference is None and len(c1.groups) > 2):
+        raise InputError(
+            "A change decomposition compares two named groups: give compare=a, reference=b."
+        )
+    _, _, labels1, _ = pair(c1, spec)
     _, _, labels2, _ = pair(c2, labels1)
     return labels2
 
@@ -569,10 +572,12 @@ def _bootstrap_change(
 def karmel_maclachlan_change(
     data_t1: pd.DataFrame,
     data_t2: pd.DataFrame,
-    group: str,
+    by: str,
     unit: str,
     weight: str | None = None,
     *,
+    compare: Hashable | None = None,
+    reference: Hashable | None = None,
     groups: Sequence[Hashable] | None = None,
     tol: float = 1e-10,
     max_iter: int = 10_000,
@@ -597,7 +602,8 @@ def karmel_maclachlan_change(
 
     Parameters
     ----------
-    data_t1, data_t2, group, unit, weight, groups, tol, max_iter, n_boot, seed, ci_level
+    data_t1, data_t2, by, unit, weight, compare, reference, groups, tol, max_iter, n_boot, seed,
+    ci_level
         As for :func:`decompose_change`.
 
     Returns
@@ -612,11 +618,13 @@ def karmel_maclachlan_change(
     return decompose_change(
         data_t1,
         data_t2,
-        group,
+        by,
         unit,
         weight,
         "km",
         index="IP",
+        compare=compare,
+        reference=reference,
         groups=groups,
         tol=tol,
         max_iter=max_iter,

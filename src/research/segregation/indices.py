@@ -1,16 +1,16 @@
 """Two-group segregation indices, representation ratios, segregation curves and expected values.
 
 Each index function takes long-form data with column roles, as in seaborn and the R package
-``segregation``: ``data`` (one row per employee, or one row per unit x group cell), ``group`` (e.g.
-``"sex"``), ``unit`` (e.g. ``"occupation"``) and an optional ``weight`` column of counts. It returns an
+``segregation``: ``data`` (one row per employee, or one row per unit x group cell), ``by`` (the
+group column, e.g. ``"sex"``), ``unit`` (e.g. ``"occupation"``) and an optional ``weight`` column of counts. It returns an
 :class:`~research.core.results.Estimate` that converts with ``float()``; with ``n_boot > 0`` (and an
 explicit ``seed``) it also carries a bootstrap ``se``, ``ci`` and ``bias_corrected`` estimate (see
 :mod:`research.segregation.bootstrap`).
 
-Notation: ``a_j`` and ``b_j`` are the counts of the focal group (the first of ``groups``, e.g. women)
-and the other group in unit ``j``; ``A`` and ``B`` their totals; ``t_j = a_j + b_j``; ``T = A + B``;
+Notation: ``a_j`` and ``b_j`` are the counts of the focal group (``compare``, e.g. women)
+and the reference group in unit ``j``; ``A`` and ``B`` their totals; ``t_j = a_j + b_j``; ``T = A + B``;
 ``P = A / T``. "Two groups" means exactly that: when the group column has other values (e.g. sex
-``X`` or ``U``), pass ``groups=("F", "M")`` and they are left out of the comparison.
+``X`` or ``U``), pass ``compare="F", reference="M"`` and they are left out of the comparison.
 
 References
 ----------
@@ -51,28 +51,12 @@ import pandas as pd
 from research.core.checks import InputError
 from research.core.random import make_rng
 from research.core.results import Estimate, Result
-from research.segregation import bootstrap, kernels
-from research.segregation.cells import Cells, pair, require_units, tabulate
+from research.segregation import bootstrap, kernels, registry
+from research.segregation.cells import Cells, Comparison, comparison, pair, require_units, tabulate
 
-#: Names of the indices of :func:`segregation_indices`, in display order, with plain labels.
-INDEX_LABELS: dict[str, str] = {
-    "D": "Dissimilarity (D)",
-    "IP": "Karmel-MacLachlan (IP)",
-    "Gini": "Gini",
-    "Hutchens": "Hutchens square root (S)",
-    "Atkinson": "Atkinson (A)",
-    "D_size_standardised": "Size-standardised dissimilarity (Gibbs)",
-    "isolation": "Isolation",
-    "exposure": "Exposure",
-    "M": "Mutual information (M)",
-    "H": "Theil information index (H)",
-}
-
-#: Range of each index, used to clip bootstrap intervals.
-INDEX_BOUNDS: dict[str, tuple[float, float]] = {
-    **dict.fromkeys(INDEX_LABELS, (0.0, 1.0)),
-    "M": (0.0, math.inf),
-}
+#: Label and range of each index: live views of :mod:`research.segregation.registry`.
+INDEX_LABELS = registry.INDEX_LABELS
+INDEX_BOUNDS = registry.INDEX_BOUNDS
 
 Kernel = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -85,13 +69,13 @@ def _valid(a: np.ndarray, b: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 def _prepare(
     data: pd.DataFrame,
-    group: str,
+    by: str,
     unit: str,
     weight: str | None,
-    groups: Sequence[Hashable] | None,
+    spec: Comparison,
 ) -> tuple[Cells, np.ndarray, np.ndarray, tuple[Hashable, Hashable], pd.Index]:
-    cells = tabulate(data, group, unit, weight)
-    a, b, labels, units = pair(cells, groups)
+    cells = tabulate(data, by, unit, weight)
+    a, b, labels, units = pair(cells, spec)
     require_units(a.size, cells.unit)
     return cells, a, b, labels, units
 
@@ -127,16 +111,18 @@ def _estimate(
     reps = bootstrap.redraw(kernels.two_group_table(a, b), n_boot, rng)
     ra, rb = reps[..., 0], reps[..., 1]
     values = _valid(ra, rb, kernel(ra, rb))
-    summary = bootstrap.summarise(value, values, ci_level, INDEX_BOUNDS.get(name, (0.0, 1.0)))
+    summary = bootstrap.summarise(value, values, ci_level, registry.get(name).bounds)
     return Estimate(name, value, n_boot=n_boot, details=details, **summary)
 
 
 def dissimilarity(
     data: pd.DataFrame,
-    group: str,
+    by: str,
     unit: str,
     weight: str | None = None,
     *,
+    compare: Hashable | None = None,
+    reference: Hashable | None = None,
     groups: Sequence[Hashable] | None = None,
     versus_rest: Hashable | None = None,
     n_boot: int = 0,
@@ -154,17 +140,18 @@ def dissimilarity(
     ----------
     data : pandas.DataFrame
         Long-form data: one row per person, or per unit x group cell with counts in ``weight``.
-    group, unit : str
+    by, unit : str
         Columns with the groups (e.g. ``"sex"``) and the units (e.g. ``"occupation"``).
     weight : str, optional
         Column of counts or frequency weights.
-    groups : (a, b), optional
-        The two groups compared (group against group, as in the R package ``segregation``).
-        Required when the group column has more than two values; other values are left out.
-    versus_rest : value, optional
-        Compare this group against **everybody else** instead (group against rest, as PySAL's
-        ``Dissim`` does): ``b_j`` is then the count of all other groups in unit ``j``. Cannot be
-        combined with ``groups``.
+    compare, reference : value, optional
+        The two groups compared (group against group, as in the R package ``segregation``):
+        ``compare`` is the focal group (``a``), ``reference`` the other (``b``). Needed when the
+        ``by`` column has more than two values; other values are left out. ``compare`` alone
+        among more than two groups compares it with **everybody else** (group against rest, as
+        PySAL's ``Dissim`` does): ``b_j`` is then the count of all other groups in unit ``j``.
+    groups, versus_rest : optional
+        Older spellings of ``compare=a, reference=b`` and of ``compare=g`` against the rest.
     n_boot : int, default 0
         Bootstrap replicates for ``se``, ``ci`` and ``bias_corrected`` (0: none).
     seed : int, optional
@@ -187,28 +174,10 @@ def dissimilarity(
     Duncan, O. D. and Duncan, B. (1955). A methodological analysis of segregation indexes.
     *American Sociological Review* 20(2), 210-217.
     """
-    if versus_rest is not None:
-        if groups is not None:
-            raise InputError("Give either groups=(a, b) or versus_rest=g, not both.")
-        cells = tabulate(data, group, unit, weight)
-        present = list(cells.groups)
-        if versus_rest not in present:
-            raise InputError(
-                f"Group {versus_rest!r} has no members in column {group!r} (present: "
-                f"{', '.join(map(repr, present))})."
-            )
-        a = cells.counts[:, present.index(versus_rest)]
-        b = cells.counts.sum(axis=1) - a
-        if b.sum() <= 0:
-            raise InputError(
-                f"Everybody in column {group!r} is {versus_rest!r}: there is no rest to compare with."
-            )
-        require_units(a.size, cells.unit)
-        labels = (versus_rest, "all others")
-        details = _details(cells, a, b, labels, comparison="group versus rest")
-    else:
-        cells, a, b, labels, _ = _prepare(data, group, unit, weight, groups)
-        details = _details(cells, a, b, labels, comparison="group versus group")
+    spec = comparison(compare, reference, groups, versus_rest)
+    cells, a, b, labels, _ = _prepare(data, by, unit, weight, spec)
+    versus = "group versus rest" if labels[1] == "all others" else "group versus group"
+    details = _details(cells, a, b, labels, comparison=versus)
     return _estimate("D", kernels.dissimilarity, a, b, details, n_boot, seed, ci_level)
 
 
@@ -217,16 +186,19 @@ def _two_group_function(function_name: str, name: str, kernel: Kernel, doc: str)
 
     def index(
         data: pd.DataFrame,
-        group: str,
+        by: str,
         unit: str,
         weight: str | None = None,
         *,
+        compare: Hashable | None = None,
+        reference: Hashable | None = None,
         groups: Sequence[Hashable] | None = None,
         n_boot: int = 0,
         seed: int | None = None,
         ci_level: float = 0.95,
     ) -> Estimate:
-        cells, a, b, labels, _ = _prepare(data, group, unit, weight, groups)
+        spec = comparison(compare, reference, groups)
+        cells, a, b, labels, _ = _prepare(data, by, unit, weight, spec)
         details = _details(cells, a, b, labels)
         return _estimate(name, kernel, a, b, details, n_boot, seed, ci_level)
 
@@ -240,13 +212,16 @@ _COMMON_PARAMETERS = """
     ----------
     data : pandas.DataFrame
         Long-form data: one row per person, or per unit x group cell with counts in ``weight``.
-    group, unit : str
+    by, unit : str
         Columns with the groups (e.g. ``"sex"``) and the units (e.g. ``"occupation"``).
     weight : str, optional
         Column of counts or frequency weights.
+    compare, reference : value, optional
+        The two groups compared; ``compare`` is the focal group. Needed when the ``by`` column
+        has more than two values (other values are left out; ``compare`` alone is compared with
+        all the others); otherwise the data's order (``F`` before ``M``).
     groups : (a, b), optional
-        The two groups compared; ``a`` is the focal group. Required when the group column has more
-        than two values (other values are left out); otherwise the data's order (``F`` before ``M``).
+        Older spelling of ``compare=a, reference=b``.
     n_boot : int, default 0
         Bootstrap replicates for ``se``, ``ci`` and ``bias_corrected`` (0: none).
     seed : int, optional
@@ -383,11 +358,13 @@ def _check_beta(b: float) -> float:
 
 def atkinson(
     data: pd.DataFrame,
-    group: str,
+    by: str,
     unit: str,
     weight: str | None = None,
     *,
     b: float = 0.5,
+    compare: Hashable | None = None,
+    reference: Hashable | None = None,
     groups: Sequence[Hashable] | None = None,
     n_boot: int = 0,
     seed: int | None = None,
@@ -408,8 +385,8 @@ def atkinson(
     ----------
     b : float, default 0.5
         Shape parameter, strictly between 0 and 1.
-    data, group, unit, weight, groups, n_boot, seed, ci_level
-        As for :func:`dissimilarity`; ``groups[0]`` is the focal group.
+    data, by, unit, weight, compare, reference, groups, n_boot, seed, ci_level
+        As for :func:`dissimilarity`; ``compare`` is the focal group.
 
     Returns
     -------
@@ -425,7 +402,8 @@ def atkinson(
     1-32.
     """
     beta = _check_beta(b)
-    cells, a, bb, labels, _ = _prepare(data, group, unit, weight, groups)
+    spec = comparison(compare, reference, groups)
+    cells, a, bb, labels, _ = _prepare(data, by, unit, weight, spec)
     details = _details(cells, a, bb, labels, b=beta)
 
     def kernel(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -491,12 +469,12 @@ def index_table(
     details: dict | None = None,
 ) -> IndexTable:
     """:class:`IndexTable` from the two count vectors (the engine of :func:`segregation_indices`)."""
-    values = {k: float(v) for k, v in kernels.all_two_group(a, b, beta).items()}
+    values = {k: float(v) for k, v in registry.compute_all(a, b, beta).items()}
     summaries: dict[str, dict] = {k: {} for k in values}
     if n_boot:
         reps = bootstrap.redraw(kernels.two_group_table(a, b), n_boot, rng)
         ra, rb = reps[..., 0], reps[..., 1]
-        for key, column in kernels.all_two_group(ra, rb, beta).items():
+        for key, column in registry.compute_all(ra, rb, beta).items():
             summaries[key] = bootstrap.summarise(
                 values[key], _valid(ra, rb, column), ci_level, INDEX_BOUNDS[key]
             )
@@ -516,18 +494,20 @@ def index_table(
 
 def segregation_indices(
     data: pd.DataFrame,
-    group: str,
+    by: str,
     unit: str,
     weight: str | None = None,
     *,
+    compare: Hashable | None = None,
+    reference: Hashable | None = None,
     groups: Sequence[Hashable] | None = None,
     b: float = 0.5,
     n_boot: int = 0,
     seed: int | None = None,
     ci_level: float = 0.95,
 ) -> IndexTable:
-    """Every two-group index at once: D, IP, Gini, Hutchens, Atkinson, Gibbs' D, isolation,
-    exposure, M and H.
+    """Every registered two-group index at once (:mod:`research.segregation.registry`): D, IP,
+    Gini, Hutchens, Atkinson, Gibbs' D, isolation, exposure, M and H.
 
     The data are aggregated once and every index is a vectorised sum over the same cells; with
     ``n_boot`` the same replicates serve every index. M is in natural-log units; H does not depend
@@ -537,7 +517,7 @@ def segregation_indices(
 
     Parameters
     ----------
-    data, group, unit, weight, groups, n_boot, seed, ci_level
+    data, by, unit, weight, compare, reference, groups, n_boot, seed, ci_level
         As for :func:`dissimilarity`.
     b : float, default 0.5
         Atkinson's shape parameter.
@@ -548,7 +528,8 @@ def segregation_indices(
         ``result["D"]`` etc.; ``to_frame()`` has one row per index.
     """
     n_boot, ci_level, beta = _check_index_args(n_boot, ci_level, b)
-    cells, a, bb, labels, _ = _prepare(data, group, unit, weight, groups)
+    spec = comparison(compare, reference, groups)
+    cells, a, bb, labels, _ = _prepare(data, by, unit, weight, spec)
     rng = make_rng(seed) if n_boot else None
     return index_table(
         a,
@@ -587,10 +568,12 @@ class RepresentationRatios(Result):
 
 def representation_ratios(
     data: pd.DataFrame,
-    group: str,
+    by: str,
     unit: str,
     weight: str | None = None,
     *,
+    compare: Hashable | None = None,
+    reference: Hashable | None = None,
     groups: Sequence[Hashable] | None = None,
 ) -> RepresentationRatios:
     """Representation ratio of each group in each unit: its share there over its overall share.
@@ -603,14 +586,16 @@ def representation_ratios(
 
     Parameters
     ----------
-    data, group, unit, weight, groups
+    data, by, unit, weight, compare, reference, groups
         As for :func:`dissimilarity`.
 
     Returns
     -------
     RepresentationRatios
     """
-    cells, a, b, labels, units = _prepare(data, group, unit, weight, groups)
+    cells, a, b, labels, units = _prepare(
+        data, by, unit, weight, comparison(compare, reference, groups)
+    )
     t = a + b
     p_a = a.sum() / t.sum()
     share = a / t
@@ -652,10 +637,12 @@ class SegregationCurve(Result):
 
 def segregation_curve(
     data: pd.DataFrame,
-    group: str,
+    by: str,
     unit: str,
     weight: str | None = None,
     *,
+    compare: Hashable | None = None,
+    reference: Hashable | None = None,
     groups: Sequence[Hashable] | None = None,
 ) -> SegregationCurve:
     """The segregation curve of Duncan and Duncan (1955).
@@ -666,14 +653,16 @@ def segregation_curve(
 
     Parameters
     ----------
-    data, group, unit, weight, groups
+    data, by, unit, weight, compare, reference, groups
         As for :func:`dissimilarity`.
 
     Returns
     -------
     SegregationCurve
     """
-    cells, a, b, labels, units = _prepare(data, group, unit, weight, groups)
+    cells, a, b, labels, units = _prepare(
+        data, by, unit, weight, comparison(compare, reference, groups)
+    )
     share = a / (a + b)
     order = np.lexsort((np.arange(a.size), share))
     x = np.concatenate([[0.0], np.cumsum(b[order]) / b.sum()])
@@ -723,10 +712,12 @@ class ExpectedValues(Result):
 
 def expected_values(
     data: pd.DataFrame,
-    group: str,
+    by: str,
     unit: str,
     weight: str | None = None,
     *,
+    compare: Hashable | None = None,
+    reference: Hashable | None = None,
     groups: Sequence[Hashable] | None = None,
     b: float = 0.5,
     n_sim: int = 100,
@@ -744,8 +735,8 @@ def expected_values(
 
     Parameters
     ----------
-    data, group, unit, weight, groups
-        As for :func:`dissimilarity`; with more than two groups and no ``groups``, only M and H.
+    data, by, unit, weight, compare, reference, groups
+        As for :func:`dissimilarity`; with more than two groups and none named, only M and H.
     b : float, default 0.5
         Atkinson's shape parameter.
     n_sim : int, default 100
@@ -770,10 +761,11 @@ def expected_values(
         raise InputError("n_sim must be at least 2 simulated tables.")
     beta = _check_beta(b)
     rng = make_rng(seed, "the simulation")
-    cells = tabulate(data, group, unit, weight)
-    two = groups is not None or len(cells.groups) == 2
+    cells = tabulate(data, by, unit, weight)
+    spec = comparison(compare, reference, groups)
+    two = spec.given or len(cells.groups) == 2
     if two:
-        a, bb, _, _ = pair(cells, groups)
+        a, bb, _, _ = pair(cells, spec)
         require_units(a.size, cells.unit)
         table = kernels.two_group_table(a, bb)
     else:
@@ -784,8 +776,8 @@ def expected_values(
         table.sum(axis=1), table.sum(axis=0), n_sim, rng, fixed_margins=fixed_margins
     )
     if two:
-        observed = kernels.all_two_group(table[:, 0], table[:, 1], beta)
-        simulated = kernels.all_two_group(sims[..., 0], sims[..., 1], beta)
+        observed = registry.compute_all(table[:, 0], table[:, 1], beta)
+        simulated = registry.compute_all(sims[..., 0], sims[..., 1], beta)
     else:
         m, e = kernels.mutual_information(table)
         sm, se = kernels.mutual_information(sims)

@@ -119,20 +119,3 @@ def mutual_information(n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def two_group_table(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Stack ``a`` and ``b`` into a ``(..., units, 2)`` table for the multigroup kernels."""
     return np.stack([a, b], axis=-1)
-
-
-def all_two_group(a: np.ndarray, b: np.ndarray, beta: float = 0.5) -> dict[str, np.ndarray]:
-    """Every index of a two-group table at once (``M`` and ``H`` in natural log units)."""
-    m, e = mutual_information(two_group_table(a, b))
-    return {
-        "D": dissimilarity(a, b),
-        "IP": karmel_maclachlan(a, b),
-        "Gini": gini(a, b),
-        "Hutchens": hutchens(a, b),
-        "Atkinson": atkinson(a, b, beta),
-        "D_size_standardised": size_standardised(a, b),
-        "isolation": isolation(a, b),
-        "exposure": exposure(a, b),
-        "M": m,
-        "H": _ratio(m, e),
-    }

@@ -173,7 +173,7 @@ class MutualInformation(Result):
 
 def mutual_information(
     data: pd.DataFrame,
-    group: str,
+    by: str,
     unit: str,
     weight: str | None = None,
     *,
@@ -202,7 +202,7 @@ def mutual_information(
     ----------
     data : pandas.DataFrame
         Long-form data: one row per person, or per cell with counts in ``weight``.
-    group, unit : str
+    by, unit : str
         Columns with the groups (any number) and the units.
     weight : str, optional
         Column of counts or frequency weights.
@@ -234,12 +234,10 @@ def mutual_information(
     n_boot = bootstrap.check_n_boot(n_boot)
     ci_level = bootstrap.check_level(ci_level)
     levels = _levels(within)
-    nested = (
-        _nest(data, group, unit, weight, levels) if levels else _flat(data, group, unit, weight)
-    )
+    nested = _nest(data, by, unit, weight, levels) if levels else _flat(data, by, unit, weight)
     if nested.counts.shape[1] < 2:
         raise InputError(
-            f"Column {group!r} has only one group ({nested.groups[0]!r}): segregation needs at "
+            f"Column {by!r} has only one group ({nested.groups[0]!r}): segregation needs at "
             "least two."
         )
     require_units(nested.counts.shape[0], unit)
@@ -393,7 +391,7 @@ class LocalSegregation(Result):
 
 def local_segregation(
     data: pd.DataFrame,
-    group: str,
+    by: str,
     unit: str,
     weight: str | None = None,
     *,
@@ -411,7 +409,7 @@ def local_segregation(
 
     Parameters
     ----------
-    data, group, unit, weight
+    data, by, unit, weight
         As for :func:`mutual_information`.
     base : float, default math.e
         Base of the logarithm.
@@ -429,10 +427,10 @@ def local_segregation(
     Methodology* 41(1), 159-194.
     """
     log_base = _check_base(base)
-    cells = tabulate(data, group, unit, weight)
+    cells = tabulate(data, by, unit, weight)
     n = cells.counts
     if n.shape[1] < 2:
-        raise InputError(f"Column {group!r} has only one group: segregation needs at least two.")
+        raise InputError(f"Column {by!r} has only one group: segregation needs at least two.")
     require_units(n.shape[0], unit)
     total = n.sum()
     n_j, n_g = n.sum(axis=1), n.sum(axis=0)
@@ -441,7 +439,7 @@ def local_segregation(
     ls_g = (n * log_ratio).sum(axis=0) / n_g
     ls_j = (n * log_ratio).sum(axis=1) / n_j
     m = float((n * log_ratio).sum() / total)
-    groups = pd.DataFrame({group: cells.groups, "n": n_g, "p": n_g / total, "ls": ls_g})
+    groups = pd.DataFrame({by: cells.groups, "n": n_g, "p": n_g / total, "ls": ls_g})
     units = pd.DataFrame({unit: cells.units, "n": n_j, "p": n_j / total, "ls": ls_j})
     for frame in (groups, units):
         frame["contribution"] = frame["p"] * frame["ls"]

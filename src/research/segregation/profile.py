@@ -18,9 +18,9 @@ import pandas as pd
 from research.core.checks import InputError
 from research.core.random import label_rng, make_rng
 from research.core.results import Result
-from research.segregation import bootstrap, kernels
-from research.segregation.cells import _codes, check_roles, weights_of
-from research.segregation.indices import INDEX_BOUNDS, INDEX_LABELS, _check_beta
+from research.segregation import bootstrap, registry
+from research.segregation.cells import Comparison, _codes, check_roles, comparison, weights_of
+from research.segregation.indices import _check_beta
 
 #: Largest (levels x units x 2) array laid out at once; bigger profiles are done in chunks.
 _CHUNK_ELEMENTS = 4_000_000
@@ -28,22 +28,22 @@ _CHUNK_ELEMENTS = 4_000_000
 
 @dataclass(frozen=True)
 class SegregationProfile(Result):
-    """Indices per level of ``by``: one row per level and index (tidy).
+    """Indices per level of ``across``: one row per level and index (tidy).
 
     Attributes
     ----------
     table : pandas.DataFrame
-        Columns: the ``by`` columns, ``index``, ``label``, ``estimate``, ``se``, ``ci_low``,
+        Columns: the ``across`` columns, ``index``, ``label``, ``estimate``, ``se``, ``ci_low``,
         ``ci_high``, ``bias_corrected``, ``n_boot``, ``n``, ``n_<a>``, ``n_<b>``, ``n_units`` and
         ``note`` (empty, or why the level's indices are undefined).
-    by : list of str
+    across : list of str
         The level columns.
     groups : (a, b)
-        The groups compared.
+        The groups compared (``compare``, ``reference``).
     """
 
     table: pd.DataFrame
-    by: list[str]
+    across: list[str]
     groups: tuple[Hashable, Hashable]
     title: str = "Segregation profile"
 
@@ -52,48 +52,54 @@ class SegregationProfile(Result):
 
     def wide(self, value: str = "estimate") -> pd.DataFrame:
         """One row per level, one column per index (``value`` of each), with counts and note."""
-        keys = self.by or ["level"]
-        frame = self.table if self.by else self.table.assign(level="all")
+        keys = self.across or ["level"]
+        frame = self.table if self.across else self.table.assign(level="all")
         values = frame.pivot_table(
             index=keys, columns="index", values=value, sort=False, dropna=False, observed=True
         )
-        values = values[[k for k in INDEX_LABELS if k in values.columns]]
+        values = values[[k for k in registry.REGISTRY if k in values.columns]]
         values.columns.name = None
         info_cols = ["n", f"n_{self.groups[0]}", f"n_{self.groups[1]}", "n_units", "note"]
         info = frame.drop_duplicates(keys).set_index(keys)[info_cols]
         out = info.join(values).reset_index()
-        return out if self.by else out.drop(columns="level")
+        return out if self.across else out.drop(columns="level")
 
 
-def _by_columns(by: str | Sequence[str] | None) -> list[str]:
-    if by is None:
+def _level_columns(across: str | Sequence[str] | None) -> list[str]:
+    if across is None:
         return []
-    if isinstance(by, str):
-        return [by]
-    columns = list(by)
+    if isinstance(across, str):
+        return [across]
+    columns = list(across)
     if not all(isinstance(c, str) for c in columns):
-        raise InputError(f"by must be a column name or a list of column names, got {by!r}.")
+        raise InputError(f"across must be a column name or a list of column names, got {across!r}.")
     return columns
 
 
 def _pair_codes(
-    data: pd.DataFrame, group: str, w: np.ndarray | None, groups: Sequence[Hashable] | None
+    data: pd.DataFrame, group: str, w: np.ndarray | None, spec: Comparison
 ) -> tuple[np.ndarray, tuple[Hashable, Hashable]]:
-    """Per row: 0 for the focal group, 1 for the other, -1 for anyone else."""
+    """Per row: 0 for the focal group, 1 for the reference group, -1 for anyone else."""
     codes, labels = _codes(data[group], group)
     totals = np.bincount(codes, weights=w, minlength=len(labels))
     present = [label for label, total in zip(labels, totals, strict=True) if total > 0]
-    if groups is None:
+    if spec.rest:
+        raise InputError("A segregation profile compares two groups, not one with the rest.")
+    if spec.compare is None or spec.reference is None:
         if len(present) != 2:
             raise InputError(
                 f"A segregation profile compares two groups; column {group!r} has "
-                f"{len(present)}: {', '.join(map(repr, present))}. Choose two with groups=(a, b)."
+                f"{len(present)}: {', '.join(map(repr, present))}. Choose two with "
+                "compare=a, reference=b."
             )
-        pair = (present[0], present[1])
+        if spec.compare is not None:
+            pair = (spec.compare, next(g for g in present if g != spec.compare))
+        elif spec.reference is not None:
+            pair = (next(g for g in present if g != spec.reference), spec.reference)
+        else:
+            pair = (present[0], present[1])
     else:
-        if isinstance(groups, str) or len(groups) != 2 or groups[0] == groups[1]:
-            raise InputError(f"groups must be a pair of two different values, got {groups!r}.")
-        pair = (groups[0], groups[1])
+        pair = (spec.compare, spec.reference)
         missing = [g for g in pair if g not in present]
         if len(missing) == 2:
             raise InputError(
@@ -173,34 +179,38 @@ def _notes(a: np.ndarray, b: np.ndarray, labels: tuple, unit: str) -> list[str]:
 
 def segregation_profile(
     data: pd.DataFrame,
-    group: str,
+    by: str,
     unit: str,
     weight: str | None = None,
     *,
-    by: str | Sequence[str] | None = None,
+    across: str | Sequence[str] | None = None,
+    compare: Hashable | None = None,
+    reference: Hashable | None = None,
     groups: Sequence[Hashable] | None = None,
     b: float = 0.5,
     n_boot: int = 0,
     seed: int | None = None,
     ci_level: float = 0.95,
 ) -> SegregationProfile:
-    """Every two-group index for each level of ``by`` (each council, year, region...).
+    """Every two-group index for each level of ``across`` (each council, year, region...).
 
-    The indices are those of :func:`research.segregation.segregation_indices` (D, IP, Gini,
-    Hutchens, Atkinson, Gibbs' size-standardised D, isolation, exposure, M and H), computed for all
-    levels at once. A level with only one of the two groups, a single unit, or nobody of either
+    The indices are those of the registry (:mod:`research.segregation.registry`: D, IP, Gini,
+    Hutchens, Atkinson, Gibbs' size-standardised D, isolation, exposure, M and H), computed for
+    all levels at once. A level with only one of the two groups, a single unit, or nobody of either
     group gets NaN indices and a ``note`` saying why.
 
     Parameters
     ----------
     data : pandas.DataFrame
         Long form: one row per person (a million rows is fine) or per cell with ``weight``.
-    group, unit, weight : str
-        Column roles, as for :func:`research.segregation.dissimilarity`.
-    by : str or list of str, optional
-        Level column(s); ``None`` gives one row per index for the whole table.
-    groups : (a, b), optional
-        The two groups compared (needed when the group column has more than two values).
+    by, unit, weight : str
+        Column roles, as for :func:`research.segregation.dissimilarity` (``by``: the group
+        column, e.g. ``"sex"``).
+    across : str or list of str, optional
+        Level column(s), e.g. ``"council"``; ``None`` gives one row per index for the whole table.
+    compare, reference : value, optional
+        The two groups compared (needed when the ``by`` column has more than two values);
+        ``groups=(a, b)`` is the older spelling.
     b : float, default 0.5
         Atkinson's shape parameter.
     n_boot, seed, ci_level
@@ -212,15 +222,15 @@ def segregation_profile(
     SegregationProfile
         ``to_frame()`` is long (one row per level and index); ``wide()`` one row per level.
     """
-    by_cols = _by_columns(by)
-    check_roles(data, group, unit, weight, extra=by_cols)
+    by_cols = _level_columns(across)
+    check_roles(data, by, unit, weight, extra=by_cols)
     n_boot = bootstrap.check_n_boot(n_boot)
     ci_level = bootstrap.check_level(ci_level)
     beta = _check_beta(b)
     if n_boot:
         make_rng(seed)  # validates the seed
     w = weights_of(data, weight)
-    g, labels = _pair_codes(data, group, w, groups)
+    g, labels = _pair_codes(data, by, w, comparison(compare, reference, groups))
     level, level_labels = _level_codes(data, by_cols)
     unit_codes, _ = _codes(data[unit], unit)
     keep = g >= 0
@@ -233,12 +243,12 @@ def segregation_profile(
     a, bb = table[..., 0], table[..., 1]
     notes = _notes(a, bb, labels, unit)
     ok = np.array([note == "" for note in notes])
-    values = kernels.all_two_group(a, bb, beta)
+    values = registry.compute_all(a, bb, beta)
     values = {k: np.where(ok, v, np.nan) for k, v in values.items()}
     summaries = _bootstrap_levels(table, ok, level_labels, values, beta, n_boot, seed, ci_level)
     return SegregationProfile(
         table=_long_table(level_labels, by_cols, labels, a, bb, notes, values, summaries, n_boot),
-        by=by_cols,
+        across=by_cols,
         groups=labels,
     )
 
@@ -271,10 +281,10 @@ def _bootstrap_levels(
             reps[:, k] = bootstrap.redraw(table[level], n_boot, rng)
         ra, rb = reps[..., 0], reps[..., 1]
         valid = (ra.sum(-1) > 0) & (rb.sum(-1) > 0) & (((ra + rb) > 0).sum(-1) >= 2)
-        for key, rep_values in kernels.all_two_group(ra, rb, beta).items():
+        for key, rep_values in registry.compute_all(ra, rb, beta).items():
             rep_values = np.where(valid, rep_values, np.nan)
             summary = bootstrap.summarise_many(
-                values[key][chunk], rep_values, ci_level, INDEX_BOUNDS[key]
+                values[key][chunk], rep_values, ci_level, registry.REGISTRY[key].bounds
             )
             for name, array in summary.items():
                 out[key][name][chunk] = array
@@ -301,11 +311,11 @@ def _long_table(
         "note": notes,
     }
     frames = []
-    for rank, key in enumerate(INDEX_LABELS):
+    for rank, (key, index) in enumerate(registry.REGISTRY.items()):
         frame = level_labels[by].copy() if by else pd.DataFrame(index=range(n_levels))
-        frame["_order"] = np.arange(n_levels) * len(INDEX_LABELS) + rank
+        frame["_order"] = np.arange(n_levels) * len(registry.REGISTRY) + rank
         frame["index"] = key
-        frame["label"] = INDEX_LABELS[key]
+        frame["label"] = index.label
         frame["estimate"] = values[key]
         for name in ("se", "ci_low", "ci_high", "bias_corrected"):
             frame[name] = summaries[key][name]
