@@ -60,9 +60,8 @@ CASES: dict[str, str] = {
     ),
     "decomposition_notebook_cincinnati_boot200": (
         "from research.data import datasets\n"
-        "from research.decomposition import analysis\n"
-        "frame = analysis.analysis_frame(datasets.load('cincinnati'))\n"
-        "analysis.run(frame, n_boot=200, seed=2025)\n"
+        "from research.decomposition import frame, suite\n"
+        "suite.run(frame.analysis_frame(datasets.load('cincinnati')), n_boot=200, seed=2025)\n"
     ),
 }
 

@@ -11,6 +11,7 @@ import pytest
 from research.core.checks import InputError
 from research.core.random import make_rng
 from research.data import synth
+from research.decomposition import _harness as hn
 from research.decomposition import oaxaca as ox
 from research.decomposition import oaxaca_blinder, pool_rare, reference_sensitivity
 
@@ -226,9 +227,9 @@ def test_recovers_the_synthetic_within_job_gap():
 
 
 def test_vectorised_bootstrap_moments_equal_a_naive_loop(workforce):
-    prep = ox.prepare(workforce, "log_pay", COVARIATES, "sex", group_a="M", normalize=True)
+    prep = hn.prepare(workforce, "log_pay", COVARIATES, "sex", group_a="M", normalize=True)
     Z, y, w = prep.Z[0], prep.y[0], prep.w[0] * 1.5
-    counts = ox.resample_counts(make_rng(3), Z.shape[0], 7)
+    counts = hn.resample_counts(make_rng(3), Z.shape[0], 7)
     assert (counts.sum(axis=1) == Z.shape[0]).all()
     S, r = ox.bootstrap_moments(Z, y, w, counts)
     for b in range(7):

@@ -1,5 +1,5 @@
-"""Brown-Moon-Zoloth, reweighting, RIF quantile decompositions, pooling of rare categories and the
-helpers behind the 30_decomposition notebook."""
+"""Brown-Moon-Zoloth, reweighting, RIF quantile decompositions and pooling of rare categories
+(the report of the 30_decomposition notebook is tested in test_decomposition_report.py)."""
 
 import warnings
 
@@ -12,10 +12,8 @@ from research.core.checks import InputError
 from research.data import synth
 from research.decomposition import _numeric as nm
 from research.decomposition import (
-    analysis,
     brown_moon_zoloth,
     dfl,
-    oaxaca_blinder,
     pool_rare,
     rif_decomposition,
 )
@@ -304,73 +302,3 @@ def test_pool_rare_merges_ordered_bands_with_neighbours():
     assert any(label in merged.order for label in ("ranks 01-04", "ranks 03-09"))
     with pytest.raises(InputError, match="two groups"):
         pool_rare(ranks, groups, min_count=5, groups_compared=("M",))
-
-
-# --------------------------------------------------------------------------------------------
-# Notebook helpers
-# --------------------------------------------------------------------------------------------
-
-
-def test_parse_quantiles():
-    assert analysis.parse_quantiles("10, 50, 90") == [0.1, 0.5, 0.9]
-    assert analysis.parse_quantiles("0.9;0.1") == [0.1, 0.9]
-    for bad in ("", "ten", "0, 50", "150"):
-        with pytest.raises(InputError):
-            analysis.parse_quantiles(bad)
-
-
-def test_analysis_frame_and_report_tables_on_a_small_workforce():
-    data = synth.generate(700, seed=3, other_sex_share=0.02)
-    frame = analysis.analysis_frame(data, min_group=10)
-    assert frame.counts["other_sex"] > 0
-    assert frame.counts["men"] + frame.counts["women"] + frame.counts["other_sex"] == 700
-    for column in frame.covariates:
-        counts = pd.crosstab(frame.data[column], frame.data["sex"])
-        assert (counts.min(axis=1) >= 10).all(), column
-    assert frame.max_leverage <= analysis.LEVERAGE_LIMIT
-    dec = analysis.run(frame, n_boot=20, seed=1, quantiles=[0.25, 0.75])
-    findings = analysis.key_findings(frame, dec, currency="GBP", truth=0.0513)
-    assert "not a measure of discrimination" in findings and "%" in findings
-    tables = [
-        analysis.summary_table(dec.ob),
-        analysis.contributions_table(dec.ob),
-        analysis.sensitivity_table(dec),
-        analysis.quantile_table(dec.rif),
-        analysis.dfl_table(dec.dfl),
-        analysis.pooled_table(frame),
-        analysis.truth_table(0.0513, dec),
-    ]
-    assert all(len(t) for t in tables)
-    hidden = analysis.pay_table(frame, currency="GBP", min_cell=10**6)
-    assert (hidden["geometric_mean_hourly_pay"] == "[c]").all()
-    if dec.bmz is not None:
-        occupations = analysis.occupation_table(dec.bmz, min_cell=10**6)
-        assert (occupations["pct_of_women"] == "[c]").all()
-
-
-def test_synthetic_truth_is_read_from_the_generator_options():
-    assert analysis.synthetic_truth({"generator": {"within_job_gap": 0.1}}) == pytest.approx(
-        -np.log(0.9)
-    )
-    assert analysis.synthetic_truth({}) is None
-
-
-def test_analysis_frame_coarsens_grades_nested_in_occupations():
-    # Grades that belong to one occupation each, apart from two people: without coarsening the
-    # regression would rest on them.
-    rng = np.random.default_rng(0)
-    n = 2000
-    occupation = rng.integers(0, 8, n)
-    grade = occupation * 2 + rng.integers(0, 2, n)
-    grade[:2] = [15, 0]
-    data = synth.generate(n, seed=1)
-    data["occupation"] = pd.Categorical([f"occ{k}" for k in occupation])
-    data["grade_rank"] = pd.array(grade + 1, dtype="Int64")
-    data["grade"] = pd.Categorical([f"G{g + 1:02d}" for g in grade])
-    data["job_family"] = pd.Categorical(["all"] * n)
-    frame = analysis.analysis_frame(data, min_group=10)
-    assert frame.max_leverage <= analysis.LEVERAGE_LIMIT
-    ob = oaxaca_blinder(
-        frame.data, analysis.OUTCOME, frame.covariates, "sex", group_a="M", group_b="F"
-    )
-    assert np.isfinite(ob.twofold.explained.value)

@@ -10,6 +10,18 @@
 * :func:`rif_decomposition` - RIF (unconditional quantile) regression decomposition of quantile
   gaps (glass ceilings and sticky floors).
 * :func:`pool_rare` - pool categories too small in either group before decomposing.
+
+Every estimator takes ``data`` first, then ``outcome``, ``covariates`` and ``by`` (the column
+holding the groups), with ``group_a=`` and ``group_b=`` naming the two groups compared: every
+gap is ``mean(A) - mean(B)`` (Jann 2008) and the groups are never swapped. ``reference=`` keeps
+its meaning in the decomposition literature: the benchmark pay structure of the two-fold split
+(Blinder-Oaxaca, RIF), the group whose structure is the benchmark (Brown-Moon-Zoloth) or the
+group reweighted (DFL). The four estimators share one harness (:mod:`._harness`): options and
+seed, groups and design, the bootstrap over resampled counts, estimates and ``info``.
+
+The report of ``notebooks/30_decomposition.ipynb`` is :func:`research.decomposition.report.build`
+(tables, findings and figures in :mod:`.tables`, :mod:`.findings`, :mod:`.figures`; the analysis
+frame in :mod:`.frame`, the decompositions run together in :mod:`.suite`).
 """
 
 from research.decomposition.bmz import BMZResult, brown_moon_zoloth

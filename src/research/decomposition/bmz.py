@@ -53,11 +53,10 @@ import numpy as np
 import pandas as pd
 
 from research.core.checks import InputError
-from research.core.random import make_rng
 from research.core.results import Estimate, Result
 from research.decomposition import _design as dz
+from research.decomposition import _harness as hn
 from research.decomposition import _numeric as nm
-from research.decomposition.oaxaca import prepare, resample_counts
 
 __all__ = ["BMZResult", "brown_moon_zoloth"]
 
@@ -247,7 +246,7 @@ def brown_moon_zoloth(
     data: pd.DataFrame,
     outcome: str,
     covariates: Sequence[str],
-    group: str,
+    by: str,
     occupation: str,
     *,
     group_a: Hashable,
@@ -268,7 +267,7 @@ def brown_moon_zoloth(
 
     Parameters
     ----------
-    data, outcome, group, group_a, group_b, weights, base, level
+    data, outcome, by, group_a, group_b, weights, base, level
         As for :func:`~research.decomposition.oaxaca_blinder`.
     covariates
         Covariates of the within-occupation wage regressions (besides the occupation
@@ -289,28 +288,28 @@ def brown_moon_zoloth(
     """
     if reference not in ("A", "B"):
         raise InputError(f"reference must be 'A' or 'B' for this decomposition, got {reference!r}.")
-    if se not in (None, "bootstrap"):
-        raise InputError(
-            f"se={se!r}: the Brown-Moon-Zoloth decomposition has bootstrap standard errors only; "
-            "use se='bootstrap' (with seed=) or None."
-        )
-    level = nm.check_level(level)
-    if se == "bootstrap":
-        n_boot = nm.check_n_boot(n_boot)
-        make_rng(seed)
+    opts = hn.options(
+        se,
+        level=level,
+        n_boot=n_boot,
+        seed=seed,
+        allowed=(None, "bootstrap"),
+        refusal=f"se={se!r}: the Brown-Moon-Zoloth decomposition has bootstrap standard errors "
+        "only; use se='bootstrap' (with seed=) or None.",
+    )
     covariates = list(covariates)
     attainment = list(covariates if attainment is None else attainment)
     if occupation in covariates or occupation in attainment:
         raise InputError(f"{occupation!r} is the occupation; leave it out of the covariates.")
-    dz.check_frame(data, outcome=None, covariates=attainment, group=group, extra=[occupation])
+    dz.check_frame(data, outcome=None, covariates=attainment, group=by, extra=[occupation])
     frame = data.copy(deep=False)
     if not dz.is_categorical(frame[occupation]):
         frame[occupation] = frame[occupation].astype("string")
-    prep = prepare(
+    prep = hn.prepare(
         frame,
         outcome,
         [occupation, *covariates],
-        group,
+        by,
         group_a=group_a,
         group_b=group_b,
         weights=weights,
@@ -353,41 +352,23 @@ def brown_moon_zoloth(
     if point is None:  # pragma: no cover - prepare() guarantees both groups in every cell
         raise InputError("An occupation has no members of one group; pool occupations.")
     values, table, fit = point
-    n_failed = 0
-    se_arr = low = high = bc = None
-    if se == "bootstrap":
-        rng = make_rng(seed)
-        counts = [resample_counts(rng, prep.Z[g].shape[0], n_boot) for g in (0, 1)]
-        draws = np.full((n_boot, len(BMZ_COMPONENTS)), np.nan)
-        for b in range(n_boot):
-            v = (counts[0][b] * prep.w[0], counts[1][b] * prep.w[1])
+    replicates = None
+    if opts.bootstrap:
+
+        def replicate(v: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
             out = _estimate(setup, v, start=fit.coef)
-            if out is not None:
-                draws[b] = out[0]
-        n_failed = int(np.isnan(draws).any(axis=1).sum())
-        if n_failed == n_boot:
-            raise InputError(
-                "Every bootstrap replicate lost an occupation in one group; pool occupations."
-            )
-        if n_failed:
-            warnings.warn(
-                f"{n_failed} of {n_boot} bootstrap replicates lost an occupation or category "
-                "in one group and were left out.",
-                UserWarning,
-                stacklevel=3,
-            )
-        se_arr, low, high, bc = nm.boot_summary(draws, values, level)
-    components = {
-        name: Estimate(
-            name,
-            float(values[i]),
-            se=None if se_arr is None else float(se_arr[i]),
-            ci=None if low is None else (float(low[i]), float(high[i])),
-            bias_corrected=None if bc is None else float(bc[i]),
-            n_boot=n_boot - n_failed if se == "bootstrap" else 0,
+            return None if out is None else out[0]
+
+        replicates = hn.bootstrap(
+            opts,
+            prep.w,
+            replicate,
+            (len(BMZ_COMPONENTS),),
+            lost="an occupation or category in one group",
+            fix="pool occupations",
         )
-        for i, name in enumerate(BMZ_COMPONENTS)
-    }
+    n_failed = 0 if replicates is None else replicates.n_failed
+    components = hn.estimates(BMZ_COMPONENTS, values, opts, replicates)
     counts_a = np.bincount(setup.occ[0], minlength=J)
     counts_b = np.bincount(setup.occ[1], minlength=J)
     by_occupation = pd.DataFrame(
@@ -398,25 +379,18 @@ def brown_moon_zoloth(
             **table,
         }
     )
-    info = {
-        "outcome": outcome,
-        "group": group,
-        "occupation": occupation,
-        "group_a": sample.group_a,
-        "group_b": sample.group_b,
-        "reference": reference,
-        "covariates": covariates,
-        "attainment": attainment,
-        "n_a": int(in_a.sum()),
-        "n_b": int((~in_a).sum()),
-        "n_other": sample.n_other,
-        "n_occupations": J,
-        "se": se or "none",
-        "n_boot": n_boot if se == "bootstrap" else 0,
-        "n_boot_failed": n_failed,
-        "seed": seed if se == "bootstrap" else None,
-        "level": level,
-    }
+    info = hn.info(
+        opts,
+        sample,
+        outcome=outcome,
+        by=by,
+        n_failed=n_failed,
+        occupation=occupation,
+        reference=reference,
+        covariates=covariates,
+        attainment=attainment,
+        n_occupations=J,
+    )
     attainment_info = {
         "converged": fit.converged,
         "iterations": fit.iterations,

@@ -85,7 +85,6 @@ equations. *American Economic Review* 71(4), 801.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -93,11 +92,12 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from research.core.checks import InputError, require_columns
-from research.core.random import make_rng
+from research.core.checks import InputError
 from research.core.results import Estimate, Result
 from research.decomposition import _design as dz
+from research.decomposition import _harness as hn
 from research.decomposition import _numeric as nm
+from research.decomposition._harness import Prepared, prepare, select_groups
 
 __all__ = [
     "AdjustedGap",
@@ -132,8 +132,6 @@ _PART = {
 }
 #: Rows of the design cross products processed at once in the vectorised bootstrap.
 _CHUNK_ROWS = 4096
-#: Bootstrap replicates whose resampling counts are drawn at once.
-_BLOCK_REPS = 64
 
 
 class ThreeFold(NamedTuple):
@@ -193,7 +191,7 @@ class OaxacaResult(Result):
     def title(self) -> str:  # type: ignore[override]
         info = self.info
         return (
-            f"Blinder-Oaxaca decomposition of {info['outcome']}: {info['group']} = "
+            f"Blinder-Oaxaca decomposition of {info['outcome']}: {info['by']} = "
             f"{info['group_a']!s} (A) minus {info['group_b']!s} (B); reference {info['reference']}"
         )
 
@@ -236,57 +234,6 @@ class OaxacaResult(Result):
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Sample:
-    frame: pd.DataFrame
-    in_a: np.ndarray
-    group_a: Hashable
-    group_b: Hashable
-    n_other: int
-
-
-def select_groups(
-    data: pd.DataFrame, group: str, group_a: Hashable, group_b: Hashable | None
-) -> _Sample:
-    """Rows of groups A and B (A first is not required); other values counted and left out."""
-    require_columns(data, [group], role="group")
-    values = data[group]
-    present = dz.observed_levels(values)
-    matches_a = [v for v in present if v == group_a or str(v) == str(group_a)]
-    if not matches_a:
-        raise InputError(
-            f"group_a={group_a!r} is not a value of {group!r}; values are {dz.listed(present)}."
-        )
-    a = matches_a[0]
-    others = [v for v in present if v != a]
-    if group_b is None:
-        if len(others) != 1:
-            raise InputError(
-                f"Column {group!r} has {len(present)} values ({dz.listed(present)}); name the "
-                "comparison group with group_b= (other values are then left out and counted)."
-            )
-        b = others[0]
-    else:
-        matches_b = [v for v in others if v == group_b or str(v) == str(group_b)]
-        if not matches_b:
-            raise InputError(
-                f"group_b={group_b!r} is not a value of {group!r} other than group_a; values "
-                f"are {dz.listed(present)}."
-            )
-        b = matches_b[0]
-    is_a = (values == a).to_numpy(dtype=bool)
-    is_b = (values == b).to_numpy(dtype=bool)
-    frame = data.loc[is_a | is_b]
-    in_a = is_a[is_a | is_b]
-    for label, flag in (("A", in_a), ("B", ~in_a)):
-        if flag.sum() < 2:
-            raise InputError(
-                f"Group {label} ({a if label == 'A' else b!r}) has {int(flag.sum())} rows; a "
-                "decomposition needs both groups."
-            )
-    return _Sample(frame, in_a, a, b, int(len(data) - len(frame)))
-
-
 def _check_reference(reference: str | float) -> str | float:
     if isinstance(reference, bool):
         raise InputError("reference must be a name or a number between 0 and 1, not a bool.")
@@ -302,132 +249,6 @@ def _check_reference(reference: str | float) -> str | float:
             "number w in [0, 1] (the weight on A's coefficients)."
         )
     return reference
-
-
-def _check_se(se: str | None) -> str | None:
-    if se not in (None, "analytic", "bootstrap"):
-        raise InputError(f"se={se!r} is not known; use None, 'analytic' or 'bootstrap'.")
-    return se
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    """Everything the estimators need: split design, weights, outcome, normalisation maps."""
-
-    design: dz.Design
-    expansion: dz.Expansion
-    std: nm.Standardizer
-    Z: tuple[np.ndarray, np.ndarray]
-    X: tuple[np.ndarray, np.ndarray]
-    y: tuple[np.ndarray, np.ndarray]
-    w: tuple[np.ndarray, np.ndarray]
-    weighted: bool
-    excluded: pd.DataFrame
-    sample: _Sample
-
-
-def prepare(
-    data: pd.DataFrame,
-    outcome: str,
-    covariates: Sequence[str],
-    group: str,
-    *,
-    group_a: Hashable,
-    group_b: Hashable | None = None,
-    normalize: Any = None,
-    weights: str | None = None,
-    base: Mapping[str, Hashable] | None = None,
-    one_sided: str = "error",
-) -> _Prepared:
-    """Select the groups, check inputs, handle one-sided categories, build the split design."""
-    if one_sided not in ("error", "drop"):
-        raise InputError(f"one_sided={one_sided!r} is not known; use 'error' or 'drop'.")
-    dz.check_frame(data, outcome=outcome, covariates=covariates, group=group, weights=weights)
-    sample = select_groups(data, group, group_a, group_b)
-    frame, in_a = sample.frame, sample.in_a
-    design = dz.build_design(frame, covariates, base=base)
-    dummy_sets = _numeric_dummy_sets(normalize)
-    excluded = dz.one_sided_cells(frame, design, in_a, dummy_sets)
-    if len(excluded):
-        if one_sided == "error":
-            raise InputError(
-                "Some categories are present in one group only, so their coefficients cannot be "
-                "estimated in the other group and the decomposition is not identified:\n"
-                + excluded.to_string(index=False)
-                + "\nPool them with similar categories (e.g. with research.decomposition."
-                "pool_rare) or pass one_sided='drop' to leave those rows out (they are reported)."
-            )
-        dropped = []
-        while len(excluded):
-            dropped.append(excluded)
-            keep = ~excluded.attrs["mask"]
-            frame, in_a = frame.loc[keep], in_a[keep]
-            for label, flag in (("A", in_a), ("B", ~in_a)):
-                if flag.sum() < 2:
-                    raise InputError(
-                        f"After dropping categories present in one group only, group {label} has "
-                        f"{int(flag.sum())} rows; pool categories instead."
-                    )
-            design = dz.build_design(frame, covariates, base=base)
-            excluded = dz.one_sided_cells(frame, design, in_a, dummy_sets)
-        excluded = pd.concat(dropped, ignore_index=True)
-        warnings.warn(
-            f"{int(excluded['rows'].sum())} rows in categories present in one group only were "
-            "left out (see result.excluded).",
-            UserWarning,
-            stacklevel=4,
-        )
-    sets = dz.resolve_normalize(design, normalize)
-    expansion = dz.expansion(design, sets)
-    y_all = frame[outcome].to_numpy(dtype=np.float64)
-    w_all = np.ones(len(frame)) if weights is None else frame[weights].to_numpy(dtype=np.float64)
-    X_all = design.matrix
-    std = nm.Standardizer.fit(X_all, w_all)
-    Z_all = std.apply(X_all)
-    parts = (in_a, ~in_a)
-    prepared = _Prepared(
-        design=design,
-        expansion=expansion,
-        std=std,
-        Z=tuple(Z_all[m] for m in parts),
-        X=tuple(X_all[m] for m in parts),
-        y=tuple(y_all[m] for m in parts),
-        w=tuple(w_all[m] for m in parts),
-        weighted=weights is not None,
-        excluded=excluded.reset_index(drop=True) if len(excluded) else excluded,
-        sample=_Sample(frame, in_a, sample.group_a, sample.group_b, sample.n_other),
-    )
-    _check_identified(prepared)
-    return prepared
-
-
-def _numeric_dummy_sets(normalize: Any) -> list[str]:
-    """Numeric dummy columns named in ``normalize`` (checked for one-sided categories)."""
-    if normalize is None or isinstance(normalize, bool | str):
-        return []
-    items = normalize.values() if isinstance(normalize, Mapping) else normalize
-    return [c for item in items if not isinstance(item, str) for c in item]
-
-
-def _check_identified(prep: _Prepared) -> None:
-    """Raise naming the collinear columns when a group's design is rank deficient."""
-    labels = prep.design.labels
-    for name, Z, w in zip(("A", "B"), prep.Z, prep.w, strict=True):
-        n, p = Z.shape
-        if n <= p:
-            raise InputError(
-                f"Group {name} has {n} rows but the model has {p} coefficients; use fewer "
-                "covariates or pool categories."
-            )
-        S = (Z * w[:, None]).T @ Z
-        if nm.singular(S[None])[0]:
-            dependent = dz.dependent_columns(Z * np.sqrt(w)[:, None], labels)
-            raise InputError(
-                f"In group {name} the covariates are collinear: {dz.listed(dependent)} "
-                "can be written as combinations of the other columns (e.g. a variable constant "
-                "within the group, or overlapping dummies). Drop or merge them; the "
-                "decomposition would otherwise depend on which column a solver leaves out."
-            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -574,7 +395,7 @@ class _Fit:
     S: tuple[np.ndarray, np.ndarray]
 
 
-def _fit(prep: _Prepared, robust: bool) -> _Fit:
+def _fit(prep: Prepared, robust: bool) -> _Fit:
     D = prep.std.D
     bs, Vbs, xs, Vxs, Ss = [], [], [], [], []
     for Z, X, y, w in zip(prep.Z, prep.X, prep.y, prep.w, strict=True):
@@ -613,24 +434,6 @@ def _product_plan(Z: np.ndarray) -> tuple[list[tuple[int, np.ndarray]], np.ndarr
     return plan, np.array(rows), np.array(cols)
 
 
-def resample_counts(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
-    """How often each of ``n`` rows is drawn in each of ``n_boot`` resamples (``uint8``).
-
-    Each resample draws ``n`` rows with replacement (a multinomial with equal probabilities).
-    """
-    counts = np.empty((n_boot, n), dtype=np.uint8)
-    for start in range(0, n_boot, _BLOCK_REPS):
-        stop = min(start + _BLOCK_REPS, n_boot)
-        reps = stop - start
-        draws = rng.integers(0, n, size=(reps, n))
-        draws += (np.arange(reps) * n)[:, None]
-        block = np.bincount(draws.ravel(), minlength=reps * n).reshape(reps, n)
-        if block.max() > 255:  # pragma: no cover - probability far below 1e-100
-            raise RuntimeError("bootstrap count overflow")
-        counts[start:stop] = block
-    return counts
-
-
 def bootstrap_moments(
     Z: np.ndarray, y: np.ndarray, w: np.ndarray, counts: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -667,11 +470,13 @@ def bootstrap_moments(
     return S, moments[:, n_prod:]
 
 
-def _bootstrap(prep: _Prepared, reference, n_boot: int, seed: int):
-    """Per-column contributions of every part for each replicate, and the number that failed."""
-    rng = make_rng(seed)
-    counts_a = resample_counts(rng, prep.Z[0].shape[0], n_boot)
-    counts_b = resample_counts(rng, prep.Z[1].shape[0], n_boot)
+def _bootstrap(prep: Prepared, reference, opts: hn.Options) -> hn.Replicates:
+    """Per-column contributions of every part for each replicate (failed ones NaN).
+
+    All replicates at once: the resampling counts of the harness enter the cross products of
+    the design directly (:func:`bootstrap_moments`) instead of a loop of refits.
+    """
+    counts_a, counts_b = hn.resample(opts, [prep.Z[0].shape[0], prep.Z[1].shape[0]])
     with nm.threaded_blas():
         S_a, r_a = bootstrap_moments(prep.Z[0], prep.y[0], prep.w[0], counts_a)
         S_b, r_b = bootstrap_moments(prep.Z[1], prep.y[1], prep.w[1], counts_b)
@@ -690,7 +495,10 @@ def _bootstrap(prep: _Prepared, reference, n_boot: int, seed: int):
     terms = _terms(maps, E.x(x_a), E.x(x_b), E.b(b_a), E.b(b_b))
     draws = np.stack([terms[c] for c in COMPONENTS], axis=1)  # (B, parts, q)
     draws[bad] = np.nan
-    return draws, int(bad.sum())
+    return hn.Replicates(draws, hn.failures(draws, opts, **_LOST), opts.level)
+
+
+_LOST = {"lost": "a category in one group", "fix": "pool rare categories"}
 
 
 @nm.single_threaded
@@ -698,7 +506,7 @@ def oaxaca_blinder(
     data: pd.DataFrame,
     outcome: str,
     covariates: Sequence[str],
-    group: str,
+    by: str,
     *,
     group_a: Hashable,
     group_b: Hashable | None = None,
@@ -727,13 +535,14 @@ def oaxaca_blinder(
         Covariate columns. Numeric and boolean columns enter as they are; categorical ones
         (category, string, object) as dummies for every observed level but the base;
         ``"a:b"`` adds the interaction of ``a`` and ``b``. A constant is always included.
-    group
-        Column identifying the groups.
+    by
+        Column holding the groups compared (e.g. ``"sex"``).
     group_a
-        Value of ``group`` that is group A. The gap is ``mean(A) - mean(B)``; groups are never
-        swapped.
+        Value of ``by`` that is group A. The gap is ``mean(A) - mean(B)`` (Jann 2008); groups
+        are never swapped. The workbench's reports take men as A and women as B, so a positive
+        gap means men are paid more.
     group_b
-        Value that is group B; needed only when ``group`` has more than two values (rows with
+        Value that is group B; needed only when ``by`` has more than two values (rows with
         other values are left out and counted in ``result.info["n_other"]``).
     reference
         Coefficients :math:`b^*` of the two-fold decomposition: ``"pooled"`` (default; pooled
@@ -775,16 +584,12 @@ def oaxaca_blinder(
     >>> res.twofold.unexplained.value, res.twofold.unexplained.se
     """
     reference = _check_reference(reference)
-    se = _check_se(se)
-    level = nm.check_level(level)
-    if se == "bootstrap":
-        n_boot = nm.check_n_boot(n_boot)
-        make_rng(seed)
+    opts = hn.options(se, level=level, n_boot=n_boot, seed=seed)
     prep = prepare(
         data,
         outcome,
         covariates,
-        group,
+        by,
         group_a=group_a,
         group_b=group_b,
         normalize=normalize,
@@ -806,7 +611,7 @@ def oaxaca_blinder(
     totals = {c: float(terms[c].sum()) for c in COMPONENTS}
     by_var = {v: {c: float(terms[c] @ s) for c in COMPONENTS} for v, s in selectors.items()}
 
-    z = nm.z_value(level)
+    z = opts.z
     term_se = term_low = term_high = None
     total_se: dict[str, float] = {}
     total_ci: dict[str, tuple[float, float]] = {}
@@ -814,7 +619,7 @@ def oaxaca_blinder(
     var_ci: dict[str, dict[str, tuple[float, float]]] = {}
     total_bc: dict[str, float] = {}
     n_failed = 0
-    if se == "analytic":
+    if opts.se == "analytic":
         Vxa, Vxb = E.cov_x(fit.Vx[0]), E.cov_x(fit.Vx[1])
         Vba, Vbb = E.cov(fit.Vb[0]), E.cov(fit.Vb[1])
         args = (xa, xb, ba, bb, Vxa, Vxb, Vba, Vbb)
@@ -833,67 +638,51 @@ def oaxaca_blinder(
                 c: (by_var[v][c] - z * var_se[v][c], by_var[v][c] + z * var_se[v][c])
                 for c in COMPONENTS
             }
-    elif se == "bootstrap":
-        draws, n_failed = _bootstrap(prep, reference, n_boot, seed)
-        if n_failed == n_boot:
-            raise InputError(
-                "Every bootstrap replicate lost a category in one group; pool rare categories."
-            )
-        if n_failed:
-            warnings.warn(
-                f"{n_failed} of {n_boot} bootstrap replicates lost a category in one group and "
-                "were left out.",
-                UserWarning,
-                stacklevel=3,
-            )
+    elif opts.bootstrap:
+        replicates = _bootstrap(prep, reference, opts)
+        draws, n_failed = replicates.draws, replicates.n_failed
         estimates = np.stack([terms[c] for c in COMPONENTS])
-        term_se, term_low, term_high, _ = nm.boot_summary(draws, estimates, level)
+        term_se, term_low, term_high, _ = nm.boot_summary(draws, estimates, opts.level)
         point = np.array([totals[c] for c in COMPONENTS])
-        tot_se, tot_low, tot_high, tot_bc = nm.boot_summary(draws.sum(axis=2), point, level)
+        tot_se, tot_low, tot_high, tot_bc = nm.boot_summary(draws.sum(axis=2), point, opts.level)
         for i, c in enumerate(COMPONENTS):
             total_se[c] = float(tot_se[i])
             total_ci[c] = (float(tot_low[i]), float(tot_high[i]))
             total_bc[c] = float(tot_bc[i])
         for v, s in selectors.items():
             point_v = np.array([by_var[v][c] for c in COMPONENTS])
-            v_se, v_low, v_high, _ = nm.boot_summary(draws @ s, point_v, level)
+            v_se, v_low, v_high, _ = nm.boot_summary(draws @ s, point_v, opts.level)
             var_se[v] = {c: float(v_se[i]) for i, c in enumerate(COMPONENTS)}
             var_ci[v] = {c: (float(v_low[i]), float(v_high[i])) for i, c in enumerate(COMPONENTS)}
 
     def estimate(c: str) -> Estimate:
-        return Estimate(
-            name=c,
-            value=totals[c],
+        return hn.estimate(
+            c,
+            totals[c],
+            opts,
             se=total_se.get(c),
             ci=total_ci.get(c),
             bias_corrected=total_bc.get(c),
-            n_boot=n_boot - n_failed if se == "bootstrap" else 0,
+            n_failed=n_failed,
         )
 
     detailed = _detailed_table(E, terms, term_se, term_low, term_high)
     by_variable = _by_variable_table(variables, by_var, var_se, var_ci)
-    mean_a, mean_b = _group_means(prep, fit, se, z, level, n_boot, seed)
-    info = {
-        "outcome": outcome,
-        "group": group,
-        "group_a": prep.sample.group_a,
-        "group_b": prep.sample.group_b,
-        "reference": reference,
-        "weight_a": _scalar_weight(reference, fit),
-        "covariates": list(covariates),
-        "normalized": [s.name for s in E.sets],
-        "n_a": int(prep.sample.in_a.sum()),
-        "n_b": int((~prep.sample.in_a).sum()),
-        "n_other": prep.sample.n_other,
-        "n_excluded": int(prep.excluded["rows"].sum()) if len(prep.excluded) else 0,
-        "weights": weights,
-        "se": se or "none",
-        "robust": robust,
-        "n_boot": n_boot if se == "bootstrap" else 0,
-        "n_boot_failed": n_failed,
-        "seed": seed if se == "bootstrap" else None,
-        "level": level,
-    }
+    mean_a, mean_b = _group_means(prep, opts)
+    info = hn.info(
+        opts,
+        prep.sample,
+        outcome=outcome,
+        by=by,
+        n_failed=n_failed,
+        reference=reference,
+        weight_a=_scalar_weight(reference, fit),
+        covariates=list(covariates),
+        normalized=[s.name for s in E.sets],
+        n_excluded=int(prep.excluded["rows"].sum()) if len(prep.excluded) else 0,
+        weights=weights,
+        robust=robust,
+    )
     return OaxacaResult(
         gap=estimate("gap"),
         mean_a=mean_a,
@@ -923,7 +712,7 @@ def reference_sensitivity(
     data: pd.DataFrame,
     outcome: str,
     covariates: Sequence[str],
-    group: str,
+    by: str,
     *,
     group_a: Hashable,
     group_b: Hashable | None = None,
@@ -949,7 +738,7 @@ def reference_sensitivity(
         data,
         outcome,
         covariates,
-        group,
+        by,
         group_a=group_a,
         group_b=group_b,
         normalize=normalize,
@@ -1002,17 +791,21 @@ def _scalar_weight(reference, fit: _Fit) -> float | None:
     return {"A": 1.0, "B": 0.0, "reimers": 0.5}.get(reference)
 
 
-def _group_means(prep: _Prepared, fit: _Fit, se, z, level, n_boot, seed):
-    """Mean outcome of each group with its standard error (analytic or bootstrap)."""
+def _group_means(prep: Prepared, opts: hn.Options) -> list[Estimate]:
+    """Mean outcome of each group with its standard error (whenever standard errors are asked).
+
+    Analytic (the standard error of a weighted mean) under both kinds of standard errors.
+    """
     out = []
     for i, name in enumerate(("mean_a", "mean_b")):
         y, w = prep.y[i], prep.w[i]
         value = float(w @ y / w.sum())
-        if se is None:
+        if opts.se is None:
             out.append(Estimate(name, value))
             continue
         _, V = nm.mean_and_cov(y[:, None], w)
         s = math.sqrt(V[0, 0])
+        z = opts.z
         out.append(Estimate(name, value, se=s, ci=(value - z * s, value + z * s)))
     return out
 
@@ -1132,7 +925,7 @@ def adjusted_gap(
     data: pd.DataFrame,
     outcome: str,
     covariates: Sequence[str],
-    group: str,
+    by: str,
     *,
     group_a: Hashable,
     group_b: Hashable | None = None,
@@ -1153,19 +946,19 @@ def adjusted_gap(
     The Kennedy (1981) transform :math:`\exp(\hat\delta - \widehat{V}(\hat\delta)/2) - 1` gives
     the approximately unbiased percentage difference when the outcome is a logarithm.
     """
-    dz.check_frame(data, outcome=outcome, covariates=covariates, group=group, weights=weights)
-    sample = select_groups(data, group, group_a, group_b)
+    dz.check_frame(data, outcome=outcome, covariates=covariates, group=by, weights=weights)
+    sample = select_groups(data, by, group_a, group_b)
     frame = sample.frame
     design = dz.build_design(frame, covariates, base=base)
     X = np.column_stack([design.matrix[:, :1], sample.in_a.astype(float), design.matrix[:, 1:]])
-    labels = [dz.CONSTANT, f"{group}={sample.group_a}", *design.labels[1:]]
+    labels = [dz.CONSTANT, f"{by}={sample.group_a}", *design.labels[1:]]
     y = frame[outcome].to_numpy(dtype=np.float64)
     w = np.ones(len(frame)) if weights is None else frame[weights].to_numpy(dtype=np.float64)
     dropped = dz.dependent_columns(X * np.sqrt(w)[:, None], labels)
     if labels[1] in dropped or labels[0] in dropped:
         raise InputError(
             f"The indicator of group A is collinear with the covariates (e.g. a covariate equal "
-            f"to {group}); the adjusted gap is not identified."
+            f"to {by}); the adjusted gap is not identified."
         )
     keep = [i for i, lab in enumerate(labels) if lab not in dropped]
     X = X[:, keep]

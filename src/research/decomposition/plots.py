@@ -30,7 +30,7 @@ def waterfall(contributions: pd.DataFrame, gap: float, *, ax: plt.Axes | None = 
     part, and the total gap they add up to.
 
     ``contributions`` has ``label``, ``component`` (explained/unexplained), ``points``,
-    ``ci_low_points``, ``ci_high_points`` (see :func:`research.decomposition.analysis.contributions`);
+    ``ci_low_points``, ``ci_high_points`` (see :func:`research.decomposition.tables.contributions`);
     the unexplained part is drawn as one bar (all characteristics and the constant together).
     """
     expl = contributions[

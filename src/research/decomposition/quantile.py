@@ -32,7 +32,6 @@ Exploring the gender pay gap across the wage distribution. *ILR Review* 60(2), 1
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,8 +40,8 @@ import numpy as np
 import pandas as pd
 
 from research.core.checks import InputError
-from research.core.random import make_rng
 from research.core.results import Result
+from research.decomposition import _harness as hn
 from research.decomposition import _numeric as nm
 from research.decomposition.oaxaca import (
     COMPONENTS,
@@ -50,8 +49,6 @@ from research.decomposition.oaxaca import (
     _maps,
     _reference_maps,
     _terms,
-    prepare,
-    resample_counts,
 )
 from research.decomposition.reweighting import _check_quantiles, quantile_name
 
@@ -143,7 +140,7 @@ def rif_decomposition(
     data: pd.DataFrame,
     outcome: str,
     covariates: Sequence[str],
-    group: str,
+    by: str,
     *,
     group_a: Hashable,
     group_b: Hashable | None = None,
@@ -165,20 +162,20 @@ def rif_decomposition(
     """
     reference = _check_reference(reference)
     probs = _check_quantiles(quantiles)
-    if se not in (None, "bootstrap"):
-        raise InputError(
-            f"se={se!r}: RIF decompositions have bootstrap standard errors only (the RIF is "
-            "itself estimated); use se='bootstrap' with seed=, or None."
-        )
-    level = nm.check_level(level)
-    if se == "bootstrap":
-        n_boot = nm.check_n_boot(n_boot)
-        make_rng(seed)
-    prep = prepare(
+    opts = hn.options(
+        se,
+        level=level,
+        n_boot=n_boot,
+        seed=seed,
+        allowed=(None, "bootstrap"),
+        refusal=f"se={se!r}: RIF decompositions have bootstrap standard errors only (the RIF is "
+        "itself estimated); use se='bootstrap' with seed=, or None.",
+    )
+    prep = hn.prepare(
         data,
         outcome,
         covariates,
-        group,
+        by,
         group_a=group_a,
         group_b=group_b,
         normalize=normalize,
@@ -189,28 +186,16 @@ def rif_decomposition(
     point = _replicate(prep, reference, probs, prep.w)
     if point is None:  # pragma: no cover - prepare() checks identification
         raise InputError("The RIF regressions are not identified; pool categories.")
-    draws = None
-    n_failed = 0
-    if se == "bootstrap":
-        rng = make_rng(seed)
-        counts = [resample_counts(rng, prep.Z[g].shape[0], n_boot) for g in (0, 1)]
-        draws = np.full((n_boot, *point.shape), np.nan)
-        for b in range(n_boot):
-            out = _replicate(
-                prep, reference, probs, (counts[0][b] * prep.w[0], counts[1][b] * prep.w[1])
-            )
-            if out is not None:
-                draws[b] = out
-        n_failed = int(np.isnan(draws).reshape(n_boot, -1).any(axis=1).sum())
-        if n_failed == n_boot:
-            raise InputError("Every bootstrap replicate lost a category in one group.")
-        if n_failed:
-            warnings.warn(
-                f"{n_failed} of {n_boot} bootstrap replicates lost a category in one group and "
-                "were left out.",
-                UserWarning,
-                stacklevel=3,
-            )
+    replicates = None
+    if opts.bootstrap:
+        replicates = hn.bootstrap(
+            opts,
+            prep.w,
+            lambda v: _replicate(prep, reference, probs, v),
+            point.shape,
+            fix="pool rare categories",
+        )
+    n_failed = 0 if replicates is None else replicates.n_failed
     E = prep.expansion
     groups = np.array(E.groups)
     variables = list(dict.fromkeys(E.groups))
@@ -218,9 +203,10 @@ def rif_decomposition(
     names = [quantile_name(p) for p in probs]
     totals = point.sum(axis=2)  # (T, parts)
     by_var = point @ select  # (T, parts, V)
-    if draws is not None:
-        t_se, t_low, t_high, _ = nm.boot_summary(draws.sum(axis=3), totals, level)
-        v_se, v_low, v_high, _ = nm.boot_summary(draws @ select, by_var, level)
+    if replicates is not None:
+        draws = replicates.draws
+        t_se, t_low, t_high, _ = nm.boot_summary(draws.sum(axis=3), totals, opts.level)
+        v_se, v_low, v_high, _ = nm.boot_summary(draws @ select, by_var, opts.level)
     else:
         t_se = t_low = t_high = np.full(totals.shape, np.nan)
         v_se = v_low = v_high = np.full(by_var.shape, np.nan)
@@ -255,22 +241,15 @@ def rif_decomposition(
                 )
     q_a = nm.weighted_quantile(prep.y[0], prep.w[0], probs)
     q_b = nm.weighted_quantile(prep.y[1], prep.w[1], probs)
-    info = {
-        "outcome": outcome,
-        "group": group,
-        "group_a": prep.sample.group_a,
-        "group_b": prep.sample.group_b,
-        "reference": reference,
-        "covariates": list(covariates),
-        "n_a": int(prep.sample.in_a.sum()),
-        "n_b": int((~prep.sample.in_a).sum()),
-        "n_other": prep.sample.n_other,
-        "se": se or "none",
-        "n_boot": n_boot if se == "bootstrap" else 0,
-        "n_boot_failed": n_failed,
-        "seed": seed if se == "bootstrap" else None,
-        "level": level,
-    }
+    info = hn.info(
+        opts,
+        prep.sample,
+        outcome=outcome,
+        by=by,
+        n_failed=n_failed,
+        reference=reference,
+        covariates=list(covariates),
+    )
     return RIFResult(
         table=pd.DataFrame(rows),
         by_variable=pd.DataFrame(var_rows),

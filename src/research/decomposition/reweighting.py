@@ -46,11 +46,10 @@ import numpy as np
 import pandas as pd
 
 from research.core.checks import InputError
-from research.core.random import make_rng
 from research.core.results import Result
 from research.decomposition import _design as dz
+from research.decomposition import _harness as hn
 from research.decomposition import _numeric as nm
-from research.decomposition.oaxaca import resample_counts, select_groups
 
 __all__ = ["DFLResult", "dfl", "quantile_name"]
 
@@ -193,7 +192,7 @@ def dfl(
     data: pd.DataFrame,
     outcome: str,
     covariates: Sequence[str],
-    group: str,
+    by: str,
     *,
     group_a: Hashable,
     group_b: Hashable | None = None,
@@ -214,7 +213,7 @@ def dfl(
 
     Parameters
     ----------
-    data, outcome, group, group_a, group_b, weights, base, level
+    data, outcome, by, group_a, group_b, weights, base, level
         As for :func:`~research.decomposition.oaxaca_blinder`.
     covariates
         Covariates of the logit for :math:`P(A \\mid x)`; ``"a:b"`` adds an interaction. A
@@ -238,14 +237,16 @@ def dfl(
     if unknown:
         raise InputError(f"Unknown statistics {unknown}; use 'mean' and/or 'variance'.")
     probs = _check_quantiles(quantiles)
-    if se not in (None, "bootstrap"):
-        raise InputError(f"se={se!r}: reweighting has bootstrap standard errors only; use None.")
-    level = nm.check_level(level)
-    if se == "bootstrap":
-        n_boot = nm.check_n_boot(n_boot)
-        make_rng(seed)
-    dz.check_frame(data, outcome=outcome, covariates=covariates, group=group, weights=weights)
-    sample = select_groups(data, group, group_a, group_b)
+    opts = hn.options(
+        se,
+        level=level,
+        n_boot=n_boot,
+        seed=seed,
+        allowed=(None, "bootstrap"),
+        refusal=f"se={se!r}: reweighting has bootstrap standard errors only; use None.",
+    )
+    dz.check_frame(data, outcome=outcome, covariates=covariates, group=by, weights=weights)
+    sample = hn.select_groups(data, by, group_a, group_b)
     frame, in_a = sample.frame, sample.in_a
     design = dz.build_design(frame, covariates, base=base)
     support = dz.one_sided_cells(frame, design, in_a)
@@ -291,15 +292,15 @@ def dfl(
         }
     )
     n_failed = 0
-    if se == "bootstrap":
-        rng = make_rng(seed)
-        counts = [resample_counts(rng, setup.y[g].size, n_boot) for g in (0, 1)]
-        draws = np.full((n_boot, 3, len(names)), np.nan)
-        for b in range(n_boot):
-            v = (counts[0][b] * setup.w[0], counts[1][b] * setup.w[1])
-            out = _estimate(setup, v, start=fit.coef)
-            draws[b] = _components(out[0], ref)
-        s, low, high, _ = nm.boot_summary(draws, comps, level)
+    if opts.bootstrap:
+        replicates = hn.bootstrap(
+            opts,
+            setup.w,
+            lambda v: _components(_estimate(setup, v, start=fit.coef)[0], ref),
+            comps.shape,
+        )
+        n_failed = replicates.n_failed
+        s, low, high, _ = replicates.summary(comps)
         for i, c in enumerate(("gap", "composition", "structure")):
             table[f"se_{c}"] = s[i]
             table[f"ci_low_{c}"] = low[i]
@@ -316,24 +317,17 @@ def dfl(
             ],
         }
     )
-    info = {
-        "outcome": outcome,
-        "group": group,
-        "group_a": sample.group_a,
-        "group_b": sample.group_b,
-        "reference": reference,
-        "covariates": list(covariates),
-        "n_a": int(in_a.sum()),
-        "n_b": int((~in_a).sum()),
-        "n_other": sample.n_other,
-        "n_trimmed": n_trim,
-        "trim": trim_value,
-        "logit_converged": fit.converged,
-        "logit_cells": int(len(cell_design)),
-        "se": se or "none",
-        "n_boot": n_boot if se == "bootstrap" else 0,
-        "n_boot_failed": n_failed,
-        "seed": seed if se == "bootstrap" else None,
-        "level": level,
-    }
+    info = hn.info(
+        opts,
+        sample,
+        outcome=outcome,
+        by=by,
+        n_failed=n_failed,
+        reference=reference,
+        covariates=list(covariates),
+        n_trimmed=n_trim,
+        trim=trim_value,
+        logit_converged=fit.converged,
+        logit_cells=int(len(cell_design)),
+    )
     return DFLResult(table, weight_summary, support, info)
