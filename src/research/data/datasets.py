@@ -390,7 +390,7 @@ def input_files(name_or_path: str, mapping: str | Path | None = None) -> list[Pa
         return []
     if ref == "gpg" and mapping is None and not Path(ref).exists():
         try:  # the GOV.UK pay gap downloads behind the council benchmark
-            from research.gpg.data import input_files as gpg_input_files
+            from research.data.gpg import input_files as gpg_input_files
         except ImportError:
             return []
         return gpg_input_files(ref)
