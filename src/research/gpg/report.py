@@ -259,10 +259,13 @@ def build(
         checks,
         _rule_check(council_rows, extract),
     ]
-    if sources is not None and not sources.empty:
-        sections.append(
-            Section("sources", "Which files were read?", (tables.data_sources(sources),))
-        )
+    listed = sources is not None and not sources.empty
+    files = (
+        tables.data_sources(sources)
+        if listed
+        else Note("data_sources", "No list of the files read was given to this report.")
+    )
+    sections.append(Section("sources", "Which files were read?", (files,)))
     found = (
         words.council_findings(bench)
         if bench is not None
