@@ -1,23 +1,24 @@
-"""Council benchmark: name matching, years, percentile ranks, missing years, the notebook."""
-
-import json
-from pathlib import Path
+"""Council benchmark: name matching, years, percentile ranks, missing years, comparisons."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from research.core.checks import InputError
+from research.data.gpg import load
 from research.gpg import benchmark as bm
-from research.gpg.data import load
-
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "60_council_benchmark.ipynb"
+from research.gpg.sectors import with_sectors
+from research.gpg.selection import councils as select_councils
 
 
 @pytest.fixture(scope="module")
-def councils():
-    return load("gpg").councils
+def panel():
+    return load("gpg").panel
+
+
+@pytest.fixture(scope="module")
+def councils(panel):
+    return select_councils(panel)
 
 
 @pytest.mark.parametrize(
@@ -137,43 +138,15 @@ def test_late_submissions(councils, leeds):
     assert not leeds.late["council_late"].dropna().astype(bool).any()
 
 
-def test_comparisons(councils):
-    data = load("gpg")
-    sectors = bm.sector_summary(data.panel, "2024-25").set_index("sector")
+def test_comparisons(councils, panel):
+    sectors = bm.sector_summary(with_sectors(panel), "2024-25").set_index("sector")
     assert sectors.loc["Council", "n_employers"] == 309
     assert (
         sectors["n_employers"].sum()
-        == (~data.panel["superseded"] & (data.panel["reporting_year"] == "2024-25")).sum()
+        == (~panel["superseded"] & (panel["reporting_year"] == "2024-25")).sum()
     )
     types = bm.summary_by(councils, "2024-25", "council_type")
     assert types["n_councils"].sum() == 309
     extremes = bm.extremes(councils, "2024-25", n=5)
     largest = extremes[extremes["group"] == "largest"]["DiffMedianHourlyPercent"]
     assert largest.is_monotonic_decreasing and len(extremes) == 10
-
-
-def test_notebook_is_stored_clean_with_test_parameters():
-    nb = json.loads(NOTEBOOK.read_text())
-    assert nb["metadata"]["kernelspec"]["name"] == "research"
-    assert nb["metadata"]["research"]["test_parameters"]["employer"] == "Leeds City Council"
-    ids = [cell.get("id") for cell in nb["cells"]]
-    assert all(ids) and len(set(ids)) == len(ids)
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            assert cell["outputs"] == [] and cell["execution_count"] is None
-
-
-@pytest.mark.notebook
-def test_overview_report_runs_without_a_council(tmp_path):
-    from research.run.runner import run_notebook
-
-    result = run_notebook(NOTEBOOK, {"employer": ""}, reports=tmp_path)
-    assert result.ok, result.error
-    html = result.html.read_text()
-    assert "Open Government Licence v3.0" in html and "no disclosure suppression" in html
-    assert "all 309 councils that reported for 2024-25" in html
-    tables = result.run_dir / "tables"
-    assert (tables / "largest_gaps.csv").exists() and not (tables / "position.csv").exists()
-    trend = pd.read_csv(tables / "trend.csv").set_index("reporting_year")
-    assert trend.loc["2023-24", "status"] == "no complete data"
-    assert pd.isna(trend.loc["2023-24", "all_median"])

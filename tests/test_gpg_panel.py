@@ -6,7 +6,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from research.gpg import panel as gp
+from research.data import schema
+from research.data.gpg import panel as gp
+from research.gpg import benchmark as bm
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw" / "gpg"
 
@@ -83,8 +85,8 @@ def test_duplicate_submissions_are_kept_and_the_earlier_flagged(panel):
 
 def test_partial_year_is_kept_but_not_complete(panel):
     assert panel.loc[panel["reporting_year"] == "2023-24", "partial_year"].all()
-    assert "2023-24" not in gp.complete_years(panel)
-    assert gp.all_years(panel) == [f"{y}-{(y + 1) % 100:02d}" for y in range(2017, 2025)]
+    assert "2023-24" not in bm.complete_years(panel)
+    assert bm.all_years(panel) == [f"{y}-{(y + 1) % 100:02d}" for y in range(2017, 2025)]
 
 
 def _download(rows: list[dict], columns=gp.SERVICE_COLUMNS) -> str:
@@ -197,7 +199,7 @@ def test_cache_is_rebuilt_when_a_file_changes(tmp_path):
 
 def test_normalised_names_ignore_case_punctuation_and_the():
     names = pd.Series(["The London Borough of Hammersmith & Fulham", "ST. HELEN'S council"])
-    assert gp.normalise_name(names).tolist() == [
+    assert schema.normalise_employer_name(names).tolist() == [
         "LONDON BOROUGH OF HAMMERSMITH AND FULHAM",
         "ST HELENS COUNCIL",
     ]

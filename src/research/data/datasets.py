@@ -237,8 +237,6 @@ KINDS = ("synthetic", "bundled", "processed", "file", "gpg")
 
 GPG_FOLDER = "gpg"
 """Folder of ``data/raw`` holding the GOV.UK gender pay gap downloads (dataset ``"gpg"``)."""
-GPG_NOT_DOWNLOADS = ("gpg_local_authorities*",)
-"""Derived extracts in that folder that are not downloads (as ``research.gpg.panel.NOT_DOWNLOADS``)."""
 
 
 def _absolute(path: str | Path, base: str | Path | None = None) -> Path:
@@ -250,11 +248,13 @@ def _absolute(path: str | Path, base: str | Path | None = None) -> Path:
 
 
 def _gpg_downloads() -> tuple[Path, ...]:
+    """The GOV.UK gender pay gap downloads behind the ``gpg`` dataset (absolute paths)."""
+    from research.data.gpg.panel import default_paths
+
     folder = raw_dir() / GPG_FOLDER
     if not folder.is_dir():
         return ()
-    files = sorted(p for p in folder.iterdir() if p.name.lower().endswith((".csv", ".csv.gz")))
-    return tuple(p.resolve() for p in files if not any(p.match(pat) for pat in GPG_NOT_DOWNLOADS))
+    return tuple(p.resolve() for p in default_paths(folder))
 
 
 @dataclass(frozen=True)
@@ -517,7 +517,7 @@ def _load_whole(found: Resolved) -> Dataset:
         return _from_file(found.path, found.mapping, found.reference)
     raise DatasetError(
         f"Dataset {found.reference!r} is not a workforce table; it is read by its own topic "
-        "(e.g. research.gpg.data.load for 'gpg')."
+        "(e.g. research.data.gpg.load for 'gpg')."
     )
 
 

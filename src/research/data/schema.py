@@ -37,6 +37,45 @@ WORKING_PATTERNS = ("full_time", "part_time")
 DEFAULT_FULL_TIME_HOURS = 37.0
 
 
+#: GOV.UK gender pay gap service: the 14 published figures (percentages), in the order of the
+#: service's download files. Shared by the statutory calculation (:mod:`research.paygap`), the
+#: download reader (:mod:`research.data.gpg`) and the council benchmark (:mod:`research.gpg`).
+GOV_UK_COLUMNS: tuple[str, ...] = (
+    "DiffMeanHourlyPercent",
+    "DiffMedianHourlyPercent",
+    "DiffMeanBonusPercent",
+    "DiffMedianBonusPercent",
+    "MaleBonusPercent",
+    "FemaleBonusPercent",
+    "MaleLowerQuartile",
+    "FemaleLowerQuartile",
+    "MaleLowerMiddleQuartile",
+    "FemaleLowerMiddleQuartile",
+    "MaleUpperMiddleQuartile",
+    "FemaleUpperMiddleQuartile",
+    "MaleTopQuartile",
+    "FemaleTopQuartile",
+)
+
+
+def normalise_employer_name(names: pd.Series) -> pd.Series:
+    """A matching key for employer names: upper case, ``&`` as AND, no punctuation or ``THE``.
+
+    ``"The London Borough of Hammersmith & Fulham"`` -> ``"LONDON BOROUGH OF HAMMERSMITH AND
+    FULHAM"``; ``"St. Helen's"`` -> ``"ST HELENS"`` (apostrophes and full stops vanish, other
+    punctuation becomes a space). The GOV.UK download reader keys every submission with it
+    (``name_key``) and the council benchmark matches the names a user types with it, so both
+    sides of a match are keyed by one rule.
+    """
+    key = names.astype(pd.StringDtype("pyarrow")).str.upper().str.replace("&", " AND ", regex=False)
+    key = key.str.replace(r"['’.]", "", regex=True)
+    key = key.str.replace(r"[^A-Z0-9]+", " ", regex=True)
+    key = (
+        key.str.strip().str.replace(r"^THE ", "", regex=True).str.replace(r" THE$", "", regex=True)
+    )
+    return key
+
+
 @dataclass(frozen=True)
 class ColumnSpec:
     """One column of the canonical table."""

@@ -27,21 +27,18 @@ import pandas as pd
 
 from research.core.checks import InputError, require_columns
 from research.core.results import Result
-from research.gpg.panel import (
-    NUMERIC_COLUMNS,
-    SIZE_BANDS,
-    all_years,
-    complete_years,
-    normalise_name,
-)
-from research.gpg.selection import COUNCIL_TYPES, is_council, place_key, type_words
+from research.data.schema import GOV_UK_COLUMNS as NUMERIC_COLUMNS
+from research.data.schema import normalise_employer_name as normalise_name
+from research.gpg.selection import is_council, place_key, type_words
 
 __all__ = [
     "FIGURES",
     "AmbiguousEmployer",
     "CouncilBenchmark",
     "EmployerNotFound",
+    "all_years",
     "benchmark",
+    "complete_years",
     "current",
     "distribution",
     "extremes",
@@ -102,6 +99,26 @@ class AmbiguousEmployer(InputError):
         self.candidates = candidates
 
 
+# ----------------------------------------------------------------------------- years
+
+
+def year_label(start: int) -> str:
+    """``2017`` -> ``"2017-18"``."""
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def complete_years(panel: pd.DataFrame) -> list[str]:
+    """Reporting years in the panel that come from complete files (partial years are missing)."""
+    years = panel.loc[~panel["partial_year"], "reporting_year"].dropna().unique().tolist()
+    return sorted(years)
+
+
+def all_years(panel: pd.DataFrame) -> list[str]:
+    """Every reporting year from the first to the last in the panel, gaps included, in order."""
+    starts = panel["year_start"]
+    return [year_label(int(y)) for y in np.arange(starts.min(), starts.max() + 1)]
+
+
 # ----------------------------------------------------------------------------- selection
 
 
@@ -144,7 +161,7 @@ def resolve_year(councils: pd.DataFrame, year: str | int = "latest") -> str:
     if text in ("", "latest"):
         return available[-1]
     match = re.fullmatch(r"(\d{4})(?:\s*[-/]\s*(\d{2}|\d{4}))?", text)
-    label = f"{match[1]}-{(int(match[1]) + 1) % 100:02d}" if match else text
+    label = year_label(int(match[1])) if match else text
     if label in available:
         return label
     partial = set(councils.loc[councils["partial_year"], "reporting_year"])
@@ -183,8 +200,8 @@ def _listing(names: pd.Series, limit: int = 12) -> str:
 def match_council(councils: pd.DataFrame, employer: str) -> str:
     """The ``council_id`` of the council called ``employer``, tolerant of case and punctuation.
 
-    Tried in order, on names normalised by :func:`research.gpg.panel.normalise_name` (every name
-    a council has used counts): the whole name (``"leeds city council"``), the place
+    Tried in order, on names normalised by :func:`research.data.schema.normalise_employer_name`
+    (every name a council has used counts): the whole name (``"leeds city council"``), the place
     (``"Leeds"``: the name without words such as CITY, COUNCIL, BOROUGH), then names containing
     every word given (``"Hammersmith"``). The first step that finds councils decides.
 
@@ -449,9 +466,8 @@ def summary_by(councils: pd.DataFrame, year: str, by: str) -> pd.DataFrame:
         pct_women_top=("FemaleTopQuartile", "median"),
         pct_women_lower=("FemaleLowerQuartile", "median"),
     )
-    order = {"council_type": list(COUNCIL_TYPES), "EmployerSize": list(SIZE_BANDS)}.get(by)
-    if order is not None:
-        table = table.reindex([o for o in order if o in table.index])
+    if isinstance(rows[by].dtype, pd.CategoricalDtype):  # council types, size bands: their order
+        table = table.reindex([o for o in rows[by].cat.categories if o in table.index])
     return table.rename_axis(by).reset_index()
 
 

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from research.core.checks import require_columns
-from research.gpg.panel import NUMERIC_COLUMNS
+from research.data.schema import GOV_UK_COLUMNS as NUMERIC_COLUMNS
 
 __all__ = ["CHECKS", "check_published", "failing_rows", "summarise_checks"]
 

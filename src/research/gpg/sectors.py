@@ -25,8 +25,7 @@ from __future__ import annotations
 import pandas as pd
 
 from research.core.checks import require_columns
-from research.gpg.panel import STRING
-from research.gpg.selection import is_council, on_unique
+from research.gpg.selection import STRING, is_council, on_unique
 
 __all__ = ["SECTORS", "SECTOR_DETAILS", "classify", "with_sectors"]
 

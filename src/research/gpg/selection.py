@@ -34,7 +34,7 @@ council (lists in this module; the English unitary list follows the reorganisati
 ``nation`` is England, Wales or Scotland, from the place name, else the postcode area.
 ``employer_id_linked`` links a council across years: its ``EmployerId``; for 2017-18 and 2018-19,
 which have no ids, the id of a later submission with the same normalised name
-(:func:`research.gpg.panel.normalise_name`), else with the same normalised ``CurrentName``
+(:func:`research.data.schema.normalise_employer_name`), else with the same normalised ``CurrentName``
 (the name the service held when the file was downloaded, which catches renames such as Shepway
 -> Folkestone & Hythe), and then the id now found for the same name in another year.
 ``council_id`` is that id as text, or ``name:<key>`` for the few councils abolished before ids
@@ -48,7 +48,11 @@ from __future__ import annotations
 import pandas as pd
 
 from research.core.checks import InputError, require_columns
-from research.gpg.panel import NUMERIC_COLUMNS, STRING, normalise_name
+from research.data.schema import GOV_UK_COLUMNS as NUMERIC_COLUMNS
+from research.data.schema import normalise_employer_name as normalise_name
+
+#: Text dtype of the panel: Arrow-backed, so that string methods run vectorised in pyarrow.
+STRING = pd.StringDtype("pyarrow")
 
 __all__ = [
     "COUNCIL_TYPES",
@@ -557,7 +561,7 @@ def councils(panel: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     panel
-        The harmonised panel from :func:`research.gpg.panel.load_panel`.
+        The harmonised panel from :func:`research.data.gpg.panel.load_panel`.
 
     Returns
     -------
@@ -624,7 +628,7 @@ def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def compare_with_extract(
-    rebuilt: pd.DataFrame, extract: pd.DataFrame | str | None = None
+    rebuilt: pd.DataFrame, extract: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compare rebuilt council rows with the check extract, row by row and cell by cell.
 
@@ -635,8 +639,8 @@ def compare_with_extract(
     rebuilt
         :func:`councils` output.
     extract
-        The extract (a DataFrame read as text, or a path); default
-        ``data/raw/gpg/gpg_local_authorities.csv.gz``.
+        The extract read as text (:func:`research.data.gpg.load.read_extract` reads
+        ``data/raw/gpg/gpg_local_authorities.csv.gz``).
 
     Returns
     -------
@@ -647,11 +651,6 @@ def compare_with_extract(
         Every differing cell of matched rows: ``reporting_year``, ``EmployerName``, ``column``,
         ``extract`` and ``rebuilt`` values.
     """
-    if extract is None or isinstance(extract, str):
-        from research.core.paths import raw_dir
-
-        path = extract or raw_dir() / "gpg" / "gpg_local_authorities.csv.gz"
-        extract = pd.read_csv(path, dtype="string", keep_default_na=False)
     left, right = _comparable(extract), _comparable(rebuilt)
     keys = ["reporting_year", "source_file", "EmployerName", "DateSubmitted"]
     for side in (left, right):

@@ -22,25 +22,9 @@ import pandas as pd
 
 from research.core.checks import InputError, require_columns
 from research.core.results import Result
+from research.data.schema import GOV_UK_COLUMNS
 from research.paygap.quartiles import BANDS, quartile_bands
 
-#: GOV.UK service column names, in the order of the service's download files.
-GOV_UK_COLUMNS = (
-    "DiffMeanHourlyPercent",
-    "DiffMedianHourlyPercent",
-    "DiffMeanBonusPercent",
-    "DiffMedianBonusPercent",
-    "MaleBonusPercent",
-    "FemaleBonusPercent",
-    "MaleLowerQuartile",
-    "FemaleLowerQuartile",
-    "MaleLowerMiddleQuartile",
-    "FemaleLowerMiddleQuartile",
-    "MaleUpperMiddleQuartile",
-    "FemaleUpperMiddleQuartile",
-    "MaleTopQuartile",
-    "FemaleTopQuartile",
-)
 _QUARTILE_NAMES = {
     "lower": "Lower",
     "lower_middle": "LowerMiddle",

@@ -466,22 +466,24 @@ def gpg_councils(year: str = "latest") -> list[str]:
     latest names, which :func:`research.gpg.benchmark.benchmark` matches. Use in a plan as
     ``{from: callable, callable: "research.run.batch:gpg_councils", kwargs: {year: latest}}``.
     """
+    from research.data.gpg import load
     from research.gpg import benchmark as bm
-    from research.gpg.data import load
+    from research.gpg.selection import councils
 
-    data = load("gpg")
-    label = bm.resolve_year(data.councils, year)
-    rows = bm.current(data.councils)
+    data = councils(load("gpg").panel)
+    label = bm.resolve_year(data, year)
+    rows = bm.current(data)
     rows = rows.loc[rows["reporting_year"] == label]
     return sorted(rows["council_name"].astype(str).unique().tolist())
 
 
 def gpg_latest_year() -> list[str]:
     """The latest complete reporting year of the GOV.UK panel, as a one-value plan source."""
+    from research.data.gpg import load
     from research.gpg import benchmark as bm
-    from research.gpg.data import load
+    from research.gpg.selection import councils
 
-    return [bm.resolve_year(load("gpg").councils, "latest")]
+    return [bm.resolve_year(councils(load("gpg").panel), "latest")]
 
 
 def write_plan_record(plan: Plan, runs: list[PlannedRun], reports: Path) -> Path:

@@ -24,8 +24,8 @@ CSV per reporting year: one row per employer submission, with the service's own 
   before the deadline (31 March for public bodies, 5 April for private and voluntary ones).
 * **Partial years.** A file whose name contains ``PARTIAL`` is an early copy of a year still
   being filed: its rows are kept with ``partial_year = True`` so that the council extract can be
-  rebuilt, and analyses treat that year as missing (:func:`complete_years`). When a complete
-  file for the same year is present the partial file is ignored.
+  rebuilt, and analyses treat that year as missing (``research.gpg.benchmark.complete_years``).
+  When a complete file for the same year is present the partial file is ignored.
 * **Duplicate submissions.** When the same employer (same ``EmployerId``, or the same normalised
   name) submitted more than once for a year, every row is kept and all but the latest
   ``DateSubmitted`` get ``superseded = True`` (e.g. Stroud District Council, 2019-20).
@@ -33,51 +33,48 @@ CSV per reporting year: one row per employer submission, with the service's own 
 A file that is not a service download gets :class:`GpgFormatError`, naming the missing columns.
 
 Caching: the harmonised panel is written to ``data/processed/gpg_panel-<key>.parquet``, where the
-key is a SHA-256 of the raw files' hashes and of this module's source, so it is rebuilt
+key is a SHA-256 (:func:`research.core.hashing.sha256_json`) of the raw files' hashes, of this
+module's source and of the shared vocabulary in :mod:`research.data.schema`, so it is rebuilt
 automatically when a file is added or changed, or when the loader changes.
+
+This module only reads and harmonises: which submissions are councils, their types and sectors
+are the council benchmark's rules (:mod:`research.gpg.selection`, :mod:`research.gpg.sectors`).
 
 Source: "Contains public sector information licensed under the Open Government Licence v3.0."
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from research.core.checks import InputError
-from research.core.hashing import sha256_file
+from research.core.hashing import sha256_file, sha256_json
 from research.core.paths import processed_dir, raw_dir
+from research.data import schema
 from research.data.readers import ReadError, read_table
-from research.paygap.statutory import GOV_UK_COLUMNS
+from research.data.schema import GOV_UK_COLUMNS, normalise_employer_name
 
 __all__ = [
-    "ATTRIBUTION",
     "BOOLEAN_COLUMNS",
     "DATE_FORMATS",
     "NUMERIC_COLUMNS",
     "SERVICE_COLUMNS",
     "SIZE_BANDS",
     "GpgFormatError",
-    "complete_years",
     "default_paths",
     "harmonise",
     "load_panel",
-    "normalise_name",
     "panel_sources",
     "read_download",
     "year_label",
 ]
 
-#: The attribution line the Open Government Licence v3.0 asks for.
-ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0."
-
-#: The 14 published figures (percentages), in the service's order (shared with research.paygap).
+#: The 14 published figures (percentages), in the service's order (research.data.schema).
 NUMERIC_COLUMNS: tuple[str, ...] = GOV_UK_COLUMNS
 
 BOOLEAN_COLUMNS: tuple[str, ...] = ("SubmittedAfterTheDeadline",)
@@ -174,23 +171,6 @@ def year_label(start: int | pd.Series) -> str | pd.Series:
         start = start.astype("int64")
         return start.astype(_STRING) + "-" + ((start + 1) % 100).astype(_STRING).str.zfill(2)
     return f"{start}-{(start + 1) % 100:02d}"
-
-
-def normalise_name(names: pd.Series) -> pd.Series:
-    """A matching key for employer names: upper case, ``&`` as AND, no punctuation or ``THE``.
-
-    ``"The London Borough of Hammersmith & Fulham"`` -> ``"LONDON BOROUGH OF HAMMERSMITH AND
-    FULHAM"``; ``"St. Helen's"`` -> ``"ST HELENS"`` (apostrophes and full stops vanish, other
-    punctuation becomes a space). Used to link submissions across years and to match the names
-    a user types.
-    """
-    key = names.astype(_STRING).str.upper().str.replace("&", " AND ", regex=False)
-    key = key.str.replace(r"['’.]", "", regex=True)
-    key = key.str.replace(r"[^A-Z0-9]+", " ", regex=True)
-    key = (
-        key.str.strip().str.replace(r"^THE ", "", regex=True).str.replace(r" THE$", "", regex=True)
-    )
-    return key
 
 
 def _squash(text: pd.Series) -> pd.Series:
@@ -389,7 +369,7 @@ def harmonise(raw: pd.DataFrame, source_file: str = "") -> tuple[pd.DataFrame, d
         ),
         "DueDate": dates["DueDate"],
         "DateSubmitted": dates["DateSubmitted"],
-        "name_key": normalise_name(text["EmployerName"]),
+        "name_key": normalise_employer_name(text["EmployerName"]),
     }
     out = pd.DataFrame(columns, index=raw.index)
     info = {
@@ -431,9 +411,8 @@ def _resolve(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | 
 
 
 def _cache_key(hashes: list[tuple[str, str]]) -> str:
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    text = json.dumps({"files": sorted(hashes), "code": code, "pandas": pd.__version__})
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    code = [sha256_file(__file__), sha256_file(schema.__file__)]
+    return sha256_json({"files": sorted(hashes), "code": code, "pandas": pd.__version__})[:16]
 
 
 def _flag_superseded(panel: pd.DataFrame) -> pd.Series:
@@ -514,7 +493,7 @@ def load_panel(
         ``SubmittedAfterTheDeadline`` as nullable boolean, ``DueDate``/``DateSubmitted`` as
         datetimes; plus ``reporting_year`` (``"2017-18"``), ``year_start`` (2017),
         ``source_file``, ``source_row`` (0-based data row in the file), ``partial_year``,
-        ``name_key`` (:func:`normalise_name`) and ``superseded``. ``panel.attrs["sources"]``
+        ``name_key`` (:func:`research.data.schema.normalise_employer_name`) and ``superseded``. ``panel.attrs["sources"]``
         describes each file read (see :func:`panel_sources`); ``panel.attrs["cache"]`` is
         ``"hit"`` when the Parquet cache was read, ``"built"`` when the raw files were.
 
@@ -557,15 +536,3 @@ def panel_sources(panel: pd.DataFrame) -> pd.DataFrame:
     if "skipped" not in table:
         table["skipped"] = ""
     return table.fillna({"skipped": ""})
-
-
-def complete_years(panel: pd.DataFrame) -> list[str]:
-    """Reporting years in the panel that come from complete files (partial years are missing)."""
-    years = panel.loc[~panel["partial_year"], "reporting_year"].dropna().unique().tolist()
-    return sorted(years)
-
-
-def all_years(panel: pd.DataFrame) -> list[str]:
-    """Every reporting year from the first to the last in the panel, gaps included, in order."""
-    starts = panel["year_start"]
-    return [year_label(int(y)) for y in np.arange(starts.min(), starts.max() + 1)]
