@@ -26,7 +26,7 @@ def test_named_references_resolve_to_their_kind_and_files():
 
 
 def test_the_gpg_downloads_are_those_the_gpg_loader_reads():
-    from research.gpg.data import input_files
+    from research.data.gpg.load import input_files
 
     found = datasets.resolve("gpg")
     assert found.kind == "gpg" and list(found.files) == input_files("gpg")

@@ -247,14 +247,13 @@ def _absolute(path: str | Path, base: str | Path | None = None) -> Path:
     return Path(base if base is not None else Path.cwd()) / candidate
 
 
-def _gpg_downloads() -> tuple[Path, ...]:
-    """The GOV.UK gender pay gap downloads behind the ``gpg`` dataset (absolute paths)."""
-    from research.data.gpg.panel import default_paths
+def _gpg_files() -> tuple[Path, ...]:
+    """The files behind the ``gpg`` dataset: the GOV.UK downloads and the council check extract."""
+    from research.data.gpg.load import input_files
 
-    folder = raw_dir() / GPG_FOLDER
-    if not folder.is_dir():
+    if not (raw_dir() / GPG_FOLDER).is_dir():
         return ()
-    return tuple(p.resolve() for p in default_paths(folder))
+    return tuple(input_files("gpg"))
 
 
 @dataclass(frozen=True)
@@ -388,7 +387,7 @@ def resolve(
     if mapping is None and parquet.exists():
         return Resolved(ref, "processed", spec, filters, parquet, None, (parquet.resolve(),))
     if spec == GPG_FOLDER and mapping is None:
-        return Resolved(ref, "gpg", spec, filters, files=_gpg_downloads())
+        return Resolved(ref, "gpg", spec, filters, files=_gpg_files())
     candidate = _absolute(spec, base)
     if not candidate.exists():
         raise DatasetError(
