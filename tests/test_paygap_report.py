@@ -230,3 +230,11 @@ def test_small_other_sex_count_is_not_stated(data):
     texts = " ".join(report.findings.texts())
     assert "Fewer than 10 employees with another or no recorded sex" in texts
     assert "3 employees" not in texts
+
+
+def test_eu_categories_where_every_category_has_bonus_recipients():
+    """Regression: with a recipient in every category the count column was a read-only view."""
+    data = synth.generate(4000, seed=2025)
+    data = data.assign(bonus_12m=np.where(np.arange(len(data)) % 3 == 0, 100.0, 0.0))
+    table = build(data, source=SOURCE, n_boot=0)["eu_article_9_g_categories"]
+    assert isinstance(table, Table) and len(table.data) > 3

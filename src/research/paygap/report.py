@@ -533,7 +533,8 @@ def eu_category_table(
     governed = dict.fromkeys(gaps, "n_smaller")
     if data is not None:
         paid = variable_recipients(data, eu.category)
-        table["n_paid"] = table[eu.category].astype("string").map(paid).fillna(0).astype("int64")
+        paid_counts = table[eu.category].astype("string").map(paid).fillna(0)
+        table["n_paid"] = paid_counts.to_numpy(dtype="int64", copy=True)  # writable, not a view
         for column in gaps:
             if "_variable" in column:
                 governed[column] = "n_paid"
