@@ -31,17 +31,20 @@ nb.cells = [
     ),
     nbformat.v4.new_code_cell(
         "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
-        "from research.data import datasets\nfrom research.present import show as report\n"
+        "from research.data import datasets\nfrom research.present.report import Figure, Table, columns\n"
+        "from research.present.show import show\n"
         "data = datasets.load(f'{dataset},seed={seed}')\n"
         "table = data.groupby(['job_family', 'sex'], observed=True).size().rename('n')"
         ".reset_index()\n"
-        "report.show_table(table, 'headcount')"
+        "show(Table('headcount', table, 'Headcount by job family and sex', "
+        "columns(('job_family', 'Job family'), ('sex', 'Sex'), ('n', 'Employees', 'int'))))"
     ),
     nbformat.v4.new_markdown_cell("## Figure"),
     nbformat.v4.new_code_cell(
         "fig, ax = plt.subplots(figsize=(5, 3))\n"
         "table.pivot(index='job_family', columns='sex', values='n').plot.barh(ax=ax)\n"
-        "report.show_figure(fig, 'headcount')"
+        "show(Figure('headcount_chart', fig, 'Employees by job family and sex, as bars.', "
+        "'headcount'))"
     ),
 ]
 nb.cells[1].metadata["tags"] = ["parameters"]

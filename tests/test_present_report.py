@@ -91,6 +91,10 @@ def test_table_saves_tidy_csv_with_formulas_neutralised(tmp_path):
     lines = path.read_text().splitlines()
     assert lines == ["job,n", '"\'=HYPERLINK(""x"")",1', "'+cmd,2", "'@SUM(A1),3", "Clerk,-4"]
     assert neutralise_formula(-4) == -4 and neutralise_formula("-x") == "'-x"
+    assert neutralise_formula("-7.2 to -3.7") == "-7.2 to -3.7"
+    assert neutralise_formula("-0.68%") == "-0.68%"
+    assert neutralise_formula("-1+SUM(A1:A9)") == "'-1+SUM(A1:A9)"
+    assert neutralise_formula("-2 to cmd|' /C calc'!A0") == "'-2 to cmd|' /C calc'!A0"
 
 
 def test_show_saves_tables_and_figures_into_the_run_folder(tmp_path, monkeypatch):

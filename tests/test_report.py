@@ -6,6 +6,7 @@ import pytest
 from research.present import formats as report
 from research.present import show
 from research.present.disclosure import SUPPRESSED
+from research.present.report import Table, columns
 
 
 @pytest.mark.parametrize(
@@ -30,29 +31,18 @@ def test_money_and_counts():
     assert report.fmt_int(SUPPRESSED) == SUPPRESSED
 
 
-def test_format_table_guesses_formats_and_keeps_markers():
-    table = pd.DataFrame(
-        {
-            "n": [1200, 3],
-            "pct_female": [61.25, SUPPRESSED],
-            "hourly_pay": [12.5, 20.0],
-            "ok": [True, False],
-        }
-    )
-    shown = report.format_table(table)
-    assert shown["n"].tolist() == ["1,200", "3"]
-    assert shown["pct_female"].tolist() == ["61.2%", SUPPRESSED]
-    assert shown["hourly_pay"].tolist() == ["£12.50", "£20.00"]
-    assert shown["ok"].tolist() == ["yes", "no"]
+def test_formatters_keep_suppression_markers_and_blank_missing_values():
+    assert report.formatter("pct")(SUPPRESSED) == SUPPRESSED
+    assert report.formatter("money2", "GBP")(12.5) == "£12.50"
+    assert report.formatter("yesno")(True) == "yes"
+    assert report.formatter("float3")(float("nan")) == ""
+    assert report.formatter("int")(None) == ""
 
 
-def test_show_table_saves_tidy_csv_in_the_run_folder(tmp_path, monkeypatch):
+def test_save_writes_an_items_data_only_inside_a_run(tmp_path, monkeypatch):
+    table = Table("my_table", pd.DataFrame({"a": [1.5, 2.0]}), "x", columns(("a", "A", "float1")))
+    monkeypatch.delenv("RESEARCH_RUN_DIR", raising=False)
+    assert show.save(table) is None
     monkeypatch.setenv("RESEARCH_RUN_DIR", str(tmp_path))
-    show.show_table(pd.DataFrame({"a": [1.5, 2.0]}), "my_table", caption="x")
+    assert show.save(table) == tmp_path / "tables" / "my_table.csv"
     assert (tmp_path / "tables" / "my_table.csv").read_text() == "a\n1.5\n2\n"
-
-
-def test_bad_table_name_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setenv("RESEARCH_RUN_DIR", str(tmp_path))
-    with pytest.raises(ValueError, match="lower case"):
-        show.show_table(pd.DataFrame({"a": [1]}), "My Table")

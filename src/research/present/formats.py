@@ -8,11 +8,8 @@ separators and the currency sign, indices to a fixed number of decimals, suppres
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 import pandas as pd
-
-from research.present.disclosure import SUPPRESSED
 
 CURRENCY_SIGNS = {"GBP": "£", "USD": "$", "EUR": "€"}
 FORMATS = ("int", "pct", "money", "money2", "float1", "float2", "float3", "yesno", "text")
@@ -68,35 +65,3 @@ def formatter(kind: str, currency: str = "GBP"):
         digits = int(kind[-1])
         return lambda v: v if isinstance(v, str) else "" if is_missing(v) else _fixed(v, digits)
     return lambda v: "" if is_missing(v) else str(v)
-
-
-def _guess_format(column: str, values: pd.Series) -> str:
-    name = column.lower()
-    numeric = pd.to_numeric(values.replace(SUPPRESSED, pd.NA), errors="coerce")
-    if pd.api.types.is_bool_dtype(values):
-        return "yesno"
-    if name.startswith("pct") or name.endswith("pct") or "percent" in name:
-        return "pct"
-    if "pay" in name or "salary" in name or "bonus" in name:
-        return "money2" if "hourly" in name else "money"
-    if numeric.notna().sum() == 0:
-        return "text"
-    finite = numeric.dropna()
-    if (finite == finite.round()).all():
-        return "int"
-    return "float2"
-
-
-def format_table(
-    table: pd.DataFrame, formats: Mapping[str, str] | None = None, currency: str = "GBP"
-) -> pd.DataFrame:
-    """A copy of ``table`` with every cell turned into display text (see module docstring)."""
-    formats = dict(formats or {})
-    unknown = sorted(set(formats.values()) - set(FORMATS))
-    if unknown:
-        raise ValueError(f"Unknown format(s) {unknown}; use {', '.join(FORMATS)}.")
-    shown = table.copy()
-    for column in shown.columns:
-        kind = formats.get(column) or _guess_format(str(column), shown[column])
-        shown[column] = shown[column].astype("object").map(formatter(kind, currency))
-    return shown

@@ -51,6 +51,8 @@ __all__ = [
 NUMERIC_FORMATS = frozenset({"int", "pct", "money", "money2", "float1", "float2", "float3"})
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_TEXT = r"[-+]?\d[\d,]*(\.\d+)?%?"
+_NUMBERS_ONLY = re.compile(rf"^{_NUMBER_TEXT}( to {_NUMBER_TEXT})?$")
 
 
 class ReportError(ValueError):
@@ -70,10 +72,16 @@ def check_name(name: str) -> str:
 def neutralise_formula(value: Any) -> Any:
     """Prefix text that a spreadsheet would run as a formula with ``'`` (OWASP CSV injection).
 
-    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed;
-    numbers and other values are returned unchanged.
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed, unless
+    it is only numbers (``-2.5``, ``-0.68%``, an interval ``-7.2 to -3.7``): those hold no
+    function name or reference, so nothing can run, and they stay readable as numbers. Numbers
+    and other values are returned unchanged.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if (
+        isinstance(value, str)
+        and value.startswith(_FORMULA_START)
+        and not _NUMBERS_ONLY.match(value)
+    ):
         return "'" + value
     return value
 

@@ -5,21 +5,15 @@ table it shows as tidy CSV to ``<run>/tables/<name>.csv`` and every figure to
 ``<run>/figures/<name>.png``, so each number a report shows is also published as data.
 Interactively (JupyterLab) nothing is written unless ``RESEARCH_RUN_DIR`` is set.
 
-:func:`show_table` and :func:`show_figure` are the older per-table calls (a DataFrame with
-``formats=`` and ``labels=``); report objects (:mod:`research.present.report`) carry their own.
+Captions, labels and formats are not given here: report objects (:mod:`research.present.report`)
+carry their own, and render and escape themselves.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
-
-from research.present.formats import format_table
-from research.present.report import check_name, write_csv
 
 
 def run_dir() -> Path | None:
@@ -42,52 +36,12 @@ def show(item: Any) -> None:
     display(item)
 
 
-def save_table(table: pd.DataFrame, name: str) -> Path | None:
-    """Write ``table`` as tidy CSV to the run's ``tables/`` folder (byte-stable formatting)."""
-    folder = run_dir()
-    if folder is None:
-        return None
-    return write_csv(table, folder / "tables" / f"{check_name(name)}.csv")
+def save(item: Any) -> Path | None:
+    """Save an item's data into the run folder without displaying it (e.g. a CSV too long to print).
 
-
-def show_table(
-    table: pd.DataFrame,
-    name: str,
-    *,
-    caption: str = "",
-    formats: Mapping[str, str] | None = None,
-    currency: str = "GBP",
-    labels: Mapping[str, str] | None = None,
-):
-    """Save ``table`` (tidy CSV) and return it formatted for display in the report.
-
-    Parameters
-    ----------
-    table
-        A tidy table; suppressed cells hold ``"[c]"`` (see :mod:`research.present.disclosure`).
-    name
-        File name of the CSV (``tables/<name>.csv``).
-    caption
-        Sentence shown above the table: say what it shows and what it finds.
-    formats
-        Column -> one of ``int, pct, money, money2, float1, float2, float3, yesno, text``; guessed from the
-        column name and values otherwise.
-    labels
-        Column -> header shown in the report (the CSV keeps the tidy names).
+    Returns the file written, or ``None`` outside a run.
     """
-    save_table(table, name)
-    shown = format_table(table, formats, currency).rename(columns=dict(labels or {}))
-    styler = shown.style.hide(axis="index")
-    if caption:
-        styler = styler.set_caption(caption)
-    return styler
-
-
-def show_figure(fig, name: str, *, dpi: int = 110):
-    """Save a matplotlib figure to ``figures/<name>.png`` and return it for display."""
     folder = run_dir()
-    if folder is not None:
-        path = folder / "figures" / f"{check_name(name)}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-    return fig
+    if folder is None or not hasattr(item, "save"):
+        return None
+    return item.save(folder)

@@ -230,24 +230,6 @@ for _index in (
         "United States. Social Forces 44(2), 159-165.",
     ),
     SegregationIndex(
-        "isolation",
-        "Isolation",
-        "Share of women in the average woman's {noun}; without segregation it equals women's "
-        "overall share",
-        lambda a, b, beta: kernels.isolation(a, b),
-        symmetric=False,
-        reference=_BELL,
-    ),
-    SegregationIndex(
-        "exposure",
-        "Exposure",
-        "Share of men in the average woman's {noun}",
-        lambda a, b, beta: kernels.exposure(a, b),
-        symmetric=False,
-        shown=False,
-        reference=_BELL,
-    ),
-    SegregationIndex(
         "M",
         "Mutual information (M)",
         "How much knowing someone's {noun} tells about their sex (natural log units)",
@@ -265,6 +247,24 @@ for _index in (
         decomposable=True,
         change=True,
         reference=_THEIL,
+    ),
+    SegregationIndex(
+        "isolation",
+        "Isolation",
+        "Share of women in the average woman's {noun}; without segregation it equals women's "
+        "overall share",
+        lambda a, b, beta: kernels.isolation(a, b),
+        symmetric=False,
+        reference=_BELL,
+    ),
+    SegregationIndex(
+        "exposure",
+        "Exposure",
+        "Share of men in the average woman's {noun}",
+        lambda a, b, beta: kernels.exposure(a, b),
+        symmetric=False,
+        shown=False,
+        reference=_BELL,
     ),
 ):
     register(_index)
