@@ -69,6 +69,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from research.core.random import make_rng
 from research.data.schema import COLUMN_NAMES, DEFAULT_FULL_TIME_HOURS, SEX_CODES, WEEKS_PER_YEAR
 
 __all__ = [
@@ -794,7 +795,7 @@ def generate(
     _check_model_args(segregation, within_job_gap, female_share, vertical_segregation)
     snapshot = _parse_snapshot(snapshot_date)
     n = int(n_employees)
-    rng = np.random.default_rng(int(seed))
+    rng = make_rng(int(seed), "the synthetic workforce")
 
     occ, female = _draw_occupation_and_sex(rng, n, _female_probabilities(segregation, female_share))
     group = 2 * occ.astype(np.int64) + (~female)

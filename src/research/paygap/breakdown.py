@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from research.core.checks import InputError, require_columns
+from research.core.random import make_rng
 from research.core.results import Estimate, Result
 from research.paygap.bootstrap import bootstrap_means, bootstrap_medians, percentile_interval
 from research.present import disclosure
@@ -181,7 +182,7 @@ def gap_by(
     groups, codes = _group_keys(rows, within)
     is_male = (rows[sex] == male).to_numpy(dtype=bool)
     values = rows[pay].to_numpy(dtype="float64")
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed) if n_boot else None  # no draws without a bootstrap
     table, reps = _estimate(values, codes, is_male, len(groups), stat, n_boot, rng)
     table = pd.concat([groups, table], axis=1)
     overall_table, overall_reps = _estimate(
