@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import html
-import json
 from pathlib import Path
 
-import nbformat
 import pytest
+from notebook_checks import assert_published
 
 from research.data import datasets, snapshots
 from research.present.report import Note
@@ -41,37 +39,6 @@ def report():
     )
 
 
-def test_the_notebook_runs(run):
-    assert run.ok, run.error
-
-
-def test_every_table_is_saved(run, report):
-    saved = {p.stem for p in (run.run_dir / "tables").glob("*.csv")}
-    assert {t.name for t in report.tables()} <= saved
-    figures = {p.stem for p in (run.run_dir / "figures").glob("*.png")}
-    assert {f.name for f in report.figures()} <= figures
+def test_the_notebook_publishes_its_report(run, report):
+    assert_published(run, report)
     assert not any(isinstance(item, Note) for item in report.items())
-
-
-def test_html_shows_the_key_findings_and_alt_text(run, report):
-    page = run.html.read_text()
-    for sentence in report.findings.texts():
-        assert html.escape(sentence, quote=True) in page, sentence
-    assert "No description has been provided" not in page
-    for figure in report.figures():
-        assert html.escape(figure.alt, quote=True) in page, figure.name
-
-
-def test_notebook_is_thin():
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    code = [
-        line
-        for cell in notebook.cells
-        if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", [])
-        for line in cell.source.splitlines()
-        if line.strip()
-    ]
-    assert len(code) <= 60
-    assert not any("labels=" in line or "formats=" in line or 'f"' in line for line in code)
-    assert json.loads(NOTEBOOK.read_text())["cells"][1]["metadata"]["tags"] == ["parameters"]
-    assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")

@@ -76,7 +76,7 @@ def _legend_below(ax: plt.Axes, ncol: int = 2) -> None:
 
 
 def _boxes(ax: plt.Axes, data: list[np.ndarray], positions: list[float], colour: str) -> None:
-    boxes = ax.boxplot(data, positions=positions, vert=False, **_BOX)
+    boxes = ax.boxplot(data, positions=positions, orientation="horizontal", **_BOX)
     for patch in boxes["boxes"]:
         patch.set(facecolor=colour, alpha=0.35, edgecolor="#555555")
     for part in ("whiskers", "caps", "medians"):

@@ -1,0 +1,29 @@
+"""Checks every notebook test makes: the run published what its report object holds."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from research.present.report import Report, Table
+
+PLACEHOLDER_ALT = "No description has been provided"
+
+
+def assert_published(run, report: Report, extra_tables: Iterable[Table] = ()) -> str:
+    """The run succeeded, saved every table (CSV) and figure (PNG) of ``report``, and its page
+    states every key finding and every figure's alt text. Returns the page."""
+    assert run.ok, run.error
+    saved_tables = {p.stem for p in (run.run_dir / "tables").glob("*.csv")}
+    missing = [t.name for t in [*report.tables(), *extra_tables] if t.name not in saved_tables]
+    assert not missing, f"tables not published: {missing}"
+    saved_figures = {p.stem for p in (run.run_dir / "figures").glob("*.png")}
+    missing = [f.name for f in report.figures() if f.name not in saved_figures]
+    assert not missing, f"figures not published: {missing}"
+    page = run.html.read_text(encoding="utf-8")
+    for text in report.findings.texts():  # the exporter re-serialises, so quotes stay as they are
+        assert html.escape(text, quote=False) in page, text
+    for figure in report.figures():
+        assert html.escape(figure.alt, quote=False) in page, figure.alt
+    assert PLACEHOLDER_ALT not in page
+    return page
