@@ -1,0 +1,178 @@
+"""The publishable tables of the pay gap report, after disclosure control.
+
+Each function turns a result object into the tidy table a :class:`~research.present.report.Table`
+holds: suppressed cells are ``"[c]"``, rows in natural order (grades lowest first, pooled and
+missing groups last).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from research.paygap.breakdown import GapBreakdown
+from research.paygap.eu import EUPayTransparency
+from research.paygap.statutory import UKGenderPayGap
+from research.present import disclosure
+
+BAND_LABELS = {
+    "lower": "Lower quartile",
+    "lower_middle": "Lower middle quartile",
+    "upper_middle": "Upper middle quartile",
+    "upper": "Upper quartile",
+}
+
+
+#: Grouping values that go last in a table, whatever their text.
+LAST = ("All other", "(missing)")
+
+
+def _natural_order(table: pd.DataFrame, within: tuple[str, ...]) -> pd.DataFrame:
+    """Rows in the groups' own order (sorted keys), with "All other" and "(missing)" last."""
+    last = table[list(within)].isin(LAST).any(axis=1)
+    return pd.concat([table[~last], table[last]]).reset_index(drop=True)
+
+
+def _smallest(counts: dict, female: str, male: str) -> int:
+    return min(counts.get(female, 0), counts.get(male, 0))
+
+
+def statutory_table(
+    uk: UKGenderPayGap, min_cell: int, *, pay_words: str = "hourly pay"
+) -> pd.DataFrame:
+    """The six figures with the headcount each rests on hidden below ``min_cell`` (tidy frame).
+
+    A figure is hidden when the smallest group it compares has fewer than ``min_cell`` people
+    (e.g. the bonus gap when fewer than ``min_cell`` women received a bonus).
+    """
+    c = uk.counts
+    smallest_fp = _smallest(c, "full_pay_female", "full_pay_male")
+    smallest_bonus = _smallest(c, "bonus_female", "bonus_male")
+    smallest_rel = _smallest(c, "relevant_female", "relevant_male")
+    rows = [
+        (f"Mean gender pay gap ({pay_words})", uk.mean_hourly_gap, smallest_fp),
+        (f"Median gender pay gap ({pay_words})", uk.median_hourly_gap, smallest_fp),
+        ("Mean bonus gap", uk.mean_bonus_gap, smallest_bonus),
+        ("Median bonus gap", uk.median_bonus_gap, smallest_bonus),
+        ("Men paid a bonus", uk.pct_male_bonus, smallest_rel),
+        ("Women paid a bonus", uk.pct_female_bonus, smallest_rel),
+    ]
+    table = pd.DataFrame(rows, columns=["figure", "pct", "n"]).astype({"pct": "float64"})
+    missing = table["pct"].isna()
+    table.loc[missing, "n"] = min_cell  # nothing to hide in a figure that does not exist
+    shown = disclosure.suppress_statistics(table, "n", ["pct"], min_cell).table.drop(columns="n")
+    shown["pct"] = shown["pct"].astype("object")
+    shown.loc[missing, "pct"] = "not calculated"
+    return shown
+
+
+def gov_uk_table(uk: UKGenderPayGap, min_cell: int) -> pd.DataFrame:
+    """:meth:`UKGenderPayGap.to_gov_uk` as a long table (field, value), small groups hidden.
+
+    Bonus fields are hidden when fewer than ``min_cell`` women or men received a bonus; quartile
+    fields when a band has fewer than ``min_cell`` employees.
+    """
+    row = uk.to_gov_uk().iloc[0]
+    table = pd.DataFrame({"field": row.index, "value": row.to_numpy(dtype="float64")})
+    c = uk.counts
+    smallest = {
+        "Hourly": _smallest(c, "full_pay_female", "full_pay_male"),
+        "Bonus": _smallest(c, "bonus_female", "bonus_male"),
+        "BonusPercent": _smallest(c, "relevant_female", "relevant_male"),
+        "Quartile": int(uk.quartiles["n"].min()),
+    }
+
+    def kind(field: str) -> str:
+        if "Quartile" in field:
+            return "Quartile"
+        if "Hourly" in field:
+            return "Hourly"
+        return "Bonus" if field.startswith("Diff") else "BonusPercent"
+
+    table["n"] = table["field"].map(kind).map(smallest).where(table["value"].notna(), min_cell)
+    shown = disclosure.suppress_statistics(table, "n", ["value"], min_cell).table.drop(columns="n")
+    shown["value"] = shown["value"].astype("object").where(table["value"].notna(), "not calculated")
+    return shown
+
+
+def quartile_table(quartiles: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Women and men in each quartile pay band (percent), bands below ``min_cell`` hidden."""
+    table = quartiles[["band", "n", "pct_female", "pct_male"]].copy()
+    table["band"] = table["band"].map(BAND_LABELS)
+    return disclosure.suppress_statistics(table, "n", ["pct_female", "pct_male"], min_cell).table
+
+
+def breakdown_table(result: GapBreakdown, min_cell: int) -> pd.DataFrame:
+    """A :class:`GapBreakdown` ready to publish: groups with few women or men hidden."""
+    keep = [*result.within, "n_female", "n_male", "female", "male", "gap"]
+    keep += [c for c in ("ci_low", "ci_high") if c in result.table]
+    return _natural_order(result.to_table(min_cell)[keep], result.within)
+
+
+def plottable(result: GapBreakdown, min_cell: int) -> pd.DataFrame:
+    """Groups with at least ``min_cell`` women and men and a defined gap (for charts)."""
+    table = result.table
+    keep = (table["n_female"] >= min_cell) & (table["n_male"] >= min_cell) & table["gap"].notna()
+    return table[keep].reset_index(drop=True)
+
+
+def variable_recipients(
+    data: pd.DataFrame, category: str, variable: str = "bonus_12m"
+) -> pd.Series:
+    """Per category, the smaller of the numbers of women and men paid variable pay."""
+    if variable not in data:
+        return pd.Series(dtype="int64")
+    paid = data[data[variable].fillna(0) > 0]
+    keys = paid[category].astype("string").fillna("(missing)")
+    counts = pd.crosstab(keys, paid["sex"].astype("string")).reindex(
+        columns=["F", "M"], fill_value=0
+    )
+    return counts.min(axis=1)
+
+
+def eu_items_table(eu: EUPayTransparency, data: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Items (a)-(e); each hidden when the smaller group it compares has fewer than ``min_cell``.
+
+    Gaps (a) and (c) rest on all women and men, gaps in variable pay (b) and (d) on those paid
+    variable pay, and the proportions (e) on all women and men.
+    """
+    binary = data[data["sex"].isin(["F", "M"]).to_numpy(dtype=bool, na_value=False)]
+    everyone = int(binary["sex"].value_counts().reindex(["F", "M"], fill_value=0).min())
+    recipients = int(variable_recipients(binary.assign(all="all"), "all").sum())
+    table = eu.items[["item", "measure", "value"]].copy()
+    table["n"] = np.where(table["item"].isin(["b", "d"]), recipients, everyone)
+    table.loc[table["value"].isna(), "n"] = min_cell  # nothing to hide in a missing value
+    return disclosure.suppress_statistics(table, "n", ["value"], min_cell).table.drop(columns="n")
+
+
+def eu_category_table(
+    eu: EUPayTransparency, min_cell: int, data: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Item (g) with flags; gaps of categories with fewer than ``min_cell`` women or men hidden.
+
+    With ``data``, gaps in variable pay are also hidden where fewer than ``min_cell`` women or
+    men of the category were paid variable pay.
+    """
+    table = eu.categories.copy()
+    table["n_smaller"] = table[["n_female", "n_male"]].min(axis=1)
+    gaps = [c for c in table if "_gap_" in c]
+    governed = dict.fromkeys(gaps, "n_smaller")
+    if data is not None:
+        paid = variable_recipients(data, eu.category)
+        paid_counts = table[eu.category].astype("string").map(paid).fillna(0)
+        table["n_paid"] = paid_counts.to_numpy(dtype="int64", copy=True)  # writable, not a view
+        for column in gaps:
+            if "_variable" in column:
+                governed[column] = "n_paid"
+        # a missing variable gap (nobody paid) has nothing to hide
+        no_gap = table[[c for c in gaps if "_variable" in c]].isna().all(axis=1)
+        table.loc[no_gap, "n_paid"] = min_cell
+    hidden = disclosure.suppress_statistics(
+        table.drop(columns="flag_article_10"), governed, gaps, min_cell
+    )
+    shown = hidden.table.drop(columns=[c for c in ("n_smaller", "n_paid") if c in hidden.table])
+    small = table["n_smaller"] < min_cell
+    shown["article_10"] = np.where(
+        small, disclosure.SUPPRESSED, np.where(table["flag_article_10"], "gap of 5% or more", "")
+    )
+    return _natural_order(shown, (eu.category,))
