@@ -238,3 +238,13 @@ def test_eu_categories_where_every_category_has_bonus_recipients():
     data = data.assign(bonus_12m=np.where(np.arange(len(data)) % 3 == 0, 100.0, 0.0))
     table = build(data, source=SOURCE, n_boot=0)["eu_article_9_g_categories"]
     assert isinstance(table, Table) and len(table.data) > 3
+
+
+def test_without_hours_or_fte_the_eu_section_says_variable_pay_is_as_paid(data):
+    bare = data.assign(weekly_hours=np.nan, hourly_pay=np.nan, fte=np.nan)
+    report = build(bare, source=SOURCE, n_boot=0)
+    eu = report.results["eu"]
+    assert eu.pay_basis == "annual_fte" and eu.notes
+    assert "No worker has a recorded full-time equivalent" in eu.notes[0]
+    assert eu.notes[0] in report["eu_article_9"].notes
+    assert isinstance(report["eu_article_9_g_categories"], Table)

@@ -56,6 +56,8 @@ class EUPayTransparency(Result):
         Item (f) with counts (reg 13(2)-style sharing of tied pay levels).
     category, pay_basis, variable_over
         The choices the figures rest on.
+    notes
+        What the pay basis could not do with these data (e.g. no recorded full-time equivalent).
     """
 
     items: pd.DataFrame
@@ -65,6 +67,7 @@ class EUPayTransparency(Result):
     pay_basis: str
     variable_over: str
     threshold: float = ARTICLE_10_THRESHOLD
+    notes: tuple[str, ...] = ()
     title: str = "EU Pay Transparency Directive, Article 9"
 
     def to_frame(self) -> pd.DataFrame:
@@ -88,10 +91,25 @@ def _pay_components(data: pd.DataFrame, pay_basis: str, variable: str | None) ->
         hours_year = WEEKS_PER_YEAR * data["weekly_hours"].astype("float64")
         basic = basic_fte * data["fte"].astype("float64") / hours_year
         varpay = bonus / hours_year
-    else:
-        basic, varpay = basic_fte, bonus / data["fte"].astype("float64")
+    else:  # variable pay scaled to full time; as paid where no FTE is recorded (see notes)
+        fte = data["fte"].astype("float64")
+        basic, varpay = basic_fte, bonus / fte.where(fte.notna(), 1.0)
     return pd.DataFrame(
         {"basic": basic, "variable": varpay, "total": basic + varpay}, index=data.index
+    )
+
+
+def _basis_notes(data: pd.DataFrame, pay_basis: str, variable: str | None) -> tuple[str, ...]:
+    """What the chosen pay basis could not do with these data, in words."""
+    if pay_basis != "annual_fte" or variable is None:
+        return ()
+    unknown = int(data["fte"].isna().sum())
+    if not unknown:
+        return ()
+    who = "No worker has" if unknown == len(data) else f"{unknown:,} workers have"
+    return (
+        f"{who} a recorded full-time equivalent: their variable pay is compared as paid, "
+        "not scaled to full time.",
     )
 
 
@@ -196,4 +214,5 @@ def eu_pay_transparency(
         category=category,
         pay_basis=pay_basis,
         variable_over=variable_over,
+        notes=_basis_notes(binary, pay_basis, variable),
     )

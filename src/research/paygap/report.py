@@ -434,6 +434,7 @@ def _eu_items(
             notes=(
                 f"A figure resting on fewer than {min_cell} women or men (for variable pay: "
                 "paid variable pay) is shown as [c].",
+                *eu.notes,
             ),
         ),
         Table(
