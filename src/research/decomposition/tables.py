@@ -71,6 +71,25 @@ def ci_text(low: float, high: float, scale: float = 100.0, digits: int = 1) -> s
     return f"{scale * low:.{digits}f} to {scale * high:.{digits}f}"
 
 
+def ci_texts(low, high) -> list[str]:
+    """:func:`ci_text` for two aligned sequences of bounds."""
+    return [ci_text(a, b) for a, b in zip(low, high, strict=True)]
+
+
+def _components(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """The components in ``order``: label, log points, interval text and share of the gap."""
+    frame = frame.set_index("component").loc[order].reset_index()
+    return pd.DataFrame(
+        {
+            "part": frame.get("part"),
+            "component": [COMPONENT_LABELS[c] for c in frame["component"]],
+            "points": 100 * frame["estimate"],
+            "ci_95": ci_texts(frame["ci_low"], frame["ci_high"]),
+            "pct_of_gap": frame["pct_of_gap"],
+        }
+    )
+
+
 def _notes(*texts: str) -> tuple[str, ...]:
     return tuple(t for t in texts if t)
 
@@ -123,21 +142,9 @@ def summary_table(ob: OaxacaResult, *, reference: str) -> Table:
     frame = frame[frame["part"] != "means"]
     frame = frame[~frame["component"].isin(["unexplained_a", "unexplained_b"])]
     order = ["gap", "explained", "unexplained", "endowments", "coefficients", "interaction"]
-    frame = frame.set_index("component").loc[order].reset_index()
-    data = pd.DataFrame(
-        {
-            "part": [
-                {"overall": "Total", "twofold": "Two-fold", "threefold": "Three-fold"}[p]
-                for p in frame["part"]
-            ],
-            "component": [COMPONENT_LABELS[c] for c in frame["component"]],
-            "points": 100 * frame["estimate"],
-            "ci_95": [
-                ci_text(a, b) for a, b in zip(frame["ci_low"], frame["ci_high"], strict=True)
-            ],
-            "pct_of_gap": frame["pct_of_gap"],
-        }
-    )
+    data = _components(frame, order)
+    parts = {"overall": "Total", "twofold": "Two-fold", "threefold": "Three-fold"}
+    data["part"] = data["part"].map(parts)
     return Table(
         "decomposition_summary",
         data,
@@ -264,17 +271,7 @@ def bmz_table(bmz: BMZResult) -> Table:
         "within_explained",
         "within_unexplained",
     ]
-    frame = frame.set_index("component").loc[order].reset_index()
-    data = pd.DataFrame(
-        {
-            "component": [COMPONENT_LABELS[c] for c in frame["component"]],
-            "points": 100 * frame["estimate"],
-            "ci_95": [
-                ci_text(a, b) for a, b in zip(frame["ci_low"], frame["ci_high"], strict=True)
-            ],
-            "pct_of_gap": frame["pct_of_gap"],
-        }
-    )
+    data = _components(frame, order).drop(columns="part")
     return Table(
         "occupational_split",
         data,
@@ -359,9 +356,7 @@ def quantile_table(rif: RIFResult) -> Table:
     for c in ("gap", "explained", "unexplained"):
         part = t[t["component"] == c].set_index("quantile")
         wide[f"{c}_points"] = 100 * part["estimate"]
-        wide[f"{c}_ci"] = [
-            ci_text(a, b) for a, b in zip(part["ci_low"], part["ci_high"], strict=True)
-        ]
+        wide[f"{c}_ci"] = ci_texts(part["ci_low"], part["ci_high"])
     out = pd.DataFrame(wide)
     out.insert(0, "percentile", [f"{100 * q:g}th" for q in out.index])
     return Table(
@@ -391,21 +386,13 @@ def dfl_table(result: DFLResult) -> Table:
             "statistic": [labels.get(s, f"{s[1:]}th percentile") for s in t["statistic"]],
             "gap_points": 100 * t["gap"],
             "composition_points": 100 * t["composition"],
-            "composition_ci": [
-                ci_text(a, b)
-                for a, b in zip(
-                    t.get("ci_low_composition", nan),
-                    t.get("ci_high_composition", nan),
-                    strict=True,
-                )
-            ],
+            "composition_ci": ci_texts(
+                t.get("ci_low_composition", nan), t.get("ci_high_composition", nan)
+            ),
             "structure_points": 100 * t["structure"],
-            "structure_ci": [
-                ci_text(a, b)
-                for a, b in zip(
-                    t.get("ci_low_structure", nan), t.get("ci_high_structure", nan), strict=True
-                )
-            ],
+            "structure_ci": ci_texts(
+                t.get("ci_low_structure", nan), t.get("ci_high_structure", nan)
+            ),
         }
     )
     return Table(
