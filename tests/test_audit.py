@@ -232,3 +232,19 @@ def test_logib_on_synthetic_recovers_the_within_job_gap():
     result = audit.logib_regression(frame, education=None, categorical=("requirement", "position"))
     assert result.kennedy == pytest.approx(-8.0, abs=0.5)
     assert result.rating == "above 5%"
+
+
+def test_a_band_of_several_grades_is_called_neighbouring_grades_not_the_same_grade():
+    data = pd.DataFrame(
+        {
+            "grade": ["G1", "G2", "G3", "G3"],
+            "grade_group": ["ranks 001-002", "ranks 001-002", "ranks 003-003", "ranks 003-003"],
+        }
+    )
+    groups = audit.equal_work_groups(data, "grade_group")
+    assert groups["basis"].tolist() == [
+        "neighbouring grades",
+        "neighbouring grades",
+        "same grade",
+        "same grade",
+    ]

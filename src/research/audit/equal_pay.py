@@ -184,10 +184,11 @@ def equal_work_groups(
             raise InputError(
                 f"Column {group_by!r} has no values: choose another grouping or a mapping."
             )
-        return pd.DataFrame(
-            {"group": groups.fillna("(missing)"), "basis": grouping_basis(group_by)},
-            index=data.index,
-        ).astype({"basis": "string"})
+        basis = pd.Series(grouping_basis(group_by), index=data.index, dtype="string")
+        if group_by == "grade_group" and "grade" in data:  # a band pools several grades
+            n_grades = data["grade"].groupby(groups, observed=True).transform("nunique")
+            basis = basis.where(n_grades.fillna(1).to_numpy() <= 1, "neighbouring grades")
+        return pd.DataFrame({"group": groups.fillna("(missing)"), "basis": basis})
     require_columns(data, [job], role="job for the mapping")
     table = job_mapping_table(mapping)
     jobs = data[job].astype("string")
