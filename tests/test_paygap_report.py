@@ -172,12 +172,10 @@ def test_hostile_labels_are_escaped(data):
     assert HOSTILE not in report._repr_html_()
 
 
-def test_too_few_women_or_men_publish_nothing(data):
+def test_too_few_women_or_men_are_refused_before_anything_is_computed(data):
     small = data.groupby("sex").head(6)
-    report = build(small, source=SOURCE, n_boot=0)
-    assert finding(report, "too_few").value is None
-    assert (report["statutory_figures"].to_frame()["pct"].iloc[:2] == disclosure.SUPPRESSED).all()
-    assert all(isinstance(report[n], Note) for n in ["quartile_pay_bands_chart"])
+    with pytest.raises(disclosure.TooFewToPublish, match="fewer than 10 women and men"):
+        build(small, source=SOURCE, n_boot=0)
 
 
 def test_compared_groups_are_named_by_reference_and_compare(data):

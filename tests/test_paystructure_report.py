@@ -14,8 +14,9 @@ from research.data import synth  # noqa: E402
 from research.data.structures import example_structure, read_structure  # noqa: E402
 from research.paystructure import structure_from_dict  # noqa: E402
 from research.paystructure.report import PayStructureReport, build  # noqa: E402
+from research.present.disclosure import TooFewToPublish  # noqa: E402
 from research.present.formats import fmt_money, fmt_pct  # noqa: E402
-from research.present.report import Figure, Note  # noqa: E402
+from research.present.report import Figure  # noqa: E402
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 C = "[c]"
@@ -152,12 +153,9 @@ def test_structure_object_or_mapping_and_overrides(data, spec):
     assert default.results["impact"].assimilation.protection_years == 3
 
 
-def test_nothing_publishable_gives_notes_not_numbers(data, spec):
-    report = build(data, spec, min_cell=5000)
-    assert isinstance(report["gap_before_after"], Note)
-    assert finding(report, "mean_gap_after").value is None
-    assert "not published" in finding(report, "mean_gap_after").text
-    assert "Warning" not in " ".join(report.findings.texts())
+def test_a_threshold_above_the_workforce_refuses_the_report(data, spec):
+    with pytest.raises(TooFewToPublish, match="fewer than 5000 women and men"):
+        build(data, spec, min_cell=5000)
 
 
 def test_hostile_labels_are_escaped(data, spec):

@@ -552,6 +552,7 @@ def build(
         Run the Logib-style regression test of the whole workforce.
     """
     min_cell = disclosure.check_min_cell(min_cell)
+    disclosure.check_population(data, min_cell)
     source = source or Source("data given directly")
     frame = with_groupings(data, max_grade_groups=max_grade_groups)
     mapping = job_mapping_table(job_mapping) if job_mapping is not None else None

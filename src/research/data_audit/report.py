@@ -534,6 +534,7 @@ def build(
         Disclosure threshold and the groupings of the headcount tables (the notebook's parameters).
     """
     min_cell = disclosure.check_min_cell(min_cell)
+    disclosure.check_population(data, min_cell)
     source = source or Source("data given directly")
     currency = source.currency
     plots.set_style()

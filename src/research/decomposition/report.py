@@ -95,6 +95,7 @@ def build(
         Percentiles of the quantile profile, as text (``"10, 50, 90"``) or probabilities.
     """
     min_cell = disclosure.check_min_cell(min_cell)
+    disclosure.check_population(data, min_cell)
     source = source or Source("data given directly")
     probs = parse_quantiles(
         quantiles if isinstance(quantiles, str) else ",".join(map(str, quantiles))

@@ -484,6 +484,7 @@ def build(
     as the top), ``eu_category``/``eu_pay_basis``/``eu_variable_over`` (EU Directive choices).
     """
     min_cell = disclosure.check_min_cell(min_cell)
+    disclosure.check_population(data, min_cell)
     source = source or Source("data given directly")
     currency = source.currency
     plots.set_style()

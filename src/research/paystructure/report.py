@@ -79,6 +79,7 @@ def build(
         Smallest number of women or men behind any published figure.
     """
     min_cell = disclosure.check_min_cell(min_cell)
+    disclosure.check_population(data, min_cell)
     source = source or Source("data given directly")
     proposal = as_structure(structure)
     frame = data.assign(

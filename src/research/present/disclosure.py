@@ -72,8 +72,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from research.core.checks import InputError
+
 __all__ = [
     "DEFAULT_MIN_CELL",
+    "TooFewToPublish",
+    "check_population",
     "SUPPRESSED",
     "TOTAL_LABEL",
     "Suppressed",
@@ -162,6 +166,44 @@ class Suppressed:
             pronoun = "it" if n1 == 1 else "them"
             text += f"; {n2} {further} hidden so that totals cannot reveal {pronoun}"
         return text + "."
+
+
+class TooFewToPublish(InputError):
+    """The data (or the chosen subset) hold too few women or men for any report to be published."""
+
+
+def check_population(
+    data: pd.DataFrame,
+    min_cell: int = DEFAULT_MIN_CELL,
+    *,
+    by: str = "sex",
+    groups: Sequence[Hashable] = ("F", "M"),
+    names: Mapping[Hashable, str] | None = None,
+) -> None:
+    """Refuse data in which a compared group is smaller than the disclosure threshold.
+
+    With fewer than ``min_cell`` women (or men) every published share, count or average of that
+    group would describe fewer people than the threshold allows, and a comparison of the two could
+    not be published at all (GSS disclosure control guidance: the threshold rule applies to the
+    population as a whole as well as to its cells). The message gives the threshold, not the small
+    count, so that the error itself discloses nothing.
+
+    Raises
+    ------
+    TooFewToPublish
+        Naming the group(s) below the threshold and what to do.
+    """
+    names = dict(names or {"F": "women", "M": "men"})
+    values = data[by].astype("string") if by in data else pd.Series(dtype="string")
+    counts = values.value_counts()
+    small = [names.get(g, str(g)) for g in groups if int(counts.get(str(g), 0)) < min_cell]
+    if small:
+        who = " and ".join(small)
+        raise TooFewToPublish(
+            f"Too few to publish: this dataset (or subset) has fewer than {min_cell} {who}, the "
+            "disclosure threshold (min_cell). Choose a larger group of employees; a threshold "
+            "below 10 is for internal analysis only."
+        )
 
 
 def check_min_cell(min_cell: int) -> int:

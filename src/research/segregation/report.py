@@ -157,6 +157,7 @@ def build(
         the bootstrap and of the chance simulations.
     """
     min_cell = disclosure.check_min_cell(min_cell)
+    disclosure.check_population(data, min_cell)
     source = source or Source("data given directly")
     workforce = prepare(
         data,
