@@ -54,3 +54,21 @@ def test_a_lower_threshold_is_honoured(few_men):
     check_population(few_men, 3)
     with pytest.raises(TooFewToPublish):
         check_population(few_men, 4)
+
+
+def test_sentences_never_state_a_small_count_of_other_sex():
+    data = synth.generate(3000, seed=4)
+    data["sex"] = data["sex"].astype("string")
+    data.loc[data.index[:4], "sex"] = "X"  # 4 people recorded as neither
+    texts = [
+        *segregation_report(data, n_boot=0).findings.texts(),
+        *audit_report(data).findings.texts(),
+        *data_audit_report(data).findings.texts(),
+        *paygap_report(data, n_boot=0).findings.texts(),
+    ]
+    other = [t for t in texts if "another or no recorded sex" in t]
+    assert len(other) >= 3, texts
+    assert all("fewer than 10" in t.lower() and " 4 " not in t for t in other), other
+    quality = data_audit_report(data)["quality_warnings"].to_frame()
+    sex_row = quality[quality["check"] == "Sex recorded other than F or M"]
+    assert sex_row["n_rows"].tolist() == ["[c]"] and sex_row["pct_rows"].tolist() == ["[c]"]

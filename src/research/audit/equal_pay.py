@@ -35,7 +35,7 @@ an exact 5% (e.g. men 20.00, women 19.00) across the boundary.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -285,7 +285,7 @@ class EqualPayAudit(Result):
     gap_threshold: float = 5.0
     pattern_threshold: float = 3.0
     min_pattern: int = 2
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    n_other: int = 0
     title: str = "Equal pay audit: gaps within groups doing equal work"
     by: str = "sex"
     reference: str = "M"
@@ -653,10 +653,6 @@ def equal_pay_audit(
         pay=element_list[0].column,
     )
     receipt = factors[["group", "sex", *[c for c in factors if c.startswith("pct_")]]]
-    notes = []
-    n_other = int((~(is_female | is_male)).sum())
-    if n_other:
-        notes.append(f"{n_other:,} employees with another or no recorded sex are not compared.")
     return EqualPayAudit(
         table=table,
         receipt=receipt.drop(columns="pct_part_time"),
@@ -666,7 +662,7 @@ def equal_pay_audit(
         gap_threshold=float(gap_threshold),
         pattern_threshold=float(pattern_threshold),
         min_pattern=int(min_pattern),
-        notes=tuple(notes),
+        n_other=int((~(is_female | is_male)).sum()),
         by=by,
         reference=reference,
         compare=compare,

@@ -12,7 +12,7 @@ from research.audit.equal_pay import EqualPayAudit
 from research.audit.logib import LogibResult
 from research.present.formats import fmt_pct
 from research.present.report import Finding
-from research.present.wording import join_words, plural
+from research.present.wording import count_words, join_words, plural
 
 #: Pay elements in words.
 ELEMENT_WORDS = {
@@ -118,7 +118,13 @@ def audit_findings(
             key="actions",
         )
     )
-    out += [Finding(note, key="note") for note in audit.notes]
+    if audit.n_other:
+        who = count_words(audit.n_other, min_cell)
+        out.append(
+            Finding(
+                f"{who} employees with another or no recorded sex are not compared.", key="note"
+            )
+        )
     return out
 
 

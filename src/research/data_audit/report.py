@@ -480,16 +480,22 @@ def _pay_section(data: pd.DataFrame, *, currency: str, min_cell: int, note: str)
     return Section("pay", "How are women and men paid, and for what hours?", tuple(items))
 
 
-def _quality_section(checks: pd.DataFrame) -> Section:
-    flagged = checks[pd.to_numeric(checks["n_rows"], errors="coerce").fillna(0) > 0]
+def _quality_section(checks: pd.DataFrame, min_cell: int) -> Section:
+    rows = pd.to_numeric(checks["n_rows"], errors="coerce").fillna(0)
+    flagged = checks[rows > 0]
     names = ", ".join(flagged["check"].str.lower()) if len(flagged) else "none"
+    small = (rows > 0) & (rows < min_cell)  # a few people with an unusual record: not stated
+    shown = checks
+    if small.any():
+        shown = checks.astype({"n_rows": "object", "pct_rows": "object"})
+        shown.loc[small, ["n_rows", "pct_rows"]] = disclosure.SUPPRESSED
     return Section(
         "quality",
         "What looks wrong in the rows that were kept?",
         (
             Table(
                 "quality_warnings",
-                checks,
+                shown,
                 f"Data quality warnings (rows are kept); checks that flag rows: {names}.",
                 columns(
                     ("check", "Check"),
@@ -497,6 +503,9 @@ def _quality_section(checks: pd.DataFrame) -> Section:
                     ("pct_rows", "% of rows", "pct", "%"),
                     ("detail", "Detail"),
                 ),
+                notes=(f"Checks that flag fewer than {min_cell} rows show [c].",)
+                if small.any()
+                else (),
             ),
         ),
     )
@@ -578,7 +587,7 @@ def build(
             _completeness_section(complete),
             Section("workforce", "Who is in the workforce?", tuple(workforce)),
             _pay_section(data, currency=currency, min_cell=min_cell, note=note),
-            _quality_section(checks),
+            _quality_section(checks, min_cell),
         ),
         results={"overview": facts, "completeness": complete, "quality": checks},
     )

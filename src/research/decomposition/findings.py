@@ -20,7 +20,7 @@ from research.decomposition.suite import Decompositions
 from research.decomposition.tables import contributions, points
 from research.present.formats import fmt_int, fmt_money, fmt_pct
 from research.present.report import Finding, Findings, findings
-from research.present.wording import join_words
+from research.present.wording import count_words, join_words
 
 #: Words for the occupation level compared, when it is not the occupation itself.
 LEVEL_WORDS = {
@@ -226,7 +226,7 @@ def profile_sentence(gaps: pd.DataFrame) -> str:
     return text + "."
 
 
-def pooling_sentences(af: AnalysisFrame, dec: Decompositions) -> list[str]:
+def pooling_sentences(af: AnalysisFrame, dec: Decompositions, min_cell: int) -> list[str]:
     """How many categories were pooled per characteristic, what was left out, and any notes."""
     lines = []
     if len(af.pooled):
@@ -243,11 +243,13 @@ def pooling_sentences(af: AnalysisFrame, dec: Decompositions) -> list[str]:
     counts = af.counts
     if counts["other_sex"]:
         lines.append(
-            f"{fmt_int(counts['other_sex'])} employees with another or no recorded sex are not "
+            f"{count_words(counts['other_sex'], min_cell)} employees with another or no recorded "
+            "sex are not "
             "part of this comparison of women and men."
         )
     if counts["no_pay"]:
-        lines.append(f"{fmt_int(counts['no_pay'])} employees without hourly pay were left out.")
+        no_pay = count_words(counts["no_pay"], min_cell)
+        lines.append(f"{no_pay} employees without hourly pay were left out.")
     lines += dec.notes
     return lines
 

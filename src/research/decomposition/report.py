@@ -141,7 +141,7 @@ def build(
         check = tables.truth_table(truth_gap, dec)
     pooling: list = [
         tables.characteristics_table(af),
-        Note("pooling_summary", " ".join(findings.pooling_sentences(af, dec))),
+        Note("pooling_summary", " ".join(findings.pooling_sentences(af, dec, min_cell))),
     ]
     if len(af.pooled):
         pooling += [tables.pooled_table(af), tables.pooled_list(af)]

@@ -30,6 +30,15 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     return f"{n:,} {word}"
 
 
+def count_words(n: int, min_cell: int) -> str:
+    """A count as a sentence may state it: ``"1,234"``, or ``"fewer than 10"`` below the threshold.
+
+    Sentences follow the disclosure rule of tables: a count of 1 to ``min_cell - 1`` people is
+    never stated exactly.
+    """
+    return f"fewer than {min_cell:,}" if 0 < n < min_cell else f"{n:,}"
+
+
 def organisations(values: Iterable, *, most: int = 3) -> str:
     """The organisation names in ``values`` (distinct, sorted), or a count when there are many."""
     names = sorted({str(v) for v in values if pd.notna(v) and str(v).strip()})

@@ -10,6 +10,7 @@ from research.core.results import Estimate
 from research.present import disclosure
 from research.present.formats import fmt_int, fmt_pct
 from research.present.report import Finding
+from research.present.wording import count_words
 from research.segregation.change import ChangeDecomposition
 from research.segregation.indices import ExpectedValues, IndexTable
 from research.segregation.tables import UNIT
@@ -42,11 +43,13 @@ def with_interval(estimate: Estimate, digits: int = 3) -> str:
     return text
 
 
-def workforce(n_women: int, n: int, n_other: int) -> Finding:
+def workforce(n_women: int, n: int, n_other: int, min_cell: int) -> Finding:
     share = 100 * n_women / n
     text = f"Women are {fmt_pct(share)} of the {fmt_int(n)} employees recorded as women or men"
     text += (
-        f"; {fmt_int(n_other)} with another or no recorded sex are left out." if n_other else "."
+        f"; {count_words(n_other, min_cell)} with another or no recorded sex are left out."
+        if n_other
+        else "."
     )
     return Finding(text, value=share, key="pct_women")
 

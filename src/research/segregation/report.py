@@ -201,7 +201,7 @@ def build(
 
     n_women = int((frame["sex"] == "F").sum())
     key = [
-        sentences.workforce(n_women, len(frame), workforce.n_other),
+        sentences.workforce(n_women, len(frame), workforce.n_other, min_cell),
         sentences.occupational(occ, occ_chance),
     ]
     if vertical is not None:
