@@ -712,6 +712,9 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
 # --- validation ---------------------------------------------------------------------------------
 
 
+_DERIVED = frozenset({"annual_basic_pay", "hourly_pay", "weekly_hours", "fte"})
+
+
 def _schema_problems(frame: pd.DataFrame, problems: RowProblems) -> None:
     """Run the pandera schema lazily and record each failing row with the rule it broke."""
     try:
@@ -721,9 +724,17 @@ def _schema_problems(frame: pd.DataFrame, problems: RowProblems) -> None:
         cases = err.failure_cases
     cases = cases[cases["index"].notna()]
     position = pd.Series(np.arange(len(frame)), index=frame.index)
+    # A derived number is missing because an input was not a number or was missing: that row's
+    # reason names the input, not each column computed from it.
+    already = problems.rejected()
+    inputs_missing = frame[["annual_basic_pay", "weekly_hours", "fte"]].isna().any(axis=1)
     for (column, check), group in cases.groupby(["column", "check"], sort=False):
         mask = np.zeros(len(frame), dtype=bool)
         mask[position.loc[group["index"].to_numpy()].to_numpy()] = True
+        if check == "not_nullable" and column in _DERIVED:
+            mask &= ~already
+            if column == "hourly_pay":
+                mask &= ~inputs_missing.to_numpy(dtype=bool)
         problem = "missing" if check == "not_nullable" else f"fails {check}"
         values = frame[column] if column in frame and check != "not_nullable" else None
         problems.add(mask, str(column), problem, _fix_for(str(column), str(check)), values)
