@@ -59,7 +59,9 @@ def rows(
     return out
 
 
-def write_csv(path: Path, data: list[list[str]], *, sep: str = ",", encoding: str = "utf-8") -> Path:
+def write_csv(
+    path: Path, data: list[list[str]], *, sep: str = ",", encoding: str = "utf-8"
+) -> Path:
     frame = pd.DataFrame(data, columns=HEADER)
     path.write_bytes(frame.to_csv(index=False, sep=sep, lineterminator="\n").encode(encoding))
     return path
@@ -131,9 +133,7 @@ def test_european_extract_declared_round_trips_with_counts_reconciled(tmp_path, 
     assert result.summary["readings"]["annual_basic_pay"] == "declared decimal ',', thousands '.'"
 
 
-def test_european_extract_without_declaration_stops_and_names_the_keys(
-    tmp_path, workforce
-) -> None:
+def test_european_extract_without_declaration_stops_and_names_the_keys(tmp_path, workforce) -> None:
     csv, yml = synth.export_extract(workforce, tmp_path / "extract.csv", declare=False)
     with pytest.raises(IngestError) as err:
         ingest(csv, yml)
@@ -333,6 +333,22 @@ def test_written_files_are_private_and_quarantine_has_mapped_columns_only(
         assert value not in written
     for value in raw["Surname"].unique():
         assert value not in quarantine.to_csv()
+
+
+def test_file_without_header_never_echoes_the_row_taken_as_header(tmp_path) -> None:
+    path = write_csv(tmp_path / "staff.csv", rows())
+    path.write_bytes(path.read_bytes().split(b"\n", 1)[1])  # the header line removed
+    with pytest.raises(ReadError, match="no header row found") as err:
+        ingest(path, mapping())
+    assert_no_identifier(str(err.value))
+    with pytest.raises(IngestError) as err:
+        ingest(path, mapping({"header_row": 0}))
+    message = str(err.value)
+    assert "none of the 6 column(s) the mapping 'anytown' names is in the file's header row" in (
+        message
+    )
+    assert "set source.header_row" in message
+    assert_no_identifier(message)
 
 
 def test_filter_on_employee_id_is_refused_without_echoing_the_id() -> None:

@@ -493,6 +493,10 @@ def ingest_bundled(name: str, *, force: bool = False) -> dict[str, Path]:
     paths = ingest_mod.output_paths(name)
     if force or not _is_current(paths, bundled.path, mapping.path):
         ingest_mod.write(ingest_mod.ingest(bundled.path, mapping), name)
+    else:  # written by an earlier version, perhaps readable by others: private now
+        for path in paths.values():
+            if path.exists():
+                path.chmod(ingest_mod.PRIVATE_MODE)
     return paths
 
 

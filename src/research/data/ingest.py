@@ -377,13 +377,26 @@ def _source_values(raw: pd.DataFrame, f: FieldMap) -> pd.Series:
 # --- building the canonical table ---------------------------------------------------------------
 
 
-def _check_source_columns(raw: pd.DataFrame, mapping: Mapping, source: Path) -> None:
+def _check_source_columns(
+    raw: pd.DataFrame, mapping: Mapping, source: Path, header_row: int | None = None
+) -> None:
     import difflib
 
     available = [str(c) for c in raw.columns]
     missing = {t: c for t, c in mapping.source_columns.items() if c not in raw.columns}
     if not missing:
         return
+    if len(set(missing.values())) == len(set(mapping.source_columns.values())):
+        # Not one mapped column found: the row taken as the header is probably a data row, whose
+        # cells (names, identifiers) must not be echoed, so the columns are not listed.
+        where = f" (0-based row {header_row})" if header_row is not None else ""
+        raise IngestError(
+            f"{source.name}: none of the {len(missing)} column(s) the mapping {mapping.name!r} "
+            f"names is in the file's header row{where}. If the column names are on another row "
+            "(or missing), set source.header_row in the mapping to the 0-based row that holds "
+            f"them; otherwise correct the names under 'columns:' in "
+            f"{mapping.path or 'the mapping'}."
+        )
     lines = []
     for target, column in missing.items():
         close = difflib.get_close_matches(column, available, n=3, cutoff=0.5)
@@ -838,7 +851,7 @@ def ingest(path: str | Path, mapping: Mapping | str | Path) -> IngestResult:
             "system); if the column names are not on the first row, set source.header_row in "
             "the mapping to the 0-based row that holds them."
         )
-    _check_source_columns(raw, mapping, source)
+    _check_source_columns(raw, mapping, source, table.header_row)
     raw = _blank_null_tokens(raw, mapping.null_values)
     problems = RowProblems(len(raw))
     try:

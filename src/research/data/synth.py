@@ -1065,7 +1065,9 @@ def export_extract(
     columns: dict[str, object] = {
         "employee_id": id_column,
         "employer": {"value": str(frame["employer"].iloc[0])},
-        "snapshot_date": {"value": pd.Timestamp(frame["snapshot_date"].iloc[0]).strftime("%Y-%m-%d")},
+        "snapshot_date": {
+            "value": pd.Timestamp(frame["snapshot_date"].iloc[0]).strftime("%Y-%m-%d")
+        },
         "sex": {"column": "Gender", "codes": {v: k for k, v in _GENDER_LABELS.items()}},
     }
     for source, target in EXTRACT_COLUMNS.items():
