@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -356,6 +358,74 @@ def test_filter_on_employee_id_is_refused_without_echoing_the_id() -> None:
         load_dataset("synthetic:n_employees=300?employee_id=SYN0000001")
     assert "cannot be filtered on employee_id" in str(err.value)
     assert "SYN0000001" not in str(err.value)
+
+
+# --------------------------------------------------------------------------------------------------
+# Through the command line and the runner: no identifier in any output
+# --------------------------------------------------------------------------------------------------
+
+
+def _research(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "research"), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _yaml_mapping(path: Path, source: dict[str, Any] | None = None) -> Path:
+    spec = {"name": "anytown", "source": source or {}, "columns": _mapping_columns()}
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    return path
+
+
+def test_ingest_command_lists_rows_not_ids_and_writes_private_files(tmp_path) -> None:
+    ids = list(SECRET_IDS)
+    ids[5] = ids[0]
+    salaries = [f"2{k},456.50" for k in range(12)]
+    salaries[3] = "abc"
+    csv = write_csv(tmp_path / "staff.csv", rows(salary=salaries, **{"Staff Number": ids}))
+    out = tmp_path / "processed"
+    done = _research(
+        "ingest",
+        str(csv),
+        "-m",
+        str(_yaml_mapping(tmp_path / "m.yaml")),
+        "-n",
+        "x",
+        "--out-dir",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "x: read 12 rows = 9 accepted + 3 quarantined" in done.stdout
+    assert "employee_id: duplicate id" in done.stdout and "e.g. data rows 1, 6" in done.stdout
+    assert "annual_basic_pay: not a number: 1 rows, e.g. data row 4: 'abc'" in done.stdout
+    assert_no_identifier(done.stdout + done.stderr)
+    assert sorted(oct(stat.S_IMODE(p.stat().st_mode)) for p in out.iterdir()) == ["0o600"] * 3
+    quarantine = (out / "x.quarantine.csv").read_text(encoding="utf-8")
+    for secret in (*NAMES, *NI, "Full Name", "NI Number"):
+        assert secret not in quarantine
+
+
+def test_ingest_command_refuses_ambiguous_dates_with_one_line_and_exit_2(tmp_path) -> None:
+    starts = [f"{1 + k:02d}/03/2019" for k in range(12)]
+    csv = write_csv(tmp_path / "staff.csv", rows(start=starts))
+    done = _research(
+        "ingest",
+        str(csv),
+        "-m",
+        str(_yaml_mapping(tmp_path / "m.yaml")),
+        "-n",
+        "x",
+        "--out-dir",
+        str(tmp_path / "processed"),
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: staff.csv: column start_date (source column 'Start')")
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "processed").exists()
+    assert_no_identifier(done.stderr)
 
 
 # --------------------------------------------------------------------------------------------------

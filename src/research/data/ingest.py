@@ -492,7 +492,7 @@ def _date_column(raw, f: FieldMap, problems: RowProblems) -> pd.Series:
                 f"columns.{f.target}."
             )
     parsed, bad, reading = _parse_dates(values, f.format, dayfirst)
-    if f.format is None and f.dayfirst is None:
+    if f.format is None and f.dayfirst is None and reading.startswith("numeric"):
         reading += " (no declaration; no value reads both ways)"
     problems.readings.setdefault(f.target, reading)
     expected = (
@@ -822,7 +822,8 @@ def ingest(path: str | Path, mapping: Mapping | str | Path) -> IngestResult:
     Parameters
     ----------
     path
-        A CSV (UTF-8, UTF-8 with BOM or cp1252), Excel, Parquet, SPSS or Stata file.
+        A CSV (UTF-8, UTF-8 with BOM, cp1252, or the declared encoding), Excel, Parquet, SPSS or
+        Stata file.
     mapping
         A :class:`~research.data.mapping.Mapping`, a YAML mapping file, or a shipped mapping name.
 
@@ -835,8 +836,12 @@ def ingest(path: str | Path, mapping: Mapping | str | Path) -> IngestResult:
     Raises
     ------
     IngestError
-        A mapped column missing from the file, or more than half the rows rejected (the mapping is
-        then almost certainly wrong; the message lists the main problems with examples).
+        A mapped column missing from the file, a file with a header but no rows, a number or date
+        column whose form needs a declaration (decimal comma, ``30.000``, ``03/04/2024``), or more
+        than half the rows rejected (the mapping is then almost certainly wrong; the message lists
+        the main problems with their data rows). Messages name rows, never identifiers.
+    research.data.readers.ReadError
+        A file that cannot be read as declared (UTF-16 or mixed encodings under ``auto``, ...).
     """
     source = Path(path)
     if not isinstance(mapping, Mapping):

@@ -6,7 +6,7 @@ A mapping is a small YAML file, one per source::
     description: City of Cincinnati employees with salaries, about December 2020
     currency: USD                 # GBP enables the UK National Living Wage check
     full_time_hours: 40           # contractual full-time week, used to derive FTE or hours
-    source: {encoding: auto}      # options passed to research.data.readers.read_table
+    source: {encoding: auto}      # how the file is read and its values written (below)
     columns:
       employee_id: {generate: row_number, prefix: CIN}
       employer: {value: City of Cincinnati}
@@ -25,7 +25,8 @@ values come from: ``column`` (a source column), ``value`` (a constant) or ``gene
 canonical codes are F, M, X, U), ``unit`` for pay (annual, monthly, weekly, hourly), ``basis`` for
 annual pay (``fte`` or ``actual``: actual pay is divided by FTE on ingest), ``format`` for dates,
 ``order`` (a list of grades, lowest first) or ``derive: median_pay`` for ``grade_rank``,
-``true_values`` for booleans.
+``true_values`` for booleans, ``decimal``/``thousands`` for numbers and ``dayfirst`` for dates
+(see below).
 
 Reading as declared (never guessed silently)
 --------------------------------------------

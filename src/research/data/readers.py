@@ -499,7 +499,8 @@ def read_table(
         The file. Its suffix chooses the format; see :func:`supported_suffixes`.
     encoding : str, default "auto"
         Text files only. ``"auto"`` tries UTF-8 (with or without byte order mark), then cp1252,
-        then latin-1; any other value is used as given.
+        then latin-1, and refuses a UTF-16 file or one that mixes UTF-8 with another encoding;
+        any other value (e.g. ``"utf-16"``) is used as given.
     sheet : str or int, optional
         Excel only: the worksheet's name or 0-based index. Default the first sheet.
     header_row : int or "auto", default "auto"
