@@ -401,9 +401,9 @@ def test_fte_above_2_is_quarantined(tmp_path: Path) -> None:
 def test_non_numeric_pay_is_quarantined(tmp_path: Path) -> None:
     result = ingest_one_bad_row(tmp_path, {"Annual Salary": "abc"})
     assert "annual_basic_pay: not a number (abc)" in result.quarantine["reason"].iloc[0]
-    # The quarantine keeps the source row as it was read.
-    assert result.quarantine["Annual Salary"].iloc[0] == "abc"
-    assert result.quarantine["Staff No"].iloc[0] == "E005"
+    # The quarantine keeps the mapped source values as read, under their canonical names.
+    assert result.quarantine["annual_basic_pay"].iloc[0] == "abc"
+    assert result.quarantine["employee_id"].iloc[0] == "E005"
 
 
 def test_bad_date_is_quarantined(tmp_path: Path) -> None:
@@ -657,10 +657,11 @@ def test_written_parquet_round_trips(written) -> None:
 def test_written_quarantine_keeps_original_text(written) -> None:
     _, paths, _ = written
     quarantine = pd.read_csv(paths["quarantine"], dtype=str, keep_default_na=False)
-    assert list(quarantine.columns) == ["source_row", "reason", *HEADER]
+    mapped = [t for t, c in BASE_COLUMNS.items() if isinstance(c, str) or "column" in c]
+    assert list(quarantine.columns) == ["source_row", "reason", *mapped]
     assert quarantine["source_row"].tolist() == ["5"]
     assert "annual_basic_pay" in quarantine["reason"].iloc[0]
-    assert quarantine.loc[0, HEADER].tolist() == edited_rows({4: {"Annual Salary": "abc"}})[4]
+    assert quarantine.loc[0, mapped].tolist() == edited_rows({4: {"Annual Salary": "abc"}})[4]
 
 
 def test_written_summary_reconciles_and_has_source_hash(written) -> None:
@@ -693,7 +694,7 @@ def test_cincinnati_counts_reconcile(cincinnati: IngestResult) -> None:
 
 def test_cincinnati_sex_counts(cincinnati: IngestResult) -> None:
     accepted = cincinnati.data["sex"].astype(str).value_counts()
-    quarantined = cincinnati.quarantine["SEX"].value_counts() if cincinnati.n_quarantined else {}
+    quarantined = cincinnati.quarantine["sex"].value_counts() if cincinnati.n_quarantined else {}
     females = accepted.get("F", 0) + quarantined.get("F", 0)
     males = accepted.get("M", 0) + quarantined.get("M", 0)
     assert (females, males) == (2358, 3946)

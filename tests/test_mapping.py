@@ -315,3 +315,52 @@ def test_hourly_pay_unit_needs_no_basis(tmp_path: Path) -> None:
     )
     result = ingest(source, mapping)
     assert result.data["hourly_pay"].tolist() == pytest.approx([12.5, 12.5])
+
+
+# --------------------------------------------------------------------------------------------------
+# Declared forms: decimal, thousands, dates, null values, encoding
+# --------------------------------------------------------------------------------------------------
+
+
+def test_declarations_resolve_per_column_over_source() -> None:
+    document = spec(
+        annual_basic_pay={"column": "Annual Salary", "basis": "fte", "thousands": " "},
+        start_date={"column": "Start", "dayfirst": False},
+    )
+    document["source"] = {
+        "encoding": "cp1252",
+        "decimal": ",",
+        "dayfirst": True,
+        "null_values": ["NULL"],
+    }
+    mapping = mapping_from_dict(document)
+    assert mapping.reader_options == {"encoding": "cp1252"}
+    assert mapping.number_format("weekly_hours") == (",", ".")
+    assert mapping.number_format("annual_basic_pay") == (",", " ")
+    assert mapping.date_format("start_date") == (None, False)
+    assert mapping.date_format("snapshot_date") == (None, True)
+    assert mapping.null_values == ("NULL",)
+    assert mapping_from_dict(spec()).number_format("weekly_hours") is None
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ({"decimal": ";"}, 'source: decimal must be "." or ","'),
+        ({"thousands": "_"}, "source: thousands must be one of"),
+        ({"decimal": ",", "thousands": ","}, "decimal and thousands cannot both be ','"),
+        ({"dayfirst": "yes"}, "source.dayfirst must be true or false"),
+        ({"null_values": "NULL"}, "source.null_values must be a list"),
+        ({"null_values": [None]}, "unquoted null"),
+        ({"decimals": ","}, "source has unknown option(s) ['decimals']"),
+    ],
+)
+def test_bad_declarations_name_the_key(source: dict[str, Any], message: str) -> None:
+    document = spec()
+    document["source"] = source
+    assert message in mapping_error(document)
+
+
+def test_bad_column_declaration_names_the_column() -> None:
+    document = spec(weekly_hours={"column": "Hours", "decimal": "x"})
+    assert 'columns.weekly_hours: decimal must be "." or ","' in mapping_error(document)

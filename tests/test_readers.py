@@ -344,3 +344,28 @@ def test_cincinnati_extract() -> None:
     assert table.frame.columns[0] == "AGE_RANGE"
     assert table.frame["ANNUAL_RT"].dtype == "string"
     assert table.frame.loc[0, "ANNUAL_RT"] == "71,296.74"
+
+
+def test_utf16_is_an_error_under_auto_and_read_when_given(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.csv"
+    path.write_bytes("name,pay\nRené,1\n".encode("utf-16"))
+    with pytest.raises(ReadError, match="UTF-16 byte order mark.*encoding: utf-16"):
+        read_table(path)
+    table = read_table(path, encoding="utf-16")
+    assert table.frame["name"].tolist() == ["René"]
+
+
+def test_nul_bytes_without_bom_are_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "utf16le.csv"
+    path.write_bytes("name,pay\nRené,1\n".encode("utf-16-le"))
+    with pytest.raises(ReadError, match="NUL bytes.*utf-16-le"):
+        read_table(path)
+
+
+def test_mixed_utf8_and_cp1252_is_an_error_naming_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("name,pay\nRené,1\n".encode() + "Zoë,2\n".encode("cp1252"))
+    with pytest.raises(ReadError, match="mixes encodings.*line 3 is not UTF-8"):
+        read_table(path)
+    # Declared, the one encoding is used as declared.
+    assert read_table(path, encoding="cp1252").frame["name"].tolist() == ["RenÃ©", "Zoë"]

@@ -119,7 +119,7 @@ class Dataset:
     def problems(self) -> pd.DataFrame:
         return pd.DataFrame(
             self.summary.get("problems", []),
-            columns=["column", "problem", "n_rows", "examples", "fix"],
+            columns=["column", "problem", "n_rows", "rows", "examples", "fix"],
         )
 
 
@@ -154,6 +154,9 @@ def parse_synthetic_spec(spec: str) -> dict[str, Any]:
 
 
 FILTER_SEPARATOR = "?"
+#: Columns whose values identify a person (as research.data.ingest.IDENTIFYING; kept here so that
+#: resolving a reference does not import the ingest machinery).
+IDENTIFYING = frozenset({"employee_id"})
 FIXED_CATEGORIES = ("sex", "working_pattern")
 
 
@@ -187,6 +190,11 @@ def split_filter(
         ) from None
     filters: dict[str, tuple[str, ...]] = {}
     for column, value in pairs:
+        if column in IDENTIFYING:
+            raise DatasetError(
+                f"A dataset cannot be filtered on {column}: a subset chosen by identifier would "
+                "publish individuals. Filter on a grouping column instead (e.g. department)."
+            )
         if column not in COLUMN_NAMES:
             raise DatasetError(
                 f"Filter column {column!r} in dataset {ref!r} is not a canonical column. "
@@ -214,6 +222,11 @@ def apply_filter(
         text = data[column].astype("string")
         match = text.isin(values).fillna(False)
         if not match.any():
+            if column in IDENTIFYING:  # identifiers are never listed, nor echoed back
+                raise DatasetError(
+                    f"No row of dataset {ref!r} matches the {column} filter. Identifiers are "
+                    f"never listed; filter on a grouping column instead (e.g. department)."
+                )
             present = sorted(text.dropna().unique().tolist())
             shown = ", ".join(present[:20]) + (", ..." if len(present) > 20 else "")
             raise DatasetError(
@@ -222,7 +235,8 @@ def apply_filter(
             )
         keep &= match.to_numpy()
     if not keep.any():
-        raise DatasetError(f"No row of dataset {ref!r} matches all of its filters {filters}.")
+        shown = {c: ["..."] if c in IDENTIFYING else list(v) for c, v in filters.items()}
+        raise DatasetError(f"No row of dataset {ref!r} matches all of its filters {shown}.")
     subset = data.loc[keep.to_numpy()].reset_index(drop=True)
     # Groupings of the subset list only what it holds; fixed vocabularies (sex, pattern) stay.
     for column in subset.columns:
@@ -479,6 +493,10 @@ def ingest_bundled(name: str, *, force: bool = False) -> dict[str, Path]:
     paths = ingest_mod.output_paths(name)
     if force or not _is_current(paths, bundled.path, mapping.path):
         ingest_mod.write(ingest_mod.ingest(bundled.path, mapping), name)
+    else:  # written by an earlier version, perhaps readable by others: private now
+        for path in paths.values():
+            if path.exists():
+                path.chmod(ingest_mod.PRIVATE_MODE)
     return paths
 
 

@@ -4,13 +4,27 @@ Nothing is silently lost: every source row ends up either in the canonical table
 table with the reason(s) it was rejected, and ``read == accepted + quarantined`` is checked before any
 result is returned. Errors that concern the whole file (a mapped column that is not in the file, a
 mapping whose codes match no row) are raised at once with the column, example values and the fix.
+
+Values are read as the mapping declares them (``decimal``, ``thousands``, date ``format`` or
+``dayfirst``, ``null_values``, ``encoding``; see :mod:`research.data.mapping`), never guessed
+silently: a value that does not fit its declaration is quarantined with the reason, and a column
+whose form cannot be told without a declaration (decimal commas, ``30.000``, ``03/04/2024``) stops
+the ingest with an error that names the column and the key to set.
+
+Personal data: rows are named by their number, never by an identifier. ``source_row`` and the rows
+listed in problems and errors are 1-based data rows (row 1 is the first row below the header,
+blank rows skipped). Values of identifying columns (:data:`IDENTIFYING`, and every source column
+the mapping does not use) never appear in a message, a problem example or the quarantine; the
+quarantine keeps the mapped columns only, under their canonical names. :func:`write` creates its
+files readable by the owner only (mode 0o600), as they hold identifiers and pay of individuals.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -49,6 +63,14 @@ DEFAULT_SEX_CODES = {
 }
 PAY_UNIT_WEEKS = {"annual": None, "monthly": 12.0, "weekly": WEEKS_PER_YEAR}
 EXAMPLES_SHOWN = 3
+#: Row numbers listed per problem in summaries and error messages.
+ROWS_SHOWN = 5
+#: Canonical columns whose values identify a person: never shown in a message, example or reason.
+IDENTIFYING = frozenset({"employee_id"})
+#: How row numbers are counted, as stated in summaries and messages.
+ROW_NUMBERS = "data rows, 1-based: row 1 is the first row below the header (blank rows skipped)"
+#: Mode of the files :func:`write` creates: read and write by the owner only.
+PRIVATE_MODE = 0o600
 #: Above this share of rejected rows the mapping is probably wrong, so ingest stops with an error.
 MAX_REJECTED_SHARE = 0.5
 
@@ -63,6 +85,8 @@ class RowProblems:
     def __init__(self, n_rows: int) -> None:
         self.n_rows = n_rows
         self._parts: list[tuple[np.ndarray, str, str, pd.Series | None, str]] = []
+        #: How each date or number column was read: {column: "declared ..." or "inferred ..."}.
+        self.readings: dict[str, str] = {}
 
     def add(
         self,
@@ -72,8 +96,13 @@ class RowProblems:
         fix: str,
         values: pd.Series | None = None,
     ) -> None:
-        """Record that the rows in ``mask`` have ``problem`` in ``column``."""
+        """Record that the rows in ``mask`` have ``problem`` in ``column``.
+
+        ``values`` (shown in reasons and examples) are dropped for identifying columns.
+        """
         mask = np.asarray(mask, dtype=bool)
+        if column in IDENTIFYING:
+            values = None
         if mask.any():
             self._parts.append((np.flatnonzero(mask), column, problem, values, fix))
 
@@ -103,23 +132,35 @@ class RowProblems:
         """Tidy table of problems: column, problem, rows affected, examples, fix."""
         records = []
         for rows, column, problem, values, fix in self._parts:
-            examples = ""
+            examples = "data " + _rows_text(rows)
             if values is not None:
                 distinct = pd.unique(values.iloc[rows].astype("string").fillna("<empty>"))
-                examples = ", ".join(repr(str(v)) for v in distinct[:EXAMPLES_SHOWN])
+                examples += ": " + ", ".join(repr(str(v)) for v in distinct[:EXAMPLES_SHOWN])
             records.append(
                 {
                     "column": column,
                     "problem": problem,
                     "n_rows": int(rows.size),
+                    "rows": [int(r) + 1 for r in rows[:ROWS_SHOWN]],
                     "examples": examples,
                     "fix": fix,
                 }
             )
-        frame = pd.DataFrame(records, columns=["column", "problem", "n_rows", "examples", "fix"])
+        columns = ["column", "problem", "n_rows", "rows", "examples", "fix"]
+        frame = pd.DataFrame(records, columns=columns)
         return frame.groupby(["column", "problem"], as_index=False, sort=False).agg(
-            n_rows=("n_rows", "sum"), examples=("examples", "first"), fix=("fix", "first")
+            n_rows=("n_rows", "sum"),
+            rows=("rows", "first"),
+            examples=("examples", "first"),
+            fix=("fix", "first"),
         )
+
+
+def _rows_text(positions: np.ndarray) -> str:
+    """``"row 5"`` or ``"rows 5, 7, 9 and 12 more"`` from 0-based positions (shown 1-based)."""
+    shown = ", ".join(str(int(p) + 1) for p in positions[:ROWS_SHOWN])
+    more = f" and {positions.size - ROWS_SHOWN} more" if positions.size > ROWS_SHOWN else ""
+    return f"row{'s' if positions.size > 1 else ''} {shown}{more}"
 
 
 @dataclass(frozen=True)
@@ -131,9 +172,11 @@ class IngestResult:
     data
         Accepted rows in the canonical schema.
     quarantine
-        Rejected rows as read from the source, with ``source_row`` (1-based data row) and ``reason``.
+        Rejected rows: ``source_row`` (1-based data row), ``reason``, and the mapped source columns
+        as read, under their canonical names (unmapped source columns are never kept).
     problems
-        One row per kind of problem: column, problem, n_rows, examples, fix.
+        One row per kind of problem: column, problem, n_rows, rows (the first 1-based data rows),
+        examples (row numbers, and values unless the column identifies a person), fix.
     summary
         Counts, source and mapping provenance, derivations applied.
     """
@@ -164,29 +207,162 @@ def _text(values: pd.Series) -> pd.Series:
     return out.mask(out == "")
 
 
-def parse_number(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Parse numbers written as text: thousands separators, currency signs and spaces removed.
+UK_NUMBERS = (".", ",")
+EUROPEAN_NUMBERS = (",", ".")
 
-    Returns the floats and a mask of non-empty values that are not numbers.
+
+def _number_pattern(decimal: str, thousands: str) -> re.Pattern[str]:
+    """A number written with ``decimal`` and (optionally) ``thousands`` groups of three digits."""
+    d = re.escape(decimal)
+    integer = rf"(?:\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+|\d+)" if thousands else r"\d+"
+    return re.compile(rf"^[+-]?(?:{integer}(?:{d}\d*)?|{d}\d+)$")
+
+
+def _number_text(text: pd.Series) -> pd.Series:
+    """Numbers as written, without currency signs; no-break spaces as plain spaces."""
+    out = text.str.replace("\u00a0", " ", regex=False).str.replace("\u202f", " ", regex=False)
+    out = out.str.replace(r"^([+-]?)\s*[£$€]\s*", r"\1", regex=True)
+    return out.str.replace(r"\s*[£$€]$", "", regex=True).str.strip()
+
+
+def _numbers_as(text: pd.Series, decimal: str, thousands: str) -> tuple[pd.Series, pd.Series]:
+    """Floats of the values that fit ``decimal``/``thousands`` and a mask of those that fit."""
+    fits = text.str.match(_number_pattern(decimal, thousands)).fillna(False).astype(bool)
+    plain = text.where(fits)
+    if thousands:
+        plain = plain.str.replace(thousands, "", regex=False)
+    plain = plain.str.replace(decimal, ".", regex=False)
+    return pd.to_numeric(plain, errors="coerce").astype("float64"), fits
+
+
+def parse_number(
+    values: pd.Series, declared: tuple[str, str] | None = None
+) -> tuple[pd.Series, np.ndarray]:
+    """Parse numbers written as text under a declared ``(decimal, thousands)`` form.
+
+    Currency signs and surrounding spaces are removed. Without a declaration the UK form is used
+    (``23,456.78``); see :func:`number_form` for the check that comes first. Returns the floats and
+    a mask of non-empty values that are not numbers in that form.
     """
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         numbers = values.astype("float64")
         return numbers, np.zeros(len(values), dtype=bool)
-    text = _text(values)
-    cleaned = text.str.replace(r"[£$€,\s]", "", regex=True)
-    numbers = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    text = _number_text(_text(values))
+    numbers, _ = _numbers_as(text, *(declared or UK_NUMBERS))
     bad = (text.notna() & numbers.isna()).to_numpy(dtype=bool)
     return numbers, bad
 
 
-def _parse_dates(values: pd.Series, fmt: str | None) -> tuple[pd.Series, np.ndarray]:
+def number_form(text: pd.Series) -> tuple[str, np.ndarray] | None:
+    """Why an undeclared number column cannot be read in the UK form, or None when it can.
+
+    Returns ``(problem, rows)``: the rows (0-based) that show it. A column is refused when some
+    values are numbers only in the European form (``31.234,50``, ``31,5``, ``1.234.567``), or when
+    its only grouped values have dots and nothing shows the dot is a decimal mark (``30.000``).
+    """
+    text = _number_text(_text(text))
+    _, uk = _numbers_as(text, *UK_NUMBERS)
+    _, eu = _numbers_as(text, *EUROPEAN_NUMBERS)
+    uk_only, eu_only = uk & ~eu, eu & ~uk
+    dotted = uk & eu & text.str.contains(".", regex=False).fillna(False).astype(bool)
+    if eu_only.any() and uk_only.any():
+        return "numbers in both UK (23,456.78) and European (23.456,78) forms", _where(eu_only)
+    if eu_only.any():
+        return "numbers with a decimal comma (European form, e.g. 23.456,78)", _where(eu_only)
+    if dotted.any() and not uk_only.any():
+        return "numbers such as 30.000 that read as 30 or as 30 000", _where(dotted)
+    return None
+
+
+def _where(mask: pd.Series | np.ndarray) -> np.ndarray:
+    return np.flatnonzero(np.asarray(mask, dtype=bool))
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_NUMERIC_DATE = (
+    r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+)
+
+
+def _dates_from_parts(parts: pd.DataFrame, dayfirst: bool) -> pd.Series:
+    """Timestamps from (first, second, year, hour, minute, second) text parts; NaT when invalid."""
+    a, b = parts[0].astype("float64"), parts[1].astype("float64")
+    year = parts[2].astype("float64")
+    year = year.where(parts[2].str.len() == 4, np.where(year < 69, 2000 + year, 1900 + year))
+    fields = pd.DataFrame(
+        {
+            "year": year,
+            "month": b if dayfirst else a,
+            "day": a if dayfirst else b,
+            "hour": parts[3].astype("float64").fillna(0),
+            "minute": parts[4].astype("float64").fillna(0),
+            "second": parts[5].astype("float64").fillna(0),
+        }
+    )
+    return pd.to_datetime(fields, errors="coerce").astype("datetime64[ns]")
+
+
+def _parse_dates(
+    values: pd.Series, fmt: str | None, dayfirst: bool | None = None
+) -> tuple[pd.Series, np.ndarray, str]:
+    """Parse dates under a declared ``format`` or ``dayfirst``; see :func:`date_order` first.
+
+    Returns the timestamps, a mask of non-empty values that are not dates as declared, and how
+    the column was read.
+    """
     if pd.api.types.is_datetime64_any_dtype(values):
         parsed = values.astype("datetime64[ns]")
-        return parsed, np.zeros(len(values), dtype=bool)
+        return parsed, np.zeros(len(values), dtype=bool), "stored as dates in the file"
     text = _text(values)
-    parsed = pd.to_datetime(text, format=fmt, errors="coerce").astype("datetime64[ns]")
+    if fmt:
+        parsed = pd.to_datetime(text, format=fmt, errors="coerce").astype("datetime64[ns]")
+        bad = (text.notna() & parsed.isna()).to_numpy(dtype=bool)
+        return parsed, bad, f"declared format {fmt}"
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    iso = text.str.match(_ISO_DATE).fillna(False).astype(bool)
+    if iso.any():
+        parsed[iso] = pd.to_datetime(text[iso], format="ISO8601", errors="coerce")
+    parts = text.str.extract(_NUMERIC_DATE)
+    numeric = parts[0].notna() & ~iso
+    if numeric.any():
+        parsed[numeric] = _dates_from_parts(parts[numeric], bool(dayfirst))
+    other = text.notna() & ~iso & ~numeric
+    if other.any():
+        parsed[other] = pd.to_datetime(
+            text[other], format="mixed", dayfirst=bool(dayfirst), errors="coerce"
+        ).astype("datetime64[ns]")
     bad = (text.notna() & parsed.isna()).to_numpy(dtype=bool)
-    return parsed, bad
+    if not numeric.any():
+        return parsed, bad, "ISO dates (year-month-day)"
+    order = "day first (d/m/y)" if dayfirst else "month first (m/d/y)"
+    return parsed, bad, f"numeric dates {order}"
+
+
+def date_order(values: pd.Series) -> tuple[bool | None, str | None, np.ndarray]:
+    """Day/month order of an undeclared date column: ``(dayfirst, problem, rows)``.
+
+    ``problem`` is None when the column can be read: no numeric date reads both ways (``03/04``
+    is 3 April or 4 March) and the values do not take both orders. ``dayfirst`` is the only order
+    the values allow (True when either reading gives the same dates).
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return None, None, np.array([], dtype=int)
+    text = _text(values)
+    parts = text.str.extract(_NUMERIC_DATE)
+    a, b = parts[0].astype("float64"), parts[1].astype("float64")
+    numeric = parts[0].notna()
+    ambiguous = numeric & (a <= 12) & (b <= 12) & (a != b)
+    day_first = numeric & (a > 12) & (b <= 12)
+    month_first = numeric & (b > 12) & (a <= 12)
+    if ambiguous.any():
+        return (
+            None,
+            "dates that read both as day/month and month/day (e.g. 03/04/2024)",
+            _where(ambiguous),
+        )
+    if day_first.any() and month_first.any():
+        return None, "dates in both day/month and month/day order", _where(month_first)
+    return (not month_first.any()) if numeric.any() else None, None, np.array([], dtype=int)
 
 
 def _source_values(raw: pd.DataFrame, f: FieldMap) -> pd.Series:
@@ -201,13 +377,26 @@ def _source_values(raw: pd.DataFrame, f: FieldMap) -> pd.Series:
 # --- building the canonical table ---------------------------------------------------------------
 
 
-def _check_source_columns(raw: pd.DataFrame, mapping: Mapping, source: Path) -> None:
+def _check_source_columns(
+    raw: pd.DataFrame, mapping: Mapping, source: Path, header_row: int | None = None
+) -> None:
     import difflib
 
     available = [str(c) for c in raw.columns]
     missing = {t: c for t, c in mapping.source_columns.items() if c not in raw.columns}
     if not missing:
         return
+    if len(set(missing.values())) == len(set(mapping.source_columns.values())):
+        # Not one mapped column found: the row taken as the header is probably a data row, whose
+        # cells (names, identifiers) must not be echoed, so the columns are not listed.
+        where = f" (0-based row {header_row})" if header_row is not None else ""
+        raise IngestError(
+            f"{source.name}: none of the {len(missing)} column(s) the mapping {mapping.name!r} "
+            f"names is in the file's header row{where}. If the column names are on another row "
+            "(or missing), set source.header_row in the mapping to the 0-based row that holds "
+            f"them; otherwise correct the names under 'columns:' in "
+            f"{mapping.path or 'the mapping'}."
+        )
     lines = []
     for target, column in missing.items():
         close = difflib.get_close_matches(column, available, n=3, cutoff=0.5)
@@ -237,14 +426,54 @@ def _map_sex(values: pd.Series, f: FieldMap, problems: RowProblems) -> pd.Series
     return mapped.astype(pd.CategoricalDtype(list(SEX_CODES)))
 
 
+class _Undeclared(IngestError):
+    """A column whose form cannot be told without a declaration (raised with the file's name)."""
+
+
+def _describe(f: FieldMap) -> str:
+    where = f"source column {f.column!r}" if f.column is not None else "its constant value"
+    return f"column {f.target} ({where})"
+
+
+def _shown(f: FieldMap, values: pd.Series, rows: np.ndarray) -> str:
+    """The data rows, with their values unless the column identifies a person."""
+    text = "data " + _rows_text(rows)
+    if f.target in IDENTIFYING:
+        return text
+    shown = pd.unique(values.iloc[rows[:EXAMPLES_SHOWN]].astype("string").fillna("<empty>"))
+    return text + " (" + ", ".join(repr(str(v)) for v in shown) + ")"
+
+
 def _number_column(raw, f: FieldMap, problems: RowProblems) -> pd.Series:
     values = _source_values(raw, f)
-    numbers, bad = parse_number(values)
+    declared = (f.decimal, f.thousands or "") if f.decimal is not None else None
+    if declared is None and not pd.api.types.is_numeric_dtype(values):
+        refused = number_form(values)
+        if refused is not None:
+            problem, rows = refused
+            raise _Undeclared(
+                f"{_describe(f)} has {problem}: {_shown(f, values, rows)}. Nothing is guessed: "
+                f"declare how its numbers are written, under source or columns.{f.target}: "
+                f'decimal: "," and thousands: "." for 23.456,78 (or " " for 23 456,78); or '
+                f'decimal: "." if 30.000 means thirty (values that do not fit are then '
+                "quarantined)."
+            )
+    numbers, bad = parse_number(values, declared)
+    if declared is None:
+        problem = "not a number"
+        problems.readings.setdefault(f.target, "numbers in UK form (23,456.78): no declaration")
+    else:
+        grouping = repr(declared[1]) if declared[1] else "none"
+        problem = f"not a number with decimal {declared[0]!r} and thousands {grouping}"
+        problems.readings.setdefault(
+            f.target, f"declared decimal {declared[0]!r}, thousands {grouping}"
+        )
     problems.add(
         bad,
         f.target,
-        "not a number",
-        f"correct the value or map {f.target} to another column",
+        problem,
+        f"correct the value, declare decimal/thousands for columns.{f.target}, or map "
+        f"{f.target} to another column",
         values,
     )
     return numbers
@@ -252,12 +481,31 @@ def _number_column(raw, f: FieldMap, problems: RowProblems) -> pd.Series:
 
 def _date_column(raw, f: FieldMap, problems: RowProblems) -> pd.Series:
     values = _source_values(raw, f)
-    parsed, bad = _parse_dates(values, f.format)
+    dayfirst = f.dayfirst
+    if f.format is None and dayfirst is None:
+        dayfirst, refused, rows = date_order(values)
+        if refused is not None:
+            raise _Undeclared(
+                f"{_describe(f)} has {refused}: {_shown(f, values, rows)}. Nothing is guessed: "
+                f"declare the format, columns.{f.target}.format (e.g. '%d/%m/%Y'), or "
+                f"dayfirst: true (day/month/year) or false (month/day/year) under source or "
+                f"columns.{f.target}."
+            )
+    parsed, bad, reading = _parse_dates(values, f.format, dayfirst)
+    if f.format is None and f.dayfirst is None and reading.startswith("numeric"):
+        reading += " (no declaration; no value reads both ways)"
+    problems.readings.setdefault(f.target, reading)
+    expected = (
+        f"format {f.format}"
+        if f.format
+        else ("day/month/year" if dayfirst else "month/day/year" if dayfirst is False else "")
+    )
     problems.add(
         bad,
         f.target,
-        f"not a date{f' in format {f.format}' if f.format else ''}",
-        f"set columns.{f.target}.format to the source's date format (e.g. '%d/%m/%Y')",
+        f"not a date{f' in {expected}' if expected else ''}",
+        f"correct the date, or set columns.{f.target}.format to the source's date format "
+        "(e.g. '%d/%m/%Y')",
         values,
     )
     return parsed
@@ -477,6 +725,9 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
 # --- validation ---------------------------------------------------------------------------------
 
 
+_DERIVED = frozenset({"annual_basic_pay", "hourly_pay", "weekly_hours", "fte"})
+
+
 def _schema_problems(frame: pd.DataFrame, problems: RowProblems) -> None:
     """Run the pandera schema lazily and record each failing row with the rule it broke."""
     try:
@@ -486,9 +737,17 @@ def _schema_problems(frame: pd.DataFrame, problems: RowProblems) -> None:
         cases = err.failure_cases
     cases = cases[cases["index"].notna()]
     position = pd.Series(np.arange(len(frame)), index=frame.index)
+    # A derived number is missing because an input was not a number or was missing: that row's
+    # reason names the input, not each column computed from it.
+    already = problems.rejected()
+    inputs_missing = frame[["annual_basic_pay", "weekly_hours", "fte"]].isna().any(axis=1)
     for (column, check), group in cases.groupby(["column", "check"], sort=False):
         mask = np.zeros(len(frame), dtype=bool)
         mask[position.loc[group["index"].to_numpy()].to_numpy()] = True
+        if check == "not_nullable" and column in _DERIVED:
+            mask &= ~already
+            if column == "hourly_pay":
+                mask &= ~inputs_missing.to_numpy(dtype=bool)
         problem = "missing" if check == "not_nullable" else f"fails {check}"
         values = frame[column] if column in frame and check != "not_nullable" else None
         problems.add(mask, str(column), problem, _fix_for(str(column), str(check)), values)
@@ -513,7 +772,6 @@ def _duplicate_problems(frame: pd.DataFrame, problems: RowProblems) -> None:
         "employee_id",
         "duplicate id (all copies quarantined: which one is right cannot be known)",
         "keep one row per employee per snapshot (combine multiple posts first)",
-        frame["employee_id"],
     )
 
 
@@ -550,6 +808,8 @@ def _summary(
             "notes": mapping.notes,
         },
         "counts": {"read": n_read, "accepted": n_read - n_bad, "quarantined": n_bad},
+        "row_numbers": ROW_NUMBERS,
+        "null_values": list(mapping.null_values),
         "other_sex_codes": other_sex,
         "problems": problems.to_dict(orient="records"),
         "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -562,7 +822,8 @@ def ingest(path: str | Path, mapping: Mapping | str | Path) -> IngestResult:
     Parameters
     ----------
     path
-        A CSV (UTF-8, UTF-8 with BOM or cp1252), Excel, Parquet, SPSS or Stata file.
+        A CSV (UTF-8, UTF-8 with BOM, cp1252, or the declared encoding), Excel, Parquet, SPSS or
+        Stata file.
     mapping
         A :class:`~research.data.mapping.Mapping`, a YAML mapping file, or a shipped mapping name.
 
@@ -575,20 +836,65 @@ def ingest(path: str | Path, mapping: Mapping | str | Path) -> IngestResult:
     Raises
     ------
     IngestError
-        A mapped column missing from the file, or more than half the rows rejected (the mapping is
-        then almost certainly wrong; the message lists the main problems with examples).
+        A mapped column missing from the file, a file with a header but no rows, a number or date
+        column whose form needs a declaration (decimal comma, ``30.000``, ``03/04/2024``), or more
+        than half the rows rejected (the mapping is then almost certainly wrong; the message lists
+        the main problems with their data rows). Messages name rows, never identifiers.
+    research.data.readers.ReadError
+        A file that cannot be read as declared (UTF-16 or mixed encodings under ``auto``, ...).
     """
     source = Path(path)
     if not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
-    table = read_table(source, **mapping.source)
+    mapping = declared(mapping)
+    table = read_table(source, **mapping.reader_options)
     raw = table.frame.reset_index(drop=True)
-    _check_source_columns(raw, mapping, source)
+    if raw.empty:
+        raise IngestError(
+            f"{source.name} has a header but no data rows, so there is nothing to ingest. "
+            "Export the extract again with its rows (check the report's filters in the HR "
+            "system); if the column names are not on the first row, set source.header_row in "
+            "the mapping to the 0-based row that holds them."
+        )
+    _check_source_columns(raw, mapping, source, table.header_row)
+    raw = _blank_null_tokens(raw, mapping.null_values)
     problems = RowProblems(len(raw))
-    frame = build_canonical(raw, mapping, problems)
+    try:
+        frame = build_canonical(raw, mapping, problems)
+    except _Undeclared as err:
+        raise IngestError(f"{source.name}: {err}") from None
     _schema_problems(frame, problems)
     _duplicate_problems(frame, problems)
     return _split(source, table, raw, frame, mapping, problems)
+
+
+def declared(mapping: Mapping) -> Mapping:
+    """The mapping with each field's number and date declarations resolved (own, else source)."""
+    fields = {}
+    for target, f in mapping.fields.items():
+        number = mapping.number_format(target)
+        fmt, dayfirst = mapping.date_format(target)
+        fields[target] = replace(
+            f,
+            decimal=number[0] if number else None,
+            thousands=number[1] if number else None,
+            format=fmt,
+            dayfirst=dayfirst,
+        )
+    return replace(mapping, fields=fields)
+
+
+def _blank_null_tokens(raw: pd.DataFrame, tokens: tuple[str, ...]) -> pd.DataFrame:
+    """Cells equal to a declared null token (after trimming) made empty, in text columns."""
+    if not tokens:
+        return raw
+    out = raw.copy()
+    for name in out.columns:
+        column = out[name]
+        if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
+            is_null = column.astype("string").str.strip().isin(tokens).fillna(False)
+            out[name] = column.mask(is_null.to_numpy(dtype=bool))
+    return out
 
 
 def _split(source, table, raw, frame, mapping, problems: RowProblems) -> IngestResult:
@@ -598,13 +904,16 @@ def _split(source, table, raw, frame, mapping, problems: RowProblems) -> IngestR
     if n_read and n_bad / n_read > MAX_REJECTED_SHARE:
         raise IngestError(
             f"{source.name}: {n_bad} of {n_read} rows fail validation, so the mapping "
-            f"{mapping.name!r} is probably wrong. Main problems:\n"
+            f"{mapping.name!r} is probably wrong. Main problems ({ROW_NUMBERS}):\n"
             + "\n".join(
                 f"  - {r.column}: {r.problem} in {r.n_rows} rows, e.g. {r.examples}. Fix: {r.fix}."
                 for r in problem_table.sort_values("n_rows", ascending=False).head(5).itertuples()
             )
         )
-    quarantine = raw.loc[rejected].astype("string")
+    # Only the mapped columns, under their canonical names: unmapped source columns (names, dates
+    # of birth, national insurance numbers...) never leave the source file.
+    mapped = pd.DataFrame({t: raw[c] for t, c in mapping.source_columns.items()}, index=raw.index)
+    quarantine = mapped.loc[rejected].astype("string")
     quarantine.insert(0, "reason", problems.reasons().to_numpy())
     quarantine.insert(0, "source_row", np.flatnonzero(rejected) + 1)
     data = frame.loc[~rejected].reset_index(drop=True)
@@ -614,6 +923,7 @@ def _split(source, table, raw, frame, mapping, problems: RowProblems) -> IngestR
     WORKFORCE_SCHEMA.validate(data)
     assert len(data) + len(quarantine) == n_read, "ingest lost rows"
     summary = _summary(source, table, mapping, n_read, n_bad, problem_table, data)
+    summary["readings"] = dict(problems.readings)
     return IngestResult(
         data=data,
         quarantine=quarantine.reset_index(drop=True),
@@ -635,20 +945,33 @@ def output_paths(name: str, out_dir: str | Path | None = None) -> dict[str, Path
 
 
 def _atomic(path: Path, save) -> None:
-    """Write through ``save(tmp_path)`` then rename, so readers never see a half-written file."""
+    """Write through ``save(tmp_path)`` then rename, so readers never see a half-written file.
+
+    The file is created readable and writable by the owner only (:data:`PRIVATE_MODE`) before
+    anything is written to it, and keeps that mode when it replaces an older file.
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    save(tmp)
-    os.replace(tmp, path)
+    tmp.unlink(missing_ok=True)
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE))
+    try:
+        save(tmp)
+        os.chmod(tmp, PRIVATE_MODE)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def write(result: IngestResult, name: str, out_dir: str | Path | None = None) -> dict[str, Path]:
     """Write the canonical Parquet table, the quarantine CSV and the ingest summary JSON.
 
+    All three are private (mode 0o600): the table and the quarantine hold identifiers and the pay of
+    individuals, and the summary the paths and hashes of the source (see docs/data-protection.md).
+
     Each file is replaced atomically and the summary (which marks the dataset as current) last, so
     concurrent runs that ingest the same bundled dataset never read a partial file.
     """
     paths = output_paths(name, out_dir)
-    paths["data"].parent.mkdir(parents=True, exist_ok=True)
+    paths["data"].parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     _atomic(paths["data"], lambda p: result.data.to_parquet(p, index=False))
     _atomic(
         paths["quarantine"],

@@ -6,7 +6,7 @@ A mapping is a small YAML file, one per source::
     description: City of Cincinnati employees with salaries, about December 2020
     currency: USD                 # GBP enables the UK National Living Wage check
     full_time_hours: 40           # contractual full-time week, used to derive FTE or hours
-    source: {encoding: auto}      # options passed to research.data.readers.read_table
+    source: {encoding: auto}      # how the file is read and its values written (below)
     columns:
       employee_id: {generate: row_number, prefix: CIN}
       employer: {value: City of Cincinnati}
@@ -25,7 +25,36 @@ values come from: ``column`` (a source column), ``value`` (a constant) or ``gene
 canonical codes are F, M, X, U), ``unit`` for pay (annual, monthly, weekly, hourly), ``basis`` for
 annual pay (``fte`` or ``actual``: actual pay is divided by FTE on ingest), ``format`` for dates,
 ``order`` (a list of grades, lowest first) or ``derive: median_pay`` for ``grade_rank``,
-``true_values`` for booleans.
+``true_values`` for booleans, ``decimal``/``thousands`` for numbers and ``dayfirst`` for dates
+(see below).
+
+Reading as declared (never guessed silently)
+--------------------------------------------
+How numbers, dates, empty cells and text are written in the file is declared, for the whole file under
+``source`` or for one column under its entry (a column's own declaration wins)::
+
+    source:
+      encoding: cp1252          # utf-8, utf-8-sig, cp1252, latin-1, utf-16; default auto (see below)
+      decimal: ","              # decimal mark, "." (default) or ","
+      thousands: "."            # digit grouping: "," (default with decimal "."), "." (default with
+                                # decimal ","), " " (a space, also a no-break space), "'" or "" (none)
+      dayfirst: true            # numeric dates d/m/y (true) or m/d/y (false)
+      date_format: "%d/%m/%Y"   # strftime format of every date column (a column's format wins)
+      null_values: ["NULL", "N/A"]  # cells meaning "empty" (exact, after trimming; quote them)
+    columns:
+      annual_basic_pay: {column: Salary, basis: fte, decimal: ",", thousands: " "}
+      start_date: {column: Start, format: "%d.%m.%Y"}     # or {column: Start, dayfirst: true}
+
+A value that does not parse under its declaration is quarantined with the column, the expected form
+and (for columns that do not identify a person) the value. Without a declaration numbers are read
+in the UK form (``23,456.78``); a column that holds numbers only another form can give
+(``31.234,50``, ``31,5``, ``1.234.567``), or only dot-grouped values such as ``30.000`` (30 or
+30 000?), stops the ingest with an error that names the column and the keys to set. Numeric dates
+without a declaration are read only when no value is ambiguous (``03/04/2024`` is 3 April or
+4 March: the ingest stops and asks for ``format`` or ``dayfirst``); ISO dates (``2024-04-03``) need
+no declaration. With ``encoding: auto`` a UTF-8 file (with or without byte order mark) or a cp1252
+file is read; a file that is UTF-8 in places and something else in others, or a UTF-16 file, is an
+error that names the key to set, never reinterpreted.
 
 Two further entries are inputs to hourly pay, not canonical columns: ``bonus_pay_period`` (bonus pay
 paid in the relevant pay period) and ``bonus_period_days`` (the length of the period that bonus
@@ -63,9 +92,18 @@ FIELD_KEYS = {
     "derive",
     "true_values",
     "note",
+    "decimal",
+    "thousands",
+    "dayfirst",
 }
 TOP_KEYS = {"name", "description", "currency", "full_time_hours", "source", "columns", "notes"}
-SOURCE_KEYS = {"encoding", "sheet", "header_row", "delimiter"}
+#: Options under ``source`` handed to :func:`research.data.readers.read_table`.
+READER_KEYS = {"encoding", "sheet", "header_row", "delimiter"}
+#: Options under ``source`` that say how values are written (see "Reading as declared").
+PARSE_KEYS = {"decimal", "thousands", "dayfirst", "date_format", "null_values"}
+SOURCE_KEYS = READER_KEYS | PARSE_KEYS
+DECIMAL_MARKS = (".", ",")
+THOUSANDS_SEPARATORS = (",", ".", " ", "'", "")
 
 
 class MappingError(ValueError):
@@ -89,6 +127,9 @@ class FieldMap:
     derive: str | None = None
     true_values: tuple[str, ...] = ("true", "yes", "y", "1", "t")
     note: str = ""
+    decimal: str | None = None
+    thousands: str | None = None
+    dayfirst: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +149,35 @@ class Mapping:
     def source_columns(self) -> dict[str, str]:
         """Canonical column -> source column, for the entries read from the file."""
         return {t: f.column for t, f in self.fields.items() if f.column is not None}
+
+    @property
+    def reader_options(self) -> dict[str, Any]:
+        """The ``source`` options for :func:`research.data.readers.read_table`."""
+        return {k: v for k, v in self.source.items() if k in READER_KEYS}
+
+    @property
+    def null_values(self) -> tuple[str, ...]:
+        """Cells that mean "empty" (``source.null_values``)."""
+        return tuple(str(v) for v in self.source.get("null_values") or ())
+
+    def number_format(self, target: str) -> tuple[str, str] | None:
+        """``(decimal, thousands)`` declared for ``target`` (its entry, else ``source``), or None."""
+        f = self.fields.get(target)
+        decimal = f.decimal if f and f.decimal is not None else self.source.get("decimal")
+        thousands = f.thousands if f and f.thousands is not None else self.source.get("thousands")
+        if decimal is None and thousands is None:
+            return None
+        decimal = decimal or ("," if thousands == "." else ".")
+        if thousands is None:
+            thousands = "." if decimal == "," else ","
+        return decimal, thousands
+
+    def date_format(self, target: str) -> tuple[str | None, bool | None]:
+        """``(format, dayfirst)`` declared for date column ``target``; None where undeclared."""
+        f = self.fields.get(target)
+        fmt = (f.format if f else None) or self.source.get("date_format")
+        dayfirst = f.dayfirst if f and f.dayfirst is not None else self.source.get("dayfirst")
+        return fmt, dayfirst
 
     def has(self, target: str) -> bool:
         """Whether the mapping supplies canonical column ``target``."""
@@ -150,6 +220,9 @@ def _field_from_entry(target: str, entry: Any, where: str) -> FieldMap:
         kwargs["codes"] = {str(k): str(v) for k, v in kwargs["codes"].items()}
     if "order" in kwargs:
         kwargs["order"] = tuple(str(v) for v in kwargs["order"])
+    for key in ("decimal", "thousands"):
+        if kwargs.get(key) is not None:
+            kwargs[key] = str(kwargs[key])
     if "true_values" in kwargs:
         kwargs["true_values"] = tuple(str(v).lower() for v in kwargs["true_values"])
     return FieldMap(target=target, **kwargs)
@@ -167,6 +240,9 @@ def _check_field(f: FieldMap, where: str) -> None:
         raise MappingError(
             f"{prefix}: derive is only available as 'grade_rank: {{derive: median_pay}}'."
         )
+    _check_number_format(f.decimal, f.thousands, prefix)
+    if f.dayfirst is not None and not isinstance(f.dayfirst, bool):
+        raise MappingError(f"{prefix}: dayfirst must be true or false, got {f.dayfirst!r}.")
     if f.target == "sex" and f.codes:
         bad = sorted(set(f.codes.values()) - set(SEX_CODES))
         if bad:
@@ -174,6 +250,41 @@ def _check_field(f: FieldMap, where: str) -> None:
                 f"{prefix}: codes map to {bad}, but canonical sex codes are "
                 f"{', '.join(SEX_CODES)} (X = another recorded sex or gender, U = not recorded)."
             )
+
+
+def _check_number_format(decimal: Any, thousands: Any, prefix: str) -> None:
+    if decimal is not None and decimal not in DECIMAL_MARKS:
+        raise MappingError(f'{prefix}: decimal must be "." or ",", got {decimal!r}.')
+    if thousands is not None and thousands not in THOUSANDS_SEPARATORS:
+        raise MappingError(
+            f'{prefix}: thousands must be one of ",", ".", " ", "\'" or "" (none), '
+            f"got {thousands!r}."
+        )
+    if decimal is not None and thousands is not None and decimal == thousands:
+        raise MappingError(f"{prefix}: decimal and thousands cannot both be {decimal!r}.")
+
+
+def _check_source(source: dict[str, Any], where: str) -> None:
+    bad_source = sorted(set(source) - SOURCE_KEYS)
+    if bad_source:
+        raise MappingError(
+            f"{where}: source has unknown option(s) {bad_source}: use {sorted(SOURCE_KEYS)}."
+        )
+    _check_number_format(source.get("decimal"), source.get("thousands"), f"{where}: source")
+    if "dayfirst" in source and not isinstance(source["dayfirst"], bool):
+        raise MappingError(
+            f"{where}: source.dayfirst must be true or false, got {source['dayfirst']!r}."
+        )
+    nulls = source.get("null_values")
+    if nulls is not None and not isinstance(nulls, list):
+        raise MappingError(
+            f'{where}: source.null_values must be a list, e.g. ["NULL", "N/A"], got {nulls!r}.'
+        )
+    if nulls and any(v is None for v in nulls):
+        raise MappingError(
+            f"{where}: source.null_values has an unquoted null (YAML reads NULL, null and ~ as "
+            f"'nothing'): write the token in quotes exactly as the file has it, e.g. [\"NULL\"]."
+        )
 
 
 def _check_coverage(fields: dict[str, FieldMap], where: str) -> None:
@@ -234,11 +345,7 @@ def mapping_from_dict(spec: dict[str, Any], *, path: Path | None = None) -> Mapp
         _check_field(fields[target], where)
     _check_coverage(fields, where)
     source = dict(spec.get("source") or {})
-    bad_source = sorted(set(source) - SOURCE_KEYS)
-    if bad_source:
-        raise MappingError(
-            f"{where}: source has unknown option(s) {bad_source}: use {SOURCE_KEYS}."
-        )
+    _check_source(source, where)
     return Mapping(
         name=str(spec.get("name") or (path.stem if path else "dataset")),
         fields=fields,

@@ -39,6 +39,7 @@ import gzip
 import importlib.util
 import io
 import os
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -147,30 +148,78 @@ def _read_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# A multi-byte UTF-8 sequence (2 to 4 bytes), as bytes: its presence in a file that is not valid
+# UTF-8 as a whole means the file mixes UTF-8 with another encoding.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _line_of(data: bytes, position: int) -> int:
+    """1-based line of the file holding byte ``position``."""
+    return data.count(b"\n", 0, position) + 1
+
+
 def _decode(data: bytes, encoding: str, path: Path) -> tuple[str, str]:
     """Decode ``data`` and return the text with the name of the encoding used.
 
     With ``encoding="auto"`` the encodings of :data:`AUTO_ENCODINGS` are tried in order. UTF-8 is
     reported as ``"utf-8-sig"`` when the file starts with a byte order mark, else ``"utf-8"``.
+    Nothing is reinterpreted silently: under ``"auto"`` a UTF-16 file, and a file that holds UTF-8
+    characters but is not UTF-8 throughout (e.g. one line pasted from a cp1252 file), are errors
+    that name the line and the option to set; a given encoding that fails names the first bad line.
     """
+    if encoding == "auto":
+        _refuse_unclear_encoding(data, path)
     tried = AUTO_ENCODINGS if encoding == "auto" else (encoding,)
+    first_error: UnicodeDecodeError | None = None
     for candidate in tried:
         try:
             text = data.decode(candidate)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            first_error = first_error or exc
             continue
         except LookupError as exc:
             raise ReadError(
-                f"unknown encoding {candidate!r}; use e.g. encoding='utf-8' or 'cp1252'."
+                f"unknown encoding {candidate!r}; set encoding (mapping: source.encoding) to e.g. "
+                "'utf-8', 'cp1252' or 'utf-16'."
             ) from exc
         if candidate == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
             candidate = "utf-8"
         return text, candidate
+    where = f" (first at line {_line_of(data, first_error.start)})" if first_error else ""
     raise ReadError(
-        f"{path} could not be decoded with the encoding(s) tried: {', '.join(tried)}. "
-        "Pass the file's encoding, e.g. encoding='cp1252' or encoding='latin-1', "
-        "or encoding='auto' to try several."
+        f"{path} could not be decoded with the encoding(s) tried: {', '.join(tried)}{where}. "
+        "Set the file's encoding (mapping: source.encoding), e.g. encoding='cp1252' or "
+        "encoding='latin-1', or encoding='auto' to try several; or re-save the file as UTF-8."
     )
+
+
+def _refuse_unclear_encoding(data: bytes, path: Path) -> None:
+    """Raise for a UTF-16 file or a file mixing UTF-8 with another encoding (``encoding="auto"``)."""
+    if data.startswith(_UTF16_BOMS) or b"\x00" in data[:_SNIFF_CHARS]:
+        kind = (
+            "starts with a UTF-16 byte order mark"
+            if data.startswith(_UTF16_BOMS)
+            else ("holds NUL bytes (UTF-16 text without a byte order mark, or not a text file)")
+        )
+        raise ReadError(
+            f"{path} {kind}: it is not read as UTF-8 or cp1252. Set encoding: utf-16 under "
+            "source in the mapping (encoding='utf-16' in read_table; 'utf-16-le' without a byte "
+            "order mark), or re-save the file as CSV UTF-8."
+        )
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if _UTF8_MULTIBYTE.search(data):
+            raise ReadError(
+                f"{path} mixes encodings: it holds UTF-8 characters, but line "
+                f"{_line_of(data, exc.start)} is not UTF-8 (e.g. a line pasted from a cp1252 "
+                "file), so no one encoding reads it correctly. Re-save the file in one encoding "
+                "(CSV UTF-8), or, if the file is really in one encoding, set it: encoding under "
+                "source in the mapping (e.g. encoding: cp1252)."
+            ) from exc
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -450,7 +499,8 @@ def read_table(
         The file. Its suffix chooses the format; see :func:`supported_suffixes`.
     encoding : str, default "auto"
         Text files only. ``"auto"`` tries UTF-8 (with or without byte order mark), then cp1252,
-        then latin-1; any other value is used as given.
+        then latin-1, and refuses a UTF-16 file or one that mixes UTF-8 with another encoding;
+        any other value (e.g. ``"utf-16"``) is used as given.
     sheet : str or int, optional
         Excel only: the worksheet's name or 0-based index. Default the first sheet.
     header_row : int or "auto", default "auto"

@@ -63,6 +63,7 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from numbers import Integral, Real
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -77,6 +78,7 @@ __all__ = [
     "DISABILITY_CODES",
     "ETHNIC_GROUPS",
     "VERTICAL_SEGREGATION",
+    "export_extract",
     "SyntheticTruth",
     "generate",
     "generate_years",
@@ -945,3 +947,151 @@ def generate_years(
         ):
             out[column] = out[column].astype(frames[0][column].dtype)
     return out
+
+
+# --------------------------------------------------------------------------------------------------
+# A messy HR-style extract of a synthetic workforce, with its column mapping
+# --------------------------------------------------------------------------------------------------
+
+#: Source column -> canonical column of the extract written by :func:`export_extract` (the id
+#: column is named by its ``id_column`` argument).
+EXTRACT_COLUMNS = {
+    "Gender": "sex",
+    "SOC Code": "occupation",
+    "Job Title": "occupation_title",
+    "Department": "department",
+    "Grade": "grade",
+    "Contract Hours": "weekly_hours",
+    "FTE": "fte",
+    "Annual Salary": "annual_basic_pay",
+    "Bonus (12 months)": "bonus_12m",
+    "Age Band": "age_band",
+    "Ethnicity": "ethnicity",
+    "Disability": "disability",
+    "Start Date": "start_date",
+}
+#: Unmapped columns of the extract that identify a person (fake values): they must never reach
+#: any output of the workbench.
+EXTRACT_IDENTIFYING = ("Surname", "Forename", "Date of Birth", "NI Number")
+_GENDER_LABELS = {"F": "Female", "M": "Male", "X": "Other", "U": "Not known"}
+_SURNAMES = ("Ní Bhriain", "Müller", "Søndergaard", "Çelik", "O'Connor", "Smith", "Ó Súilleabháin")
+_FORENAMES = ("Zoë", "Seán", "Ægir", "François", "Ana", "Björn", "José")
+
+
+def _written_number(values: pd.Series, digits: int, decimal: str, thousands: str) -> pd.Series:
+    """Numbers as text with ``digits`` decimals, the given decimal mark and digit grouping."""
+
+    def one(x: float) -> str:
+        text = f"{x:,.{digits}f}"
+        return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+
+    return values.map(lambda x: None if pd.isna(x) else one(float(x)))
+
+
+def export_extract(
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    decimal: str = ",",
+    thousands: str = ".",
+    date_format: str | None = "%d/%m/%Y",
+    encoding: str = "cp1252",
+    null_token: str | None = "NULL",
+    id_column: str = "Staff Number",
+    declare: bool = True,
+    seed: int = 0,
+) -> tuple[Path, Path]:
+    """Write a canonical table as a messy HR extract (CSV) plus the YAML mapping that reads it.
+
+    The extract is what councils' HR systems export: human column names, sex as words, numbers
+    with the given ``decimal`` mark and ``thousands`` grouping (``"30.000,50"`` by default),
+    dates in ``date_format``, missing cells written as ``null_token``, ``encoding`` (default
+    cp1252), a semicolon delimiter when the decimal mark is a comma, and unmapped identifying
+    columns with fake values (:data:`EXTRACT_IDENTIFYING`: names with accents, dates of birth, NI
+    numbers with the never-issued prefix QQ). Ingesting the pair gives back ``frame``'s rows
+    (``read == len(frame)``), which tests use to check that counts reconcile and that no
+    identifier reaches an output.
+
+    Parameters
+    ----------
+    frame
+        A canonical table, e.g. from :func:`generate`.
+    path
+        The CSV to write; the mapping is written next to it with the suffix ``.yaml``.
+    decimal, thousands, date_format, encoding, null_token, id_column
+        How the extract is written. ``date_format=None`` writes ``%d/%m/%Y`` without declaring
+        it; ``null_token=None`` leaves missing cells empty.
+    declare
+        Whether the mapping declares the forms (False writes a mapping without ``decimal``,
+        ``thousands``, date format, null values or encoding, to test what undeclared input does).
+    seed
+        Seed of the fake identifying values.
+
+    Returns
+    -------
+    (pathlib.Path, pathlib.Path)
+        The CSV and the mapping.
+    """
+    import yaml
+
+    path = Path(path)
+    rng = make_rng(seed, "the extract's fake identifiers")
+    n = len(frame)
+    out = pd.DataFrame({id_column: frame["employee_id"].astype("string").to_numpy()})
+    out["Surname"] = rng.choice(_SURNAMES, size=n)
+    out["Forename"] = rng.choice(_FORENAMES, size=n)
+    births = pd.Timestamp("1960-01-01") + pd.to_timedelta(rng.integers(0, 15000, size=n), "D")
+    written_dates = date_format or "%d/%m/%Y"
+    out["Date of Birth"] = births.strftime(written_dates)
+    out["NI Number"] = [f"QQ{k:06d}{'ABCD'[k % 4]}" for k in rng.integers(0, 999_999, size=n)]
+    out["Gender"] = frame["sex"].astype("string").map(_GENDER_LABELS).to_numpy()
+    for source, target in EXTRACT_COLUMNS.items():
+        if source == "Gender" or target not in frame:
+            continue
+        values = frame[target]
+        if target in ("weekly_hours", "fte", "annual_basic_pay", "bonus_12m"):
+            digits = {"weekly_hours": 2, "fte": 6}.get(target, 2)
+            out[source] = _written_number(values, digits, decimal, thousands).to_numpy()
+        elif target == "start_date":
+            out[source] = pd.to_datetime(values).dt.strftime(written_dates).to_numpy()
+        else:
+            out[source] = values.astype("string").to_numpy()
+    out = out.astype("object").where(out.notna(), None)
+    delimiter = ";" if decimal == "," else ","
+    text = out.to_csv(index=False, sep=delimiter, lineterminator="\n", na_rep=null_token or "")
+    path.write_bytes(text.encode(encoding))
+
+    grades = frame[["grade", "grade_rank"]].dropna().drop_duplicates().sort_values("grade_rank")
+    columns: dict[str, object] = {
+        "employee_id": id_column,
+        "employer": {"value": str(frame["employer"].iloc[0])},
+        "snapshot_date": {
+            "value": pd.Timestamp(frame["snapshot_date"].iloc[0]).strftime("%Y-%m-%d")
+        },
+        "sex": {"column": "Gender", "codes": {v: k for k, v in _GENDER_LABELS.items()}},
+    }
+    for source, target in EXTRACT_COLUMNS.items():
+        if source == "Gender" or source not in out:
+            continue
+        columns[target] = source
+    columns["annual_basic_pay"] = {"column": "Annual Salary", "unit": "annual", "basis": "fte"}
+    if len(grades):
+        columns["grade_rank"] = {"order": [str(g) for g in grades["grade"].astype(str).unique()]}
+    if declare and date_format and "Start Date" in out:
+        columns["start_date"] = {"column": "Start Date", "format": date_format}
+    source_options: dict[str, object] = {"delimiter": delimiter}
+    if declare:
+        source_options.update(encoding=encoding, decimal=decimal, thousands=thousands)
+        if null_token:
+            source_options["null_values"] = [null_token]
+    spec = {
+        "name": path.stem,
+        "description": "Synthetic HR extract written by research.data.synth.export_extract",
+        "currency": "GBP",
+        "full_time_hours": DEFAULT_FULL_TIME_HOURS,
+        "source": source_options,
+        "columns": columns,
+    }
+    mapping = path.with_suffix(".yaml")
+    mapping.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path, mapping
