@@ -140,6 +140,7 @@ def open_page(browser, path: Path) -> dict:  # noqa: F811
             "Array.from(document.querySelectorAll('table')).map(t => t.innerText).join('\\n')"
         ),
         "title": page.title(),
+        "alts": page.evaluate("Array.from(document.images).map(i => i.getAttribute('alt'))"),
         "scripts": page.evaluate("document.scripts.length"),
         "handlers": page.evaluate(
             "Array.from(document.querySelectorAll('*')).flatMap(e => "
@@ -195,6 +196,18 @@ def test_every_hostile_column_reads_literally_in_some_report_table(hostile, brow
     for column in HOSTILE_COLUMNS:
         shown = [label for label in hostile["labels"][column] if label in tables]
         assert shown, f"no label of {column} is shown literally in a table"
+
+
+def test_figure_alt_text_holds_hostile_labels_literally(hostile, browser):  # noqa: F811
+    alts = []
+    for key in NOTEBOOKS:
+        seen = open_page(browser, hostile["runs"][key].html)
+        alts += seen["alts"]
+        seen["page"].close()
+    assert alts and all(alt and len(alt) >= 20 for alt in alts)
+    joined = "\n".join(alts)
+    for label in ["<script>alert(2)</script>", '"><svg onload=alert(3)>', "{{7*7}}"]:
+        assert label in joined, label
 
 
 def test_the_hostile_employer_reads_literally_in_the_report_title_block(hostile, browser):  # noqa: F811
