@@ -187,3 +187,24 @@ def test_plan_page_over_a_static_web_server(browser, site):
         page.close()
     finally:
         server.shutdown()
+
+
+def test_the_filter_runs_under_the_pages_content_security_policy(browser, site):
+    """The index and plan pages allow only their own filter script (by hash): it runs, and the
+    browser reports no policy violation (script, style or image)."""
+    for path in (site / "index.html", site / "_plans" / "all_councils.html"):
+        page = browser.new_page()
+        console = []
+        page.on("console", lambda message: console.append(message.text))
+        page.add_init_script(
+            "window.__violations = [];"
+            "document.addEventListener('securitypolicyviolation',"
+            " e => window.__violations.push(e.violatedDirective));"
+        )
+        page.goto(path.as_uri())
+        policy = page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
+        assert "script-src 'sha256-" in policy and "default-src 'none'" in policy
+        page.fill("#run-filter", "cornwall")
+        assert len(visible_rows(page)) == 1
+        assert page.evaluate("window.__violations") == [] and console == []
+        page.close()
