@@ -195,7 +195,7 @@ def test_the_filter_runs_under_the_pages_content_security_policy(browser, site):
     for path in (site / "index.html", site / "_plans" / "all_councils.html"):
         page = browser.new_page()
         console = []
-        page.on("console", lambda message: console.append(message.text))
+        page.on("console", lambda message, seen=console: seen.append(message.text))
         page.add_init_script(
             "window.__violations = [];"
             "document.addEventListener('securitypolicyviolation',"
