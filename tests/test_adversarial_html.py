@@ -355,12 +355,14 @@ def test_scripts_handlers_and_script_urls_are_removed_but_escaped_text_stays_tex
         "<html><head></head><body><p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
         '<script>alert(2)</script><img src="data:," onerror="alert(3)">'
         '<a href=" JavaScript:alert(4)">x</a><iframe srcdoc="<script>alert(5)</script>"></iframe>'
+        '<meta http-equiv="refresh" content="0; url=https://example.org">'
         "</body></html>"
     )
     out = strip_active_content(page)
     assert "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>" in out
     assert "alert(2)" not in out and "onerror" not in out
     assert "javascript" not in out.lower() and "iframe" not in out
+    assert "refresh" not in out and "example.org" not in out
 
 
 # ----------------------------------------------------------------------------- spreadsheets

@@ -123,14 +123,18 @@ def strip_active_content(html: str) -> str:
     Returns
     -------
     str
-        The page without ``<script>``, ``<iframe>``/``<object>``/``<embed>``, event-handler
-        attributes and ``javascript:`` (or ``data:text/html``) URLs.
+        The page without ``<script>``, ``<iframe>``/``<object>``/``<embed>``, refresh ``<meta>``,
+        event-handler attributes and ``javascript:`` (or ``data:text/html``) URLs.
     """
     soup = BeautifulSoup(html, "html.parser")
     removed = 0
     for element in soup.find_all(["script", "iframe", "object", "embed", "frame", "frameset"]):
         element.decompose()
         removed += 1
+    for element in soup.find_all("meta"):
+        if str(element.get("http-equiv", "")).lower() == "refresh":  # a redirect CSP cannot stop
+            element.decompose()
+            removed += 1
     for element in soup.find_all(True):
         for name in list(element.attrs):
             value = element.attrs[name]
