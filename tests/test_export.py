@@ -297,6 +297,25 @@ def test_report_is_self_contained(success_html: str) -> None:
     assert "remote logo" in success_html
 
 
+def test_report_carries_a_policy_with_no_script_and_its_own_styles(success_html: str) -> None:
+    import re
+
+    from research.run.export import source_hash
+    from research.run.export.csp import head_styles
+
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', success_html)
+    assert policy, "no Content-Security-Policy"
+    assert success_html.index("Content-Security-Policy") < success_html.index("<style")
+    directives = dict(d.split(" ", 1) for d in policy.group(1).split("; "))
+    assert directives["default-src"] == "'none'"
+    assert directives["script-src"] == "'none'"
+    assert directives["img-src"] == "data:"
+    styles = head_styles(success_html)
+    assert len(styles) == 2  # report.css and the highlighting rules
+    assert set(directives["style-src"].split()) == {source_hash(s) for s in styles}
+    assert "<script" not in success_html
+
+
 def test_no_code_is_shown(success_html: str) -> None:
     assert "HIDDEN_CODE" not in success_html
     assert "jp-InputArea-editor" not in success_html

@@ -44,8 +44,9 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium):
+    """One headless Chromium per test module (the sync API cannot run two Playwrights at once)."""
     sync_api = pytest.importorskip(
         "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
     )
@@ -186,3 +187,24 @@ def test_plan_page_over_a_static_web_server(browser, site):
         page.close()
     finally:
         server.shutdown()
+
+
+def test_the_filter_runs_under_the_pages_content_security_policy(browser, site):
+    """The index and plan pages allow only their own filter script (by hash): it runs, and the
+    browser reports no policy violation (script, style or image)."""
+    for path in (site / "index.html", site / "_plans" / "all_councils.html"):
+        page = browser.new_page()
+        console = []
+        page.on("console", lambda message, seen=console: seen.append(message.text))
+        page.add_init_script(
+            "window.__violations = [];"
+            "document.addEventListener('securitypolicyviolation',"
+            " e => window.__violations.push(e.violatedDirective));"
+        )
+        page.goto(path.as_uri())
+        policy = page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
+        assert "script-src 'sha256-" in policy and "default-src 'none'" in policy
+        page.fill("#run-filter", "cornwall")
+        assert len(visible_rows(page)) == 1
+        assert page.evaluate("window.__violations") == [] and console == []
+        page.close()

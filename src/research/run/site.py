@@ -28,6 +28,7 @@ import pandas as pd
 
 from research.run.export import (
     TEMPLATES_DIR,
+    add_policy,
     format_duration,
     format_timestamp,
     format_value,
@@ -286,6 +287,30 @@ def _summary(runs: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+FILTER_SCRIPT = "filter.js"
+"""The site's only script, inlined in each page and allowed by its hash in the page's policy."""
+
+
+def _filter_script() -> str:
+    """Text of the filter script as the pages inline it (the CSP hash is computed from it)."""
+    text = (TEMPLATES_DIR / "site" / FILTER_SCRIPT).read_text(encoding="utf-8")
+    if "</script" in text.lower():
+        raise ValueError(f"{FILTER_SCRIPT} must not contain '</script' (it is inlined).")
+    return "\n" + text.strip("\n") + "\n"
+
+
+def _render(name: str, **context: Any) -> str:
+    """Render a site template with the filter script inlined and a Content-Security-Policy.
+
+    Everything from manifests and plans is escaped by the autoescaping environment; the script
+    is the one value inserted as markup, and the policy allows it by its sha256 hash only.
+    """
+    script = _filter_script()
+    template = _environment().get_template(name)
+    html = template.render(filter_script=script, **context)
+    return add_policy(html, scripts=[script])
+
+
 def _environment() -> jinja2.Environment:
     """Jinja environment for the site template (autoescaping on)."""
     return jinja2.Environment(
@@ -304,7 +329,7 @@ def _plan_records(reports_dir: Path) -> list[dict[str, Any]]:
         except (OSError, ValueError):
             continue
         if isinstance(data, dict) and isinstance(data.get("runs"), list):
-            data.setdefault("name", path.stem)
+            data["name"] = path.stem  # the file's own name: a recorded one could hold "../"
             records.append(data)
     return records
 
@@ -382,9 +407,9 @@ def render_index(runs: pd.DataFrame, plans: list[dict[str, Any]] | None = None) 
     str
         A complete, offline HTML page.
     """
-    template = _environment().get_template("index.html.j2")
     statuses = sorted(set(runs["status"])) if not runs.empty else []
-    return template.render(
+    return _render(
+        "index.html.j2",
         groups=_groups(runs),
         summary=_summary(runs),
         plans=plans or [],
@@ -396,10 +421,12 @@ def render_index(runs: pd.DataFrame, plans: list[dict[str, Any]] | None = None) 
 
 def render_plan(plan: dict[str, Any]) -> str:
     """Render the page of one plan (a view from the plan record and the runs)."""
-    template = _environment().get_template("plan.html.j2")
     statuses = sorted({row["status"] for row in plan["rows"]})
-    return template.render(
-        plan=plan, statuses=statuses, generated=format_timestamp(datetime.now(UTC).isoformat())
+    return _render(
+        "plan.html.j2",
+        plan=plan,
+        statuses=statuses,
+        generated=format_timestamp(datetime.now(UTC).isoformat()),
     )
 
 

@@ -17,6 +17,12 @@ Offline-ness comes from the template: it replaces the ``lab`` page head (no requ
 Mermaid, widget manager or web fonts) and inlines its own stylesheet; images are already data
 URIs. A final DOM pass (:func:`enforce_offline`) removes anything an output might still pull from
 another host, such as a ``<script src="https://...">`` inside a ``text/html`` output.
+
+A report page runs no script: :func:`strip_active_content` removes scripts, event-handler
+attributes and ``javascript:`` links that an output might hold, and the page carries a
+Content-Security-Policy (:mod:`~research.run.export.csp`) with ``script-src 'none'``. All text from
+data reaches the page escaped: report items escape their own HTML
+(:mod:`research.present.report`), the template escapes every value it shows with ``|e``.
 """
 
 from __future__ import annotations
@@ -34,9 +40,10 @@ from pygments.formatters import HtmlFormatter
 from traitlets.config import Config
 
 from research.run.export.context import build_context
+from research.run.export.csp import add_policy
 from research.run.export.failure import describe_failure, find_failing_cell, is_papermill_marker
 from research.run.export.files import write_atomically
-from research.run.export.offline import enforce_offline
+from research.run.export.offline import enforce_offline, strip_active_content
 from research.run.export.tables import mark_numeric_cells
 from research.run.export.toc import H1_LINE, markdown_headings, nest_headings
 
@@ -231,7 +238,7 @@ def render_report(nb: NotebookNode, manifest: Mapping[str, Any], notebook_dir: P
     }
     exporter = make_exporter(stop_at_failure=failure is not None)
     body, _ = exporter.from_notebook_node(nbformat.from_dict(nb), resources=resources)
-    return enforce_offline(body)
+    return add_policy(strip_active_content(enforce_offline(body)))
 
 
 def notebook_to_html(

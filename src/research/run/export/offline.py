@@ -102,3 +102,49 @@ def enforce_offline(html: str) -> str:
     for element in soup.find_all(style=True):
         element["style"] = _offline_css(str(element["style"]))
     return str(soup)
+
+
+_ACTIVE_URL = re.compile(r"^\s*(javascript|vbscript|data\s*:\s*text/html)", re.IGNORECASE)
+_URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data")
+
+
+def strip_active_content(html: str) -> str:
+    """Remove what could run code in a report page: scripts, ``on*`` handlers, script URLs.
+
+    Report pages run no script (their Content-Security-Policy says ``script-src 'none'``); this
+    pass also keeps them inert in a browser that ignores the policy. Text is untouched: escaped
+    text stays text (the page is parsed into a tree and written back, never re-read as markup).
+
+    Parameters
+    ----------
+    html
+        A complete HTML page.
+
+    Returns
+    -------
+    str
+        The page without ``<script>``, ``<iframe>``/``<object>``/``<embed>``, refresh ``<meta>``,
+        event-handler attributes and ``javascript:`` (or ``data:text/html``) URLs.
+    """
+    soup = BeautifulSoup(html, "html.parser")
+    removed = 0
+    for element in soup.find_all(["script", "iframe", "object", "embed", "frame", "frameset"]):
+        element.decompose()
+        removed += 1
+    for element in soup.find_all("meta"):
+        if str(element.get("http-equiv", "")).lower() == "refresh":  # a redirect CSP cannot stop
+            element.decompose()
+            removed += 1
+    for element in soup.find_all(True):
+        for name in list(element.attrs):
+            value = element.attrs[name]
+            if name.lower().startswith("on") or (
+                name.lower() in _URL_ATTRIBUTES
+                and isinstance(value, str)
+                and _ACTIVE_URL.match(value)
+            ):
+                del element.attrs[name]
+                removed += 1
+    if removed:
+        log.warning("Removed %d scripts or script attributes: a report page runs no code", removed)
+    return str(soup)
