@@ -486,3 +486,14 @@ def test_audit_of_a_messy_extract_publishes_no_identifier(tmp_path, workforce) -
     for value in (*raw["NI Number"], *raw["Staff Number"]):
         assert value not in text
     assert "397" in text and "400" in text  # accepted and read
+
+
+def test_the_quarantine_file_neutralises_formulas(tmp_path):
+    """A rejected row whose text starts like a formula is written so a spreadsheet shows text."""
+    from research.core.safe_csv import write_csv
+
+    quarantine = pd.DataFrame(
+        {"source_row": [3], "reason": ["sex: unknown code"], "occupation": ["=cmd|' /C calc'!A0"]}
+    )
+    path = write_csv(quarantine, tmp_path / "q.csv")
+    assert "'=cmd" in path.read_text() and pd.read_csv(path)["source_row"].tolist() == [3]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 import pandas as pd
@@ -32,7 +33,7 @@ class Result:
 
     def _repr_html_(self) -> str:
         table = self.to_frame().to_html(index=False, float_format=lambda v: f"{v:,.4g}", na_rep="")
-        return f"<p><strong>{self.title}</strong></p>{table}"
+        return f"<p><strong>{escape(str(self.title))}</strong></p>{table}"
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from research.core.hashing import sha256_file
+from research.core.safe_csv import write_csv
 from research.data.mapping import FieldMap, Mapping, MappingError, load_mapping
 from research.data.readers import read_table
 from research.data.schema import (
@@ -975,7 +976,7 @@ def write(result: IngestResult, name: str, out_dir: str | Path | None = None) ->
     _atomic(paths["data"], lambda p: result.data.to_parquet(p, index=False))
     _atomic(
         paths["quarantine"],
-        lambda p: result.quarantine.to_csv(p, index=False, lineterminator="\n"),
+        lambda p: write_csv(result.quarantine, p),
     )
     text = json.dumps(dict(result.summary, dataset=name), indent=2, default=str) + "\n"
     _atomic(paths["summary"], lambda p: p.write_text(text, encoding="utf-8"))

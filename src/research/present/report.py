@@ -31,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 
+from research.core.safe_csv import neutralise_formula, write_csv
 from research.present.formats import FORMATS, formatter
 
 __all__ = [
@@ -50,9 +51,6 @@ __all__ = [
 
 NUMERIC_FORMATS = frozenset({"int", "pct", "money", "money2", "float1", "float2", "float3"})
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER_TEXT = r"[-+]?\d[\d,]*(\.\d+)?%?"
-_NUMBERS_ONLY = re.compile(rf"^{_NUMBER_TEXT}( to {_NUMBER_TEXT})?$")
 
 
 class ReportError(ValueError):
@@ -67,34 +65,6 @@ def check_name(name: str) -> str:
             "(it becomes a file name)."
         )
     return name
-
-
-def neutralise_formula(value: Any) -> Any:
-    """Prefix text that a spreadsheet would run as a formula with ``'`` (OWASP CSV injection).
-
-    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed, unless
-    it is only numbers (``-2.5``, ``-0.68%``, an interval ``-7.2 to -3.7``): those hold no
-    function name or reference, so nothing can run, and they stay readable as numbers. Numbers
-    and other values are returned unchanged.
-    """
-    if (
-        isinstance(value, str)
-        and value.startswith(_FORMULA_START)
-        and not _NUMBERS_ONLY.match(value)
-    ):
-        return "'" + value
-    return value
-
-
-def write_csv(table: pd.DataFrame, path: Path) -> Path:
-    """Write ``table`` as tidy, byte-stable CSV with formula-like text neutralised."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    safe = table.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(neutralise_formula)
-    safe.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
-    return path
 
 
 def _text(value: Any) -> str:
