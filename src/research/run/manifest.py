@@ -18,10 +18,11 @@ starts that failed and were retried), ``plan`` (batch runs only), and any extra 
 
 Interrupted runs: a run killed outright (SIGKILL, power cut) leaves its manifest with status
 ``running``. :func:`effective_status` reads such a manifest as ``interrupted`` when it was written on
-this host and its process ``pid`` no longer exists (or is a zombie). A ``running`` manifest from
-another host, or with no ``pid`` (older manifests), is ``interrupted`` once its start is more than
-:data:`STALE_AFTER` seconds ago. ``interrupted`` is never written to a file: it is how the site index
-and ``research batch`` read a ``running`` manifest whose process is gone (a batch reruns it).
+this host and its process ``pid`` no longer exists (or is a zombie). Any ``running`` manifest
+(another host, no ``pid`` in older manifests, or a process number that may have been reused) is
+``interrupted`` once its start is more than :data:`STALE_AFTER` seconds (48 hours) ago.
+``interrupted`` is never written to a file: it is how the site index and ``research batch`` read a
+``running`` manifest whose process is gone (a batch runs it again).
 """
 
 from __future__ import annotations
@@ -222,10 +223,12 @@ def effective_status(data: Mapping[str, Any], *, now: float | None = None) -> st
     if status != "running":
         return status
     pid, host = data.get("pid"), data.get("host")
-    if isinstance(pid, int) and not isinstance(pid, bool) and host == socket.gethostname():
-        return "running" if _process_alive(pid) else INTERRUPTED
+    here = isinstance(pid, int) and not isinstance(pid, bool) and host == socket.gethostname()
+    if here and not _process_alive(pid):
+        return INTERRUPTED
     try:
         started = datetime.fromisoformat(str(data.get("started"))).timestamp()
     except ValueError:
         return INTERRUPTED
+    # a process of that number may be another one by now (or on another host): time decides
     return INTERRUPTED if (now or time.time()) - started > STALE_AFTER else "running"
