@@ -592,3 +592,29 @@ def test_a_kernel_that_never_starts_fails_the_run_after_two_retries(tmp_path, mo
     data = json.loads(manifest.read_text())
     assert data["status"] == "failed" and data["kernel_retries"] == 2
     assert data["error"]["ename"] == "KernelStartError"
+
+
+def test_a_plan_run_may_only_execute_the_plans_own_notebook(tmp_path):
+    marker = tmp_path / "pwned.txt"
+    evil = evil_notebook(tmp_path, marker)
+    planned = tiny(tmp_path)
+    run_dir = fake_run(tmp_path, str(evil), {"notebook": sha256_file(evil)})
+    outcome = verify.verify_run(run_dir, allowed=planned)
+    assert outcome.status == "refused" and not marker.exists()
+    assert (
+        f"the manifest names notebook '{evil}', which is not a notebook of this project"
+        in (outcome.messages[0])
+    )
+
+
+def test_a_genuine_run_of_a_project_notebook_still_verifies(tmp_path):
+    reports = tmp_path / "reports"
+    env = {"RESEARCH_REPORTS_DIR": str(reports), "RESEARCH_PACKAGE_HASH": "pinned"}
+    done = research(
+        "run", str(AUDIT), "-p", "dataset", "synthetic:n_employees=600,seed=11", env=env
+    )
+    assert done.returncode == 0, done.stderr
+    [run_dir] = reports.glob("00_data_audit/*")
+    again = research("verify", str(run_dir), env=env, timeout=300)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert f"{run_dir}: reproducible" in again.stdout
