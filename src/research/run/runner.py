@@ -3,7 +3,14 @@
 Every run gets a folder ``reports/<notebook>/<run-id>/`` with the executed notebook, ``report.html``,
 ``tables/``, ``figures/`` and ``manifest.json`` (parameters, SHA-256 of every input file, git commit
 and dirty flag, Python and package versions, timings, seed, status). The run id is the start time
-plus a hash of the parameters, so runs sort by time and identical parameters are recognisable.
+plus a hash of the parameters, so runs sort by time and identical parameters are recognisable; the
+folder is created with ``mkdir(exist_ok=False)`` and gets a random suffix when another run already
+has it (two runs in the same second with the same parameters never share a folder).
+Kernels talk to the runner over IPC (Unix sockets in a fresh temporary folder per kernel), not TCP:
+no port race between kernels starting together, no "running over TCP without encryption" warning.
+A kernel that does not start is started again, at most :data:`KERNEL_RETRIES` (2) times; the
+manifest records the retries (``kernel_retries``) and a run whose kernel never starts fails with a
+``KernelStartError``.
 A failed run keeps its partial notebook, writes an HTML report that names the failing cell, and
 reports ``status == "failed"``. The manifest (:mod:`research.run.manifest`) is written when the run
 starts (status ``running``) and again when it ends. Path-typed parameters are resolved against the
