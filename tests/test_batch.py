@@ -100,12 +100,19 @@ def test_value_sources_dataset_range_csv_and_callable(tmp_path):
 def test_callable_source_with_limit_and_exclude(tmp_path, monkeypatch):
     import types
 
-    module = types.ModuleType("plan_source_for_test")
-    module.values = lambda start=0: [start, start + 1, start + 2, start + 3]
-    monkeypatch.setitem(__import__("sys").modules, "plan_source_for_test", module)
+    from research.run.batch import plan_source
+
+    module = types.ModuleType("research.plan_source_for_test")
+
+    def values(start=0):
+        return [start, start + 1, start + 2, start + 3]
+
+    values.__module__ = module.__name__
+    module.values = plan_source(values)
+    monkeypatch.setitem(__import__("sys").modules, module.__name__, module)
     spec = {
         "from": "callable",
-        "callable": "plan_source_for_test:values",
+        "callable": "research.plan_source_for_test:values",
         "kwargs": {"start": 2020},
         "exclude": [2021],
         "limit": 2,

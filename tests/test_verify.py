@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,6 +10,8 @@ import pytest
 from tiny_notebooks import make_notebook
 
 from research.data import datasets
+from research.run import verify
+from research.run.cli import main
 from research.run.runner import run_notebook
 from research.run.verify import compare_tables, verify_run
 
@@ -57,6 +57,11 @@ def original(tmp_path_factory):
     return result, data
 
 
+def data_folder(original) -> Path:
+    """The fixture's folder: it holds the seeded notebook, the one notebook these runs may use."""
+    return original[1].parent
+
+
 def copy_run(result, tmp_path) -> Path:
     target = tmp_path / "reports" / result.run_dir.parent.name / result.run_dir.name
     shutil.copytree(result.run_dir, target)
@@ -65,7 +70,7 @@ def copy_run(result, tmp_path) -> Path:
 
 def test_a_fresh_run_is_reproducible(original, tmp_path):
     result, _ = original
-    outcome = verify_run(copy_run(result, tmp_path))
+    outcome = verify_run(copy_run(result, tmp_path), allowed=data_folder(original))
     assert outcome.status == "reproducible", outcome.describe()
     assert "2 tables identical." in outcome.messages
     assert not (tmp_path / "reports" / "_verify").exists() or not any(
@@ -73,7 +78,7 @@ def test_a_fresh_run_is_reproducible(original, tmp_path):
     )
 
 
-def test_an_altered_table_is_reported_cell_by_cell(original, tmp_path):
+def test_an_altered_table_is_reported_cell_by_cell(original, tmp_path, monkeypatch, capsys):
     result, _ = original
     run_dir = copy_run(result, tmp_path)
     table = run_dir / "tables" / "headcount.csv"
@@ -81,20 +86,17 @@ def test_an_altered_table_is_reported_cell_by_cell(original, tmp_path):
     sex, count, draw = lines[1].split(",")
     lines[1] = f"{sex},{int(count) + 1},{draw}"
     table.write_text("\n".join(lines) + "\n")
-    env = {**os.environ, "RESEARCH_REPORTS_DIR": str(tmp_path / "reports")}
-    done = subprocess.run(
-        [str(RESEARCH), "verify", str(run_dir)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-    )
-    assert done.returncode == 1, done.stderr
-    assert f"{run_dir}: differs" in done.stdout
-    assert "headcount.csv: 1 cell differ" in done.stdout
-    assert f"row 0, column headcount: '{int(count) + 1}' -> '{count}'" in done.stdout
-    assert "size.csv" not in done.stdout
+    # in-process, so that the fixture's folder stands in for the project's notebooks/
+    monkeypatch.setattr(verify, "project_notebooks", lambda: data_folder(original))
+    monkeypatch.setenv("RESEARCH_REPORTS_DIR", str(tmp_path / "reports"))
+    with pytest.raises(SystemExit) as exited:
+        main(["verify", str(run_dir)])
+    done = capsys.readouterr()
+    assert exited.value.code == 1, done.err
+    assert f"{run_dir}: differs" in done.out
+    assert "headcount.csv: 1 cell differ" in done.out
+    assert f"row 0, column headcount: '{int(count) + 1}' -> '{count}'" in done.out
+    assert "size.csv" not in done.out
 
 
 def test_changed_input_data_stop_verification_with_a_clear_message(original, tmp_path):
@@ -103,7 +105,7 @@ def test_changed_input_data_stop_verification_with_a_clear_message(original, tmp
     saved = data.read_bytes()
     try:
         datasets.load(SMALL).head(100).to_parquet(data)
-        outcome = verify_run(run_dir)
+        outcome = verify_run(run_dir, allowed=data_folder(original))
     finally:
         data.write_bytes(saved)
     assert outcome.status == "inputs changed"

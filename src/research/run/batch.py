@@ -27,8 +27,12 @@ Sources of values (``from:``), each with optional ``limit: N`` and ``exclude: [.
     distinct values of a canonical column of a dataset (``dataset``, ``column``, ``min_rows``),
     sorted; e.g. every job family of the Cincinnati extract.
 ``callable``
-    a Python function returning values (``callable: "package.module:function"``, ``kwargs``); e.g.
-    every council in the GOV.UK panel for a year.
+    a function of the ``research`` package registered as a plan source with :func:`plan_source`
+    (``callable: "research.module:function"``, ``kwargs``); e.g. every council in the GOV.UK panel
+    for a year (``research.run.batch:gpg_councils``). A plan is a file that may come from
+    elsewhere, so any other name (``os:system``, ``builtins:eval``, ``subprocess:run``, a
+    ``research`` function that is not a plan source) is refused when the plan is loaded, before
+    the named module is imported; ``research batch --dry-run`` therefore calls nothing else.
 ``csv``
     a column of a CSV file (``path``, ``column``), in file order, duplicates dropped.
 ``range``
@@ -65,8 +69,10 @@ __all__ = [
     "PlanError",
     "PlannedRun",
     "expand",
+    "check_callable",
     "load_plan",
     "plan_runs",
+    "plan_source",
     "run_state",
 ]
 
@@ -223,6 +229,11 @@ def load_plan(source: str | Path | Mapping[str, Any]) -> Plan:
         problems.append("parameters: give a mapping of name: value.")
     if not isinstance(grid, dict):
         problems.append("grid: give a mapping of variable: [values] or variable: {from: ...}.")
+    else:
+        for variable, spec in grid.items():
+            is_callable = isinstance(spec, Mapping) and spec.get("from") == "callable"
+            if is_callable and (problem := check_callable(spec.get("callable"))):
+                problems.append(f"grid {variable}: {problem}")
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         problems.append("rows: give a list of mappings, e.g. [{year: 2023, employer: X}].")
     timeout = raw.get("timeout")
@@ -260,15 +271,49 @@ def _values_from_dataset(spec: Mapping[str, Any]) -> list[Any]:
     return sorted(counts.index.tolist())
 
 
+_CALLABLE = re.compile(r"^(?P<module>research(?:\.[a-z_][a-z0-9_]*)*):(?P<name>[a-z][a-z0-9_]*)$")
+_PLAN_SOURCE = "__research_plan_source__"
+
+
+def plan_source(func):
+    """Register ``func`` (a function of the ``research`` package) as a plan value source."""
+    setattr(func, _PLAN_SOURCE, True)
+    return func
+
+
+def check_callable(target: Any) -> str | None:
+    """Why ``target`` may not be a plan's ``callable`` (``None`` if its name is allowed).
+
+    Only the name is checked (no import): ``research.<module>:<function>``.
+    """
+    if not isinstance(target, str) or not _CALLABLE.match(target):
+        return (
+            f"callable {target!r} is refused: a plan may only call a plan source of the research "
+            "package, written 'research.module:function' (e.g. research.run.batch:gpg_councils)."
+        )
+    return None
+
+
 def _values_from_callable(spec: Mapping[str, Any]) -> list[Any]:
-    target = str(spec["callable"])
+    import inspect
+
+    target = spec["callable"]
+    if problem := check_callable(target):
+        raise PlanError(problem)
     module_name, _, attr = target.partition(":")
-    if not attr:
-        raise PlanError(f"callable {target!r}: write it as 'package.module:function'.")
     try:
         func = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as err:
         raise PlanError(f"callable {target!r} cannot be imported: {err}") from None
+    if not (
+        inspect.isfunction(func)
+        and str(func.__module__).startswith("research.")
+        and getattr(func, _PLAN_SOURCE, False)
+    ):
+        raise PlanError(
+            f"callable {target!r} is refused: it is not a plan source of the research package "
+            "(functions marked with research.run.batch.plan_source)."
+        )
     values = func(**dict(spec.get("kwargs") or {}))
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
         raise PlanError(f"callable {target!r} must return a list of values.")
@@ -398,7 +443,11 @@ def plan_runs(plan: Plan | str | Path) -> list[PlannedRun]:
     seen: dict[tuple[str, str], str] = {}
     inputs_cache: dict[str, tuple[dict[str, Any], ...]] = {}
     for entry in plan.notebooks:
-        declared = read_parameters(entry.path)
+        try:
+            declared = read_parameters(entry.path)
+        except ParameterError as err:
+            problems.append(str(err))
+            continue
         code = code_hashes(entry.path)
         notebook = relative_to_root(entry.path)
         for variables in combos:
@@ -445,13 +494,20 @@ def plan_runs(plan: Plan | str | Path) -> list[PlannedRun]:
 
 
 def run_state(run: PlannedRun, reports: Path) -> str:
-    """``current`` (succeeded with the same key), ``stale``, ``failed`` or ``missing``."""
-    from research.run.manifest import ManifestError, read
+    """``current`` (succeeded with the same key), ``stale``, ``failed``, ``interrupted``,
+    ``running`` or ``missing``.
+
+    ``interrupted`` is a ``running`` manifest whose process is gone
+    (:func:`research.run.manifest.effective_status`); every state but ``current`` runs again.
+    """
+    from research.run.manifest import ManifestError, effective_status, read
 
     try:
         manifest = read(run.run_dir(reports))
     except ManifestError:
         return "missing"
+    if manifest.status == "running":
+        return effective_status(manifest.to_dict())
     if manifest.status != "succeeded":
         return "failed"
     if (manifest.plan or {}).get("key") != run.key:
@@ -459,6 +515,7 @@ def run_state(run: PlannedRun, reports: Path) -> str:
     return "current"
 
 
+@plan_source
 def gpg_councils(year: str = "latest") -> list[str]:
     """Every council with a complete submission in ``year`` of the GOV.UK panel (a plan source).
 
@@ -477,6 +534,7 @@ def gpg_councils(year: str = "latest") -> list[str]:
     return sorted(rows["council_name"].astype(str).unique().tolist())
 
 
+@plan_source
 def gpg_latest_year() -> list[str]:
     """The latest complete reporting year of the GOV.UK panel, as a one-value plan source."""
     from research.data.gpg import load

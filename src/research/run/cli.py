@@ -10,6 +10,7 @@ them, so bad parameters are refused in well under two seconds.
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -36,11 +37,24 @@ def _parameter_values(pairs: list[str], files: list[Path]) -> dict:
     for file in files:
         if not file.is_file():
             _fail(f"parameters file {file} not found.")
-        loaded = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        try:
+            loaded = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        except UnicodeDecodeError:
+            _fail(f"parameters file {file} is not UTF-8 text: save it as UTF-8 YAML.")
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+            _fail(
+                f"parameters file {file} is not valid YAML{where}: write one 'name: value' "
+                "per line, e.g. min_cell: 10."
+            )
         if not isinstance(loaded, dict):
             _fail(f"parameters file {file} must be a YAML dictionary of name: value.")
         values.update(loaded)
     values.update(dict(zip(pairs[::2], pairs[1::2], strict=True)))
+    bad = [repr(k) for k in values if not isinstance(k, str)]
+    if bad:
+        _fail(f"parameter names must be text, got {', '.join(bad)}: quote them in the YAML file.")
     return values
 
 
@@ -236,6 +250,8 @@ def verify(
         if not (run_dir / FILE_NAME).is_file():
             _fail(f"{run_dir} has no manifest.json: give a folder reports/<notebook>/<run-id>.")
         outcome = verify_run(run_dir, keep=keep)
+        if outcome.status in ("refused", "unreadable"):  # nothing was executed
+            _fail(f"{run_dir}: {outcome.status}: {outcome.messages[0]}")
         typer.echo(outcome.describe())
         if not outcome.ok:
             raise typer.Exit(code=1)
@@ -259,6 +275,35 @@ def verify(
         raise typer.Exit(code=1)
 
 
-def main() -> None:
-    """Console-script entry point."""
-    app()
+_WRITABLE = (
+    "make the folder writable for this user, or write elsewhere (RESEARCH_REPORTS_DIR for "
+    "reports, --out-dir for ingest)"
+)
+_OS_FIXES = {
+    errno.ENOSPC: (
+        "no space left on device",
+        "free some space, or set RESEARCH_REPORTS_DIR to a folder on another disk, and run again",
+    ),
+    errno.EDQUOT: ("disk quota exceeded", "free some space and run again"),
+    errno.EROFS: ("read-only file system", _WRITABLE),
+    errno.EACCES: ("permission denied", _WRITABLE),
+    errno.EPERM: ("operation not permitted", _WRITABLE),
+}
+
+
+def describe_os_error(err: OSError) -> str:
+    """One line for a file-system fault: what failed, on which file, and the fix."""
+    problem, fix = _OS_FIXES.get(
+        err.errno or 0, (err.strerror or type(err).__name__, "check the file and run again")
+    )
+    where = f" ({err.filename})" if err.filename else ""
+    return f"{problem}{where}: {fix}."
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: a file-system fault is one line and exit code 1, not a traceback."""
+    try:
+        app(args=argv)
+    except OSError as err:
+        typer.secho(f"error: {describe_os_error(err)}", fg=typer.colors.RED, err=True)
+        sys.exit(1)

@@ -13,12 +13,23 @@ JSON fields (schema 1): ``schema``, ``run_id``, ``notebook``, ``notebook_stem``,
 ``dirty``), ``python``, ``packages``, ``platform``, ``started``, ``finished``,
 ``duration_seconds``, ``command``, ``code`` (``notebook``, ``package``), ``status``
 (``running``, ``succeeded``, ``failed``), ``error``, ``outputs`` (``notebook``, ``html``,
-``tables``, ``figures``), ``plan`` (batch runs only), and any extra fields a caller adds.
+``tables``, ``figures``), ``pid`` and ``host`` (the process that ran it), ``kernel_retries`` (kernel
+starts that failed and were retried), ``plan`` (batch runs only), and any extra fields a caller adds.
+
+Interrupted runs: a run killed outright (SIGKILL, power cut) leaves its manifest with status
+``running``. :func:`effective_status` reads such a manifest as ``interrupted`` when it was written on
+this host and its process ``pid`` no longer exists (or is a zombie). Any ``running`` manifest
+(another host, no ``pid`` in older manifests, or a process number that may have been reused) is
+``interrupted`` once its start is more than :data:`STALE_AFTER` seconds (48 hours) ago.
+``interrupted`` is never written to a file: it is how the site index and ``research batch`` read a
+``running`` manifest whose process is gone (a batch runs it again).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import socket
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -28,6 +39,7 @@ __all__ = [
     "FILE_NAME",
     "SCHEMA",
     "Manifest",
+    "effective_status",
     "ManifestError",
     "read",
     "read_lenient",
@@ -41,6 +53,9 @@ REQUIRED_FIELDS = ("status",)
 """A manifest without these fields is partial (e.g. written by an interrupted run)."""
 
 STATUSES = ("running", "succeeded", "failed")
+INTERRUPTED = "interrupted"
+STALE_AFTER = 48 * 3600
+"""Seconds after which a ``running`` manifest whose process cannot be checked is interrupted."""
 
 
 class ManifestError(ValueError):
@@ -71,6 +86,9 @@ class Manifest:
     error: dict[str, Any] | None = None
     outputs: dict[str, Any] = field(default_factory=dict)
     plan: dict[str, Any] | None = None
+    pid: int | None = field(default_factory=os.getpid)
+    host: str = field(default_factory=socket.gethostname)
+    kernel_retries: int = 0
     schema: int = SCHEMA
     extra: dict[str, Any] = field(default_factory=dict)
     """Fields this class does not know (kept as they are on reading and writing)."""
@@ -119,7 +137,12 @@ class Manifest:
         from research.run.export.files import write_atomically
 
         path = Path(run_dir) / FILE_NAME
-        write_atomically(path, json.dumps(self.to_dict(), indent=2, default=str) + "\n")
+        try:  # atomic: a failed write (disk full) leaves the previous file or none, never 0 bytes
+            write_atomically(path, json.dumps(self.to_dict(), indent=2, default=str) + "\n")
+        except OSError as err:
+            if err.filename:
+                raise
+            raise OSError(err.errno, err.strerror or str(err), str(path)) from err
         return path
 
 
@@ -168,3 +191,44 @@ def read_lenient(run_dir_or_file: str | Path) -> tuple[dict[str, Any], str | Non
     if missing:
         return data, "missing " + ", ".join(missing)
     return data, None
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this host and is not a zombie."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    except OSError:
+        return False
+    try:  # a killed child not yet reaped by its parent is a zombie: gone for our purpose
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def effective_status(data: Mapping[str, Any], *, now: float | None = None) -> str:
+    """The status to show for a manifest: ``interrupted`` for a ``running`` one whose process is gone.
+
+    See the module docstring for the rule (same host and dead ``pid``; otherwise older than
+    :data:`STALE_AFTER`).
+    """
+    import time
+    from datetime import datetime
+
+    status = str(data.get("status") or "")
+    if status != "running":
+        return status
+    pid, host = data.get("pid"), data.get("host")
+    here = isinstance(pid, int) and not isinstance(pid, bool) and host == socket.gethostname()
+    if here and not _process_alive(pid):
+        return INTERRUPTED
+    try:
+        started = datetime.fromisoformat(str(data.get("started"))).timestamp()
+    except ValueError:
+        return INTERRUPTED
+    # a process of that number may be another one by now (or on another host): time decides
+    return INTERRUPTED if (now or time.time()) - started > STALE_AFTER else "running"

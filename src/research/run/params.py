@@ -344,11 +344,34 @@ def read_parameters(notebook: str | Path) -> NotebookParameters:
     path = Path(notebook)
     if not path.is_file():
         raise ParameterError(f"Notebook {str(path)!r} not found.")
-    cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    if path.suffix != ".ipynb":
+        raise ParameterError(
+            f"{path.name} is not a Jupyter notebook (.ipynb): give a notebook, e.g. "
+            "notebooks/00_data_audit.ipynb."
+        )
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        content = None
+    cells = content.get("cells") if isinstance(content, dict) else None
+    if not isinstance(cells, list):
+        raise ParameterError(
+            f"{path.name} is not a Jupyter notebook (no notebook JSON with cells): give a "
+            "notebook saved by Jupyter, e.g. notebooks/00_data_audit.ipynb."
+        )
     for cell in cells:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            return NotebookParameters(path.name, parse_parameters_source(source, path.name))
+        tags = cell.get("metadata", {}).get("tags", []) if isinstance(cell, dict) else []
+        if "parameters" in tags:
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else str(source)
+            try:
+                specs = parse_parameters_source(source, path.name)
+            except SyntaxError as err:
+                raise ParameterError(
+                    f"{path.name}: the parameters cell is not valid Python (line {err.lineno}): "
+                    "fix the cell in Jupyter."
+                ) from None
+            return NotebookParameters(path.name, specs)
     return NotebookParameters(path.name, {})
 
 

@@ -3,7 +3,14 @@
 Every run gets a folder ``reports/<notebook>/<run-id>/`` with the executed notebook, ``report.html``,
 ``tables/``, ``figures/`` and ``manifest.json`` (parameters, SHA-256 of every input file, git commit
 and dirty flag, Python and package versions, timings, seed, status). The run id is the start time
-plus a hash of the parameters, so runs sort by time and identical parameters are recognisable.
+plus a hash of the parameters, so runs sort by time and identical parameters are recognisable; the
+folder is created with ``mkdir(exist_ok=False)`` and gets a random suffix when another run already
+has it (two runs in the same second with the same parameters never share a folder).
+Kernels talk to the runner over IPC (Unix sockets in a fresh temporary folder per kernel), not TCP:
+no port race between kernels starting together, no "running over TCP without encryption" warning.
+A kernel that does not start is started again, at most :data:`KERNEL_RETRIES` (2) times; the
+manifest records the retries (``kernel_retries``) and a run whose kernel never starts fails with a
+``KernelStartError``.
 A failed run keeps its partial notebook, writes an HTML report that names the failing cell, and
 reports ``status == "failed"``. The manifest (:mod:`research.run.manifest`) is written when the run
 starts (status ``running``) and again when it ends. Path-typed parameters are resolved against the
@@ -21,9 +28,11 @@ from __future__ import annotations
 import json
 import os
 import platform
+import secrets
 import shlex
 import shutil
 import subprocess
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -140,6 +149,23 @@ def make_run_id(parameters: dict[str, Any], started: datetime) -> str:
     return f"{started:%Y%m%dT%H%M%S}-{sha256_json(parameters)[:8]}"
 
 
+def _new_run_dir(base: Path, run_id: str) -> Path:
+    """Create a run folder that no other run has: ``run_id``, else ``run_id-<6 random hex>``.
+
+    ``mkdir(exist_ok=False)`` is atomic, so two runs started in the same second with the same
+    parameters (two processes, or two threads) never share a folder.
+    """
+    base.mkdir(parents=True, exist_ok=True)
+    candidate = base / run_id
+    for _ in range(20):
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            candidate = base / f"{run_id}-{secrets.token_hex(3)}"
+    raise FileExistsError(f"cannot create a new run folder in {base}")
+
+
 def input_hashes(
     values: dict[str, Any], declared: NotebookParameters | None = None
 ) -> list[dict[str, Any]]:
@@ -232,8 +258,9 @@ def run_notebook(
     timeout
         Per-cell timeout in seconds (``None``: no limit).
     run_id
-        Folder name of the run (default: start time and a hash of the parameters). An existing
-        folder of that name is emptied first.
+        Folder name of the run, emptied first if it exists (batch runs). Default: the start time
+        and a hash of the parameters, with a random suffix when another run already has that
+        folder (two runs in the same second).
     run_timeout
         Time limit in seconds for the whole execution (``None``: none); a run past it is stopped
         and recorded as failed with a ``TimeoutError`` naming the cell it was in.
@@ -251,11 +278,15 @@ def run_notebook(
     declared: NotebookParameters = read_parameters(notebook)
     values = declared.validate(parameters)
     started = datetime.now(UTC)
-    run_id = run_id or make_run_id(values, started)
-    out_dir = Path(reports or reports_dir()) / notebook.stem / run_id
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    base = Path(reports or reports_dir()) / notebook.stem
+    if run_id:
+        out_dir = base / run_id
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        out_dir.mkdir(parents=True)
+    else:
+        out_dir = _new_run_dir(base, make_run_id(values, started))
+        run_id = out_dir.name
     manifest = Manifest(
         run_id=run_id,
         notebook=relative_to_root(notebook),
@@ -263,21 +294,31 @@ def run_notebook(
         title=_title(notebook),
         parameters=values,
         seed=values.get("seed"),
+        started=started.isoformat(timespec="seconds"),
+        command=_command(notebook, values),
+    ).update(**(extra or {}))
+    try:  # status "running" at once, so that a run killed from here on leaves a trace
+        manifest.write(out_dir)
+    except OSError:
+        shutil.rmtree(out_dir, ignore_errors=True)  # nothing of this run exists yet
+        raise
+    manifest.update(
         inputs=input_hashes(values, declared),
         git=git_state(),
         python=platform.python_version(),
         packages=package_versions(),
         platform=platform.platform(),
-        started=started.isoformat(timespec="seconds"),
-        command=_command(notebook, values),
         code=code_hashes(notebook),
-    ).update(**(extra or {}))
+    )
     manifest.write(out_dir)  # status "running" until the end
     executed = out_dir / notebook.name
     clock = time.perf_counter()
-    status, error = _execute(notebook, executed, values, out_dir, progress, timeout, run_timeout)
+    status, error, retries = _execute(
+        notebook, executed, values, out_dir, progress, timeout, run_timeout
+    )
     finished = datetime.now(UTC)
     manifest.update(
+        kernel_retries=retries,
         finished=finished.isoformat(timespec="seconds"),
         duration_seconds=round(time.perf_counter() - clock, 2),
         status=status,
@@ -299,32 +340,88 @@ def _deadline_timeouts(run_timeout: float | None, timeout: int | None) -> dict[s
     return {"timeout_func": remaining}
 
 
+KERNEL_RETRIES = 2
+"""Times a kernel that fails to start is started again before the run fails."""
+
+
+class KernelStartError(RuntimeError):
+    """The kernel did not start (after :data:`KERNEL_RETRIES` retries)."""
+
+
+def _kernel_config(socket_dir: Path):
+    """traitlets config: kernels talk over IPC (Unix sockets) in ``socket_dir``, not over TCP.
+
+    Over TCP, jupyter_client picks free ports, releases them and the kernel binds them later: a
+    kernel starting at the same moment can take one ("Kernel died before replying to kernel_info").
+    IPC sockets under a fresh folder per kernel cannot collide, need no encryption warning, and
+    start faster.
+    """
+    from traitlets.config import Config
+
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(socket_dir / "kernel")
+    return config
+
+
+def _kernel_manager_class():
+    """The kernel manager class nbclient creates (tests replace it to simulate failed starts)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    return AsyncKernelManager
+
+
 def _execute(
     notebook, executed, values, out_dir, progress, timeout, run_timeout=None
-) -> tuple[str, dict | None]:
+) -> tuple[str, dict | None, int]:
+    """Execute with papermill; returns status, error and the number of kernel start retries."""
     import papermill as pm
 
     env = {"RESEARCH_RUN_DIR": str(out_dir), "RESEARCH_ROOT": str(project_root())}
-    engine_kwargs = _deadline_timeouts(run_timeout, timeout)
-    with _environment(**env):
+    retries = 0
+    started: list[int] = []  # attempts whose kernel became ready
+    while True:
+        engine_kwargs = _deadline_timeouts(run_timeout, timeout)
+        socket_dir = Path(tempfile.mkdtemp(prefix="research-kernel-"))
         try:
-            pm.execute_notebook(
-                str(notebook),
-                str(executed),
-                parameters=values,
-                kernel_name=_kernel_name(),
-                progress_bar=progress,
-                cwd=str(notebook.parent),
-                execution_timeout=timeout,
-                **engine_kwargs,
-            )
+            with _environment(**env):
+                pm.execute_notebook(
+                    str(notebook),
+                    str(executed),
+                    parameters=values,
+                    kernel_name=_kernel_name(),
+                    progress_bar=progress,
+                    cwd=str(notebook.parent),
+                    execution_timeout=timeout,
+                    config=_kernel_config(socket_dir),
+                    kernel_manager_class=_kernel_manager_class(),
+                    on_notebook_start=lambda attempt=retries, **_: started.append(attempt),
+                    **engine_kwargs,
+                )
         except pm.PapermillExecutionError as exc:
-            return "failed", _error_from(exc)
-        except Exception as exc:  # kernel died, timeout, ...: still a failed run with a report
+            return "failed", _error_from(exc), retries
+        except Exception as exc:  # kernel did not start or died, timeout, ...
+            if (
+                retries not in started
+            ):  # the kernel never became ready: start it again, twice at most
+                if retries < KERNEL_RETRIES:
+                    retries += 1
+                    continue
+                error = _error_from(exc)
+                error["ename"] = "KernelStartError"
+                error["evalue"] = (
+                    f"the Jupyter kernel did not start ({type(exc).__name__}: "
+                    f"{str(exc).strip().splitlines()[0] if str(exc).strip() else 'no message'}) "
+                    f"after {1 + KERNEL_RETRIES} attempts; check that the 'research' kernel is "
+                    "installed (make kernel) and run again."
+                )
+                return "failed", error, retries
             if not executed.exists():
                 raise
-            return "failed", _timeout_details(_error_from(exc), exc, executed, run_timeout)
-    return "succeeded", None
+            return "failed", _timeout_details(_error_from(exc), exc, executed, run_timeout), retries
+        finally:
+            shutil.rmtree(socket_dir, ignore_errors=True)
+        return "succeeded", None, retries
 
 
 def _timeout_details(error: dict, exc: Exception, executed: Path, run_timeout) -> dict:

@@ -36,7 +36,7 @@ from research.run.export import (
     write_atomically,
 )
 from research.run.manifest import FILE_NAME as MANIFEST_NAME
-from research.run.manifest import read_lenient
+from research.run.manifest import effective_status, read_lenient
 
 __all__ = ["COLUMNS", "build_index", "list_runs", "read_manifest", "render_plan"]
 
@@ -145,7 +145,7 @@ def _run_record(manifest_path: Path, reports_dir: Path) -> dict[str, Any]:
     data, problem = read_manifest(manifest_path)
     params = data.get("parameters")
     params = params if isinstance(params, Mapping) else {}
-    status = UNREADABLE if problem else str(data["status"])
+    status = UNREADABLE if problem else effective_status(data)  # running, process gone: interrupted
     report = run_dir / REPORT_NAME
     plan = data.get("plan")
     return {

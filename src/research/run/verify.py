@@ -7,6 +7,13 @@ same parameters (and so the same seed) into a scratch folder ``reports/_verify/`
 each ``tables/*.csv`` cell by cell, as text. The verdict is ``reproducible`` or a list of the
 differing tables and cells. It also notes when the notebook or package code changed since the run
 (its ``code`` hashes), which is not an error but often the reason for a difference.
+
+A run folder may come from elsewhere (a download, an e-mail), and re-executing it runs code, so
+:func:`verify_run` executes only a notebook of this project, ``notebooks/*.ipynb`` (symbolic links
+resolved), whose SHA-256 is the one the manifest records (``code.notebook``). Anything else (a
+path outside ``notebooks/``, a missing notebook, a changed notebook, a manifest with no notebook
+hash) is ``refused`` before any kernel starts, with one line naming the problem and the fix;
+``research verify`` then exits with code 2.
 :func:`verify_plan` verifies every run of a batch plan, in parallel on a Dask cluster.
 """
 
@@ -20,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from research.core.paths import project_root
+from research.core.paths import project_root, relative_to_root
 
 __all__ = ["CellDiff", "TableDiff", "Verification", "compare_tables", "verify_plan", "verify_run"]
 
@@ -64,7 +71,8 @@ class Verification:
 
     ``status`` is ``reproducible``, ``differs`` (tables differ), ``inputs changed`` (an input
     file no longer matches its recorded hash; nothing re-executed), ``failed`` (the re-execution
-    failed) or ``unreadable`` (no usable manifest).
+    failed), ``unreadable`` (no usable manifest) or ``refused`` (the manifest names a notebook
+    that is not a project notebook with the recorded hash; nothing executed).
     """
 
     run_dir: Path
@@ -127,9 +135,71 @@ def compare_tables(original: Path, rerun: Path) -> list[TableDiff]:
     return diffs
 
 
-def _notebook_path(manifest: dict[str, Any]) -> Path:
-    path = Path(str(manifest.get("notebook") or ""))
-    return path if path.is_absolute() else project_root() / path
+class Refused(ValueError):
+    """A manifest whose notebook may not be executed (the message names the problem and fix)."""
+
+
+def project_notebooks() -> Path:
+    """The folder of the notebooks ``verify`` may execute: ``notebooks/`` of the project."""
+    return project_root() / "notebooks"
+
+
+def trusted_notebook(manifest: dict[str, Any], allowed: Path | None = None) -> Path:
+    """The project notebook a manifest names, checked against the hash the manifest records.
+
+    Parameters
+    ----------
+    manifest
+        The run's manifest.
+    allowed
+        A folder of trusted notebooks (default :func:`project_notebooks`) or one trusted
+        notebook file (a batch plan's).
+
+    Raises
+    ------
+    Refused
+        When the notebook is outside ``allowed``, missing, not a ``.ipynb`` file, or its SHA-256
+        differs from the manifest's ``code.notebook`` (or the manifest records none).
+    """
+    from research.core.hashing import sha256_file
+
+    allowed = (allowed or project_notebooks()).resolve()
+    named = manifest.get("notebook")
+    if not isinstance(named, str) or not named.strip():
+        raise Refused("the manifest names no notebook; run the notebook again with research run.")
+    path = Path(named)
+    path = (path if path.is_absolute() else project_root() / path).resolve()
+    inside = path == allowed if allowed.suffix == ".ipynb" else path.is_relative_to(allowed)
+    if not inside or path.suffix != ".ipynb":
+        where = relative_to_root(allowed)
+        raise Refused(
+            f"the manifest names notebook {named!r}, which is not a notebook of this project "
+            f"({where}); verify executes only the project's own notebooks."
+        )
+    if not path.is_file():
+        raise Refused(
+            f"notebook {named} named by the manifest does not exist; check out the commit the "
+            f"run was made with ({_commit(manifest)}) and verify again."
+        )
+    recorded = (manifest.get("code") or {}).get("notebook")
+    if not isinstance(recorded, str) or not recorded:
+        raise Refused(
+            f"the manifest records no SHA-256 of {named}, so the notebook cannot be matched; "
+            "run the notebook again to get a verifiable run."
+        )
+    now = sha256_file(path)
+    if now != recorded:
+        raise Refused(
+            f"{named} has changed since the run (sha256 recorded {recorded[:12]}..., now "
+            f"{now[:12]}...); check out the commit the run was made with ({_commit(manifest)}) "
+            "or run the notebook again."
+        )
+    return path
+
+
+def _commit(manifest: dict[str, Any]) -> str:
+    commit = (manifest.get("git") or {}).get("commit")
+    return f"git checkout {str(commit)[:12]}" if commit else "commit not recorded"
 
 
 def _check_inputs(manifest: dict[str, Any]) -> list[str]:
@@ -168,7 +238,11 @@ def _code_notes(manifest: dict[str, Any], notebook: Path) -> list[str]:
 
 
 def verify_run(
-    run_dir: str | Path, *, scratch: str | Path | None = None, keep: bool = False
+    run_dir: str | Path,
+    *,
+    scratch: str | Path | None = None,
+    keep: bool = False,
+    allowed: Path | None = None,
 ) -> Verification:
     """Re-execute a run from its manifest and compare its tables with the original's.
 
@@ -181,6 +255,9 @@ def verify_run(
         site); the re-run is deleted when reproducible unless ``keep``.
     keep
         Keep the re-run folder even when reproducible.
+    allowed
+        Trusted notebooks: a folder (default ``notebooks/`` of the project) or one notebook file
+        (a batch plan's). See :func:`trusted_notebook`.
 
     Returns
     -------
@@ -195,11 +272,10 @@ def verify_run(
         manifest = read(run_dir).to_dict()
     except ManifestError as err:
         return Verification(run_dir, "unreadable", [f"no usable manifest.json: {err}"])
-    notebook = _notebook_path(manifest)
-    if not notebook.is_file():
-        return Verification(
-            run_dir, "unreadable", [f"notebook {manifest.get('notebook')} not found."]
-        )
+    try:
+        notebook = trusted_notebook(manifest, allowed)
+    except Refused as err:
+        return Verification(run_dir, "refused", [str(err)])
     problems = _check_inputs(manifest)
     if problems:
         return Verification(run_dir, "inputs changed", problems)
@@ -232,13 +308,13 @@ def verify_run(
     )
 
 
-def _verify_task(run_dir: str) -> dict[str, Any]:
-    """Worker task for :func:`verify_plan`."""
+def _verify_task(run_dir: str, notebook: str | None = None) -> dict[str, Any]:
+    """Worker task for :func:`verify_plan` (``notebook``: the plan's notebook, trusted)."""
     import time
 
     clock = time.perf_counter()
     try:
-        outcome = verify_run(run_dir).to_dict()
+        outcome = verify_run(run_dir, allowed=Path(notebook) if notebook else None).to_dict()
     except Exception as exc:
         outcome = {
             "run_dir": run_dir,
@@ -272,7 +348,8 @@ def verify_plan(
     reports = Path(reports or reports_dir())
     runs = plan_runs(plan)
     present = [r for r in runs if (r.run_dir(reports) / FILE_NAME).is_file()]
-    calls = [(r.label, (str(r.run_dir(reports)),), {}) for r in present]
+    # the plan names its notebooks (research batch ran them): each run may execute only its own
+    calls = [(r.label, (str(r.run_dir(reports)), str(r.notebook)), {}) for r in present]
     done = map_tasks(
         _verify_task,
         calls,
