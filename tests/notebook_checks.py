@@ -26,4 +26,7 @@ def assert_published(run, report: Report, extra_tables: Iterable[Table] = ()) ->
     for figure in report.figures():
         assert html.escape(figure.alt, quote=False) in page, figure.alt
     assert PLACEHOLDER_ALT not in page
+    heading = html.escape(report.title.heading, quote=False)
+    assert f"<title>{heading}" in page, "the page title names topic, organisation and period"
+    assert f'<h1 class="report-title">{heading}</h1>' in page
     return page

@@ -539,3 +539,17 @@ def test_absolute_paths_in_the_project_are_shown_relative_to_it() -> None:
     assert format_value("/elsewhere/extract.csv") == "/elsewhere/extract.csv"
     assert format_value("synthetic:n_employees=600") == "synthetic:n_employees=600"
     assert format_value({"a": 1}) == '{"a": 1}'
+
+
+def test_the_title_block_heading_becomes_the_page_title():
+    import nbformat
+
+    from research.present.report import TitleBlock
+    from research.run.export.toc import report_heading
+
+    block = TitleBlock("Gender pay gap", 'Borough "<b>" Council', "31 March 2025", "x")
+    cell = nbformat.v4.new_code_cell("show(report.title)")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": block.to_html()})]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    assert report_heading(nb) == 'Gender pay gap: Borough "<b>" Council, 31 March 2025'
+    assert report_heading(nbformat.v4.new_notebook()) is None

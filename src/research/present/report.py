@@ -436,7 +436,7 @@ class TitleBlock:
             f"<div><dt>{_text(label)}</dt><dd>{_text(value)}</dd></div>"
             for label, value in self.lines()
         )
-        return f'<dl class="report-title-block">{rows}</dl>'
+        return f'<dl class="report-title-block" data-heading="{_text(self.heading)}">{rows}</dl>'
 
     def _repr_html_(self) -> str:
         return self.to_html()

@@ -16,7 +16,7 @@ from research.run.export.formatting import (
     format_timestamp,
     format_value,
 )
-from research.run.export.toc import notebook_title
+from research.run.export.toc import notebook_title, report_heading
 
 SHORT_SHA = 12
 
@@ -94,7 +94,12 @@ def build_context(
     status = run_status(nb, manifest)
     packages = manifest.get("packages")
     packages = packages if isinstance(packages, Mapping) else {}
-    title = manifest.get("title") or notebook_title(nb) or manifest.get("notebook_stem")
+    title = (
+        report_heading(nb)
+        or manifest.get("title")
+        or notebook_title(nb)
+        or manifest.get("notebook_stem")
+    )
     return {
         "title": str(title or "Report"),
         "notebook": str(manifest.get("notebook") or ""),

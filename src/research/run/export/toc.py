@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,6 +16,25 @@ from research.run.export.failure import is_papermill_marker
 
 H1_LINE = re.compile(r"^\s{0,3}#(?!#)\s*(?P<title>.+?)\s*#*\s*$")
 """A markdown ``# Title`` line."""
+
+
+_REPORT_HEADING = re.compile(r'class="report-title-block" data-heading="([^"]*)"')
+
+
+def report_heading(nb: NotebookNode) -> str | None:
+    """The heading of the report's title block (topic, organisation and period), if shown.
+
+    :class:`research.present.report.TitleBlock` writes it, escaped, into a ``data-heading``
+    attribute of its output; it becomes the page's title and ``<h1>`` so that every report page
+    names what and whom it is about.
+    """
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/html", "")
+            match = _REPORT_HEADING.search("".join(text) if isinstance(text, list) else text)
+            if match:
+                return html.unescape(match.group(1))
+    return None
 
 
 def notebook_title(nb: NotebookNode) -> str | None:
