@@ -34,11 +34,12 @@ from research.paygap.tables import (
     eu_category_table,
     eu_items_table,
     gov_uk_table,
+    hide_statistics_of_hidden_counts,
     plottable,
     quartile_table,
     statutory_table,
 )
-from research.present import disclosure, plots, tabulate
+from research.present import disclosure, plots, publication, tabulate
 from research.present.formats import fmt_pct
 from research.present.report import (
     Figure,
@@ -249,8 +250,10 @@ def _breakdown_items(
     pay_words: str,
     currency: str,
     note: str,
+    data: pd.DataFrame | None = None,
 ) -> list:
     name = _table_name(result.within)
+    published = breakdown_table(result, min_cell) if data is None else data
     intervals = "ci_low" in result.table
     specs = [(c, GROUP_LABELS.get(c, c.replace("_", " ").capitalize())) for c in result.within]
     specs += [
@@ -268,9 +271,9 @@ def _breakdown_items(
         f"{currency}." + (" With 95% bootstrap intervals." if intervals else "")
     )
     items: list = [
-        Table(name, breakdown_table(result, min_cell), caption, columns(*specs), notes=(hidden,))
+        Table(name, published, caption, columns(*specs), notes=(hidden,))
     ]
-    shown = plottable(result, min_cell)
+    shown = plottable(result, min_cell, published)
     if len(result.within) == 1 and len(shown) >= 2:
         column = result.within[0]
         ax = plots.gap_forest(shown, column, overall=result.overall.value)
@@ -312,8 +315,21 @@ def _absent_breakdowns(data: pd.DataFrame) -> list[Note]:
 # ----------------------------------------------------------------------------- representation
 
 
+def _headcount(rep: GradeRepresentation, min_cell: int) -> disclosure.Suppressed:
+    """The grade x sex headcount with margins, after per-table disclosure control."""
+    counts = rep.table.set_index("grade")[["n_female", "n_male"]].rename(
+        columns={"n_female": "F", "n_male": "M"}
+    )
+    return disclosure.suppress_counts(counts, min_cell)
+
+
 def _representation_items(
-    rep: GradeRepresentation | None, *, min_cell: int, note: str
+    rep: GradeRepresentation | None,
+    *,
+    min_cell: int,
+    note: str,
+    headcount: pd.DataFrame | None = None,
+    added: int = 0,
 ) -> tuple[list, int]:
     """Headcount by grade, the headline numbers and the share chart; and the top headcount."""
     if rep is None:
@@ -324,15 +340,19 @@ def _representation_items(
             Note("women_share_by_grade", text),
         ], 0
     table = rep.table
-    counts = table.set_index("grade")[["n_female", "n_male"]].rename(
-        columns={"n_female": "F", "n_male": "M"}
+    hidden = _headcount(rep, min_cell)
+    published = hidden.table.reset_index() if headcount is None else headcount
+    more = (
+        f" {added} further {'cells are' if added > 1 else 'cell is'} hidden so that other tables "
+        "of this report cannot reveal hidden cells."
+        if added
+        else ""
     )
-    hidden = disclosure.suppress_counts(counts, min_cell)
     items: list = [
         Table(
             "headcount_by_grade",
-            hidden.table.reset_index(),
-            f"Women and men by grade, lowest first. {hidden.note()}".strip(),
+            published,
+            f"Women and men by grade, lowest first. {hidden.note()}{more}".strip(),
             columns(
                 ("grade", "Grade"),
                 ("F", "Women", "int"),
@@ -367,7 +387,11 @@ def _representation_items(
     both = [
         (table[c] == 0) | (table[c] >= min_cell) for c in ("n_female", "n_male")
     ]  # no count below the threshold can be worked out from a share
-    shares = table[both[0] & both[1]].reset_index(drop=True)
+    # nor a grade whose headcount the report hides (by complementary suppression too)
+    counted = published[published["grade"] != disclosure.TOTAL_LABEL].set_index("grade")
+    open_grades = ~(counted[["F", "M", "Total"]] == disclosure.SUPPRESSED).any(axis=1)
+    both.append(table["grade"].map(open_grades).fillna(False).astype(bool))
+    shares = table[both[0] & both[1] & both[2]].reset_index(drop=True)
     share_table = Table(
         "share_by_grade",
         shares.assign(n=shares["n_female"] + shares["n_male"])[["grade", "n", "pct_female"]],
@@ -409,6 +433,7 @@ def _eu_items(
     eu_category: str,
     min_cell: int,
     basis: str,
+    categories: pd.DataFrame | None = None,
 ) -> list:
     if eu is None:
         text = (
@@ -439,7 +464,7 @@ def _eu_items(
         ),
         Table(
             "eu_article_9_g_categories",
-            eu_category_table(eu, min_cell, data),
+            eu_category_table(eu, min_cell, data) if categories is None else categories,
             f"Article 9(1)(g): gaps by {category} in basic, variable and total {basis} (percent), "
             "with the Article 10 size flag.",
             columns(
@@ -455,6 +480,76 @@ def _eu_items(
             ),
         ),
     ]
+
+
+# ----------------------------------------------------------------------------- disclosure audit
+
+
+def _binary_rows(frame: pd.DataFrame) -> int:
+    return int(frame["sex"].isin(["F", "M"]).to_numpy(dtype=bool, na_value=False).sum())
+
+
+def _audit_counts(
+    frame: pd.DataFrame,
+    *,
+    breakdowns: dict[str, GapBreakdown],
+    rep: GradeRepresentation | None,
+    eu: EUPayTransparency | None,
+    min_cell: int,
+) -> tuple[dict[str, pd.DataFrame], publication.PublicationAudit]:
+    """Every count table of the report, audited together and protected across tables.
+
+    The gap tables count the employees in the pay comparison (full-pay relevant, pay known) and
+    the EU table those with a total pay; when these are fewer than all women and men, their cells
+    carry a sub-population dimension (``in_pay_comparison`` / ``in_eu_comparison``) that the
+    headcount cells leave out, so the audit does not assume the tables count the same people.
+    Statistics of a group whose count complementary suppression hides are hidden too.
+    """
+    everyone = _binary_rows(frame)
+    tables: dict[str, pd.DataFrame] = {}
+    cells: list[publication.CountCell] = []
+    sexes = {"n_female": {"sex": "F"}, "n_male": {"sex": "M"}}
+    for result in breakdowns.values():
+        name = _table_name(result.within)
+        tables[name] = breakdown_table(result, min_cell)
+        compared = int(result.table[["n_female", "n_male"]].to_numpy().sum())
+        common = [("in_pay_comparison", "yes")] if compared != everyone else []
+        cells += publication.wide_cells(
+            name, tables[name], {c: c for c in result.within}, sexes, common=common
+        )
+    if rep is not None:
+        tables["headcount_by_grade"] = _headcount(rep, min_cell).table.reset_index()
+        cells += publication.crosstab_cells(
+            "headcount_by_grade",
+            tables["headcount_by_grade"],
+            "grade",
+            "grade_group",
+            "sex",
+            {"F": "F", "M": "M"},
+        )
+    if eu is not None:
+        name = "eu_article_9_g_categories"
+        tables[name] = eu_category_table(eu, min_cell, frame)
+        compared = int(eu.categories[["n_female", "n_male"]].to_numpy().sum())
+        common = [("in_eu_comparison", "yes")] if compared != everyone else []
+        cells += publication.wide_cells(
+            name, tables[name], {eu.category: eu.category}, sexes, common=common
+        )
+    if not cells:
+        return tables, publication.audit([], min_cell)
+    subsets = ("in_pay_comparison", "in_eu_comparison")
+    protected, result = publication.protect(tables, cells, min_cell, subsets=subsets)
+    for name, table in protected.items():
+        if name.startswith("gap_by_"):
+            protected[name] = hide_statistics_of_hidden_counts(
+                table, {"n_female": ["female"], "n_male": ["male"]}, ["gap", "ci_low", "ci_high"]
+            )
+        elif name == "eu_article_9_g_categories":
+            gaps = [c for c in table if "_gap_" in c] + ["article_10"]
+            protected[name] = hide_statistics_of_hidden_counts(
+                table, {"n_female": [], "n_male": []}, gaps
+            )
+    return protected, result
 
 
 # ----------------------------------------------------------------------------- build
@@ -528,6 +623,9 @@ def build(
         else None
     )
 
+    counted, count_audit = _audit_counts(
+        frame, breakdowns=breakdowns, rep=rep, eu=eu, min_cell=min_cell
+    )
     breakdown_items: list = []
     for title, result in breakdowns.items():
         breakdown_items += _breakdown_items(
@@ -538,11 +636,25 @@ def build(
             pay_words=pay_words,
             currency=currency,
             note=note,
+            data=counted[_table_name(result.within)],
         )
     breakdown_items += _absent_breakdowns(frame)
-    rep_items, top_headcount = _representation_items(rep, min_cell=min_cell, note=note)
+    rep_items, top_headcount = _representation_items(
+        rep,
+        min_cell=min_cell,
+        note=note,
+        headcount=counted.get("headcount_by_grade"),
+        added=sum(a.startswith("table 'headcount_by_grade'") for a in count_audit.added),
+    )
     basis_words = "hourly pay" if basis == "hourly" else "full-time-equivalent annual pay"
-    eu_items = _eu_items(eu, frame, eu_category=eu_category, min_cell=min_cell, basis=basis_words)
+    eu_items = _eu_items(
+        eu,
+        frame,
+        eu_category=eu_category,
+        min_cell=min_cell,
+        basis=basis_words,
+        categories=counted.get("eu_article_9_g_categories"),
+    )
     if eu is not None and basis != eu_pay_basis:
         eu_items.insert(
             0,
@@ -580,5 +692,6 @@ def build(
             "breakdowns": breakdowns,
             "representation": rep,
             "eu": eu,
+            "disclosure_audit": count_audit,
         },
     )
