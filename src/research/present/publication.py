@@ -81,6 +81,8 @@ Condition = tuple[str, Hashable]
 #: The implicit value of a sub-population dimension for the people outside it.
 _OUTSIDE = "(outside the sub-population)"
 _TOL = 1e-6
+# Neighbours tried beyond those whose equations bind the exposed cell.
+_TRIALS = 4
 
 
 class PublicationError(InputError):
@@ -224,9 +226,7 @@ def wide_cells(
         label = " / ".join(str(row[column]) for column in groups)
         for column, extra in counts.items():
             conditions = keys | common | frozenset(extra.items())
-            cells.append(
-                CountCell(conditions, name, position, column, _count(row[column]), label)
-            )
+            cells.append(CountCell(conditions, name, position, column, _count(row[column]), label))
     return cells
 
 
@@ -356,6 +356,7 @@ class _Model:
                 rows.append((np.r_[left, right], np.r_[np.ones(left.size), -np.ones(right.size)]))
                 values.append(0.0)
         self.consistency = rows, values
+        self._cache: dict[frozenset, np.ndarray] = {}
 
     def _atoms(self, block: int, conditions: Mapping[str, frozenset[int]]) -> np.ndarray:
         dims, grid, offset = self.blocks[block]
@@ -367,6 +368,12 @@ class _Model:
 
     def atoms(self, cell: CountCell) -> np.ndarray:
         """Indices of the atoms a cell adds up (in the first clique that holds its dimensions)."""
+        known = self._cache.get(cell.conditions)
+        if known is None:
+            known = self._cache[cell.conditions] = self._find_atoms(cell)
+        return known
+
+    def _find_atoms(self, cell: CountCell) -> np.ndarray:
         conditions: dict[str, frozenset[int]] = {}
         for dim, value in cell.conditions:
             values = value if isinstance(value, frozenset) else (value,)
@@ -388,7 +395,11 @@ class _Model:
         return matrix, np.asarray(values)
 
 
-def _interval(model: _Model, a_eq, b_eq, cell: CountCell) -> tuple[float, float]:
+def _interval(
+    model: _Model, a_eq, b_eq, cell: CountCell, duals: list | None = None
+) -> tuple[float, float]:
+    """Least and greatest value of a cell's sum; with ``duals``, appends the equations that bind
+    (non-zero dual value) in either programme."""
     objective = np.zeros(model.n_atoms)
     objective[model.atoms(cell)] = 1.0
     bounds = []
@@ -405,6 +416,8 @@ def _interval(model: _Model, a_eq, b_eq, cell: CountCell) -> tuple[float, float]
         if result.status != 0:  # pragma: no cover - solver trouble
             raise PublicationError(f"The disclosure audit's solver failed: {result.message}")
         bounds.append(sign * result.fun)
+        if duals is not None:
+            duals.append(np.abs(np.asarray(result.eqlin.marginals)) > _TOL)
     return max(bounds[0], 0.0), bounds[1]
 
 
@@ -412,6 +425,18 @@ def _intervals(model: _Model, cells: Sequence[CountCell], targets: Sequence[Coun
     published = [c for c in cells if not c.suppressed]
     a_eq, b_eq = model.equations(published)
     return a_eq, b_eq, [_interval(model, a_eq, b_eq, cell) for cell in targets]
+
+
+def _binding(model: _Model, cells: Sequence[CountCell], target: CountCell) -> list[CountCell]:
+    """The published cells whose equations bind the target's interval (non-zero duals)."""
+    published = [c for c in cells if not c.suppressed]
+    a_eq, b_eq = model.equations(published)
+    duals: list = []
+    _interval(model, a_eq, b_eq, target, duals)
+    if not duals:
+        return []
+    binding = np.logical_or.reduce(duals)[len(model.consistency[0]) :]
+    return [c for c, b in zip(published, binding, strict=True) if b]
 
 
 def audit(
@@ -442,9 +467,16 @@ def audit(
     """
     min_cell = check_min_cell(min_cell)
     cells = list(cells)
-    model = _Model(cells, subsets)
+    return _audit(_Model(cells, subsets), cells, min_cell)
+
+
+def _audit(model: _Model, cells: list[CountCell], min_cell: int) -> PublicationAudit:
     hidden = [c for c in cells if c.suppressed]
-    a_eq, _, bounds = _intervals(model, cells, hidden)
+    distinct = list(dict.fromkeys(c.conditions for c in hidden))
+    representatives = {c.conditions: c for c in reversed(hidden)}
+    a_eq, _, found = _intervals(model, cells, [representatives[k] for k in distinct])
+    by_conditions = dict(zip(distinct, found, strict=True))
+    bounds = [by_conditions[c.conditions] for c in hidden]
     records = []
     exposed = []
     for cell, (low, high) in zip(hidden, bounds, strict=True):
@@ -547,23 +579,30 @@ def protect(
     subsets = tuple(subsets)
     current = list(cells)
     added: list[CountCell] = []
-    while True:
-        result = audit([*current, *fixed], min_cell, subsets=subsets)
-        if not result.exposed_cells:
-            break
-        target = result.exposed_cells[0]
-        model = _Model([*current, *fixed], subsets)
+    model = _Model([*current, *fixed], subsets)  # hiding changes values, not the model
+    own = set(current)
+    # Hiding a cell removes an equation, so intervals only widen: after the first audit only the
+    # exposed cells and the newly hidden ones need to be looked at again.
+    order = {(c.table, c.row, c.column): k for k, c in enumerate(current)}
+    exposed = list(_audit(model, [*current, *fixed], min_cell).exposed_cells)
+    while exposed:
+        exposed.sort(key=lambda c: order.get((c.table, c.row, c.column), -1))
+        target = exposed[0]
         _, _, [(low, high)] = _intervals(model, [*current, *fixed], [target])
+        if high - low >= min_cell - _TOL:  # protected meanwhile
+            exposed.pop(0)
+            continue
+        binding = {c for c in _binding(model, [*current, *fixed], target) if c in own}
         candidates = sorted(
             (
                 c
                 for c in current
-                if not c.suppressed and c.value and _conflicts(c, target) <= 1
+                if not c.suppressed and c.value and (c in binding or _conflicts(c, target) <= 1)
             ),
-            key=lambda c: (c.value, c.table, c.row, c.column),
+            key=lambda c: (c not in binding, c.value, c.table, c.row, c.column),
         )
         chosen = None
-        for candidate in candidates:
+        for candidate in candidates[: max(len(binding), 1) + _TRIALS]:
             trial = _hide(current, candidate)
             _, _, [(lo, hi)] = _intervals(model, [*trial, *fixed], [target])
             if hi - lo > high - low + _TOL:
@@ -581,8 +620,11 @@ def protect(
                 "(fewer grades or categories) or leave a table out."
             )
         hidden_now = _hide(current, chosen)
+        newly = [h for c, h in zip(current, hidden_now, strict=True) if c != h]
         added += [c for c, h in zip(current, hidden_now, strict=True) if c != h]
         current = hidden_now
+        exposed += newly  # checked when their turn comes
+    result = _audit(model, [*current, *fixed], min_cell)
     out = {name: frame.copy() for name, frame in tables.items()}
     for cell in added:
         frame = out[cell.table]
