@@ -8,7 +8,10 @@ Sections, each a question:
 3. ``representation``: women's share of each grade and of the top grades;
 4. ``eu``: the EU Pay Transparency Directive's Article 9 indicators and Article 10 flags.
 
-Everything published passes disclosure control here. When the data record no working hours, pay
+Everything published passes disclosure control here: each table on its own
+(:mod:`research.present.disclosure`), then every count table together
+(:mod:`research.present.publication`), so that no hidden count can be worked out from the counts
+of another table. When the data record no working hours, pay
 is compared as annual full-time-equivalent pay and every caption and sentence says so; when they
 record no grades, the grade items are replaced by notes saying why.
 """
@@ -92,8 +95,10 @@ class PayGapReport(Report):
     ``results`` holds ``uk`` (:class:`~research.paygap.UKGenderPayGap`), ``breakdowns`` (title ->
     :class:`~research.paygap.GapBreakdown`), ``representation``
     (:class:`~research.paygap.GradeRepresentation` or ``None``), ``eu``
-    (:class:`~research.paygap.EUPayTransparency` or ``None``); no employee rows (they never
-    belong in a report object).
+    (:class:`~research.paygap.EUPayTransparency` or ``None``) and ``disclosure_audit``
+    (:class:`~research.present.publication.PublicationAudit`: the counts of every count table
+    audited together, each hidden count's feasible interval and the cells hidden across tables,
+    for a closing note); no employee rows (they never belong in a report object).
     """
 
 

@@ -82,7 +82,7 @@ Condition = tuple[str, Hashable]
 _OUTSIDE = "(outside the sub-population)"
 _TOL = 1e-6
 # Neighbours tried beyond those whose equations bind the exposed cell.
-_TRIALS = 4
+_TRIALS = 12
 
 
 class PublicationError(InputError):
@@ -601,13 +601,17 @@ def protect(
             ),
             key=lambda c: (c not in binding, c.value, c.table, c.row, c.column),
         )
-        chosen = None
-        for candidate in candidates[: max(len(binding), 1) + _TRIALS]:
+        # the smallest candidate that protects the cell on its own; else the one that widens
+        # its interval most (first on ties)
+        chosen, best = None, high - low + _TOL
+        for candidate in candidates[: len(binding) + _TRIALS]:
             trial = _hide(current, candidate)
             _, _, [(lo, hi)] = _intervals(model, [*trial, *fixed], [target])
-            if hi - lo > high - low + _TOL:
+            if hi - lo >= min_cell - _TOL:
                 chosen = candidate
                 break
+            if hi - lo > best:
+                chosen, best = candidate, hi - lo
         if chosen is None and candidates:
             # no single cell widens it (the same people are counted in several tables): hide
             # the smallest neighbour and look again
