@@ -189,12 +189,22 @@ def published_counts(report):
         {"grade_group": "grade_group"},
         SEXES,
     )
+    # the quartile table publishes band sizes and women's shares: counts of women and men
+    for k, row in frames["quartile_pay_bands"].iterrows():
+        band = ("quartile", row["band"])
+        cells.append(CountCell(frozenset({band, ("pay", "in")}), "q", k, "n", int(row["n"])))
+        if row["pct_female"] != SUPPRESSED:
+            women = round(row["n"] * row["pct_female"] / 100)
+            cells.append(
+                CountCell(frozenset({band, ("pay", "in"), ("sex", "F")}), "q", k, "f", women)
+            )
     return cells
 
 
 def test_an_independent_attacker_over_the_full_cross_product_pins_down_no_hidden_count(report):
-    """A linear programme written here, over every grade x pattern x sex x in-pay-comparison
-    atom (no decomposition), finds every hidden count's range at least MIN_CELL wide."""
+    """A linear programme written here, over every grade x pattern x quartile x sex x
+    in-pay-comparison atom (no decomposition), finds every hidden count's range at least
+    MIN_CELL wide."""
     cells = published_counts(report)
     domains: dict[str, set] = {"pay": {"in", "out"}}
     for c in cells:
@@ -339,3 +349,11 @@ def test_a_published_count_that_is_not_a_whole_number_is_refused(value):
     frame = pd.DataFrame({"g": ["a"], "n_female": [value], "n_male": [3]})
     with pytest.raises((PublicationError, ValueError)):
         wide_cells("t", frame, {"g": "g"}, SEXES)
+
+
+def test_counts_implied_by_the_quartile_shares_are_audited_but_never_hidden(report):
+    result = report.results["disclosure_audit"]
+    assert not any("quartile" in cell for cell in result.added)
+    assert "quartile_pay_bands" not in set(result.intervals["table"])
+    table = report["quartile_pay_bands"].to_frame()
+    assert (table["pct_female"] != SUPPRESSED).all()  # shares stay as published

@@ -488,6 +488,49 @@ def _eu_items(
 # ----------------------------------------------------------------------------- disclosure audit
 
 
+#: Dimensions marking the sub-populations some tables count (see :func:`_audit_counts`).
+_SUBSETS = ("in_pay_comparison", "in_eu_comparison", "in_quartiles")
+
+
+def _compared(breakdowns: dict[str, GapBreakdown]) -> int | None:
+    """How many women and men the gap tables compare (the same in every breakdown)."""
+    for result in breakdowns.values():
+        return int(result.table[["n_female", "n_male"]].to_numpy().sum())
+    return None
+
+
+def _quartile_cells(
+    uk: UKGenderPayGap, min_cell: int, everyone: int, *, compared_by_gap: int | None
+) -> list[publication.CountCell]:
+    """The counts a reader can work out from the quartile table (band size x women's share).
+
+    They cannot be hidden by complementary suppression (the table publishes shares, not counts),
+    so they enter the audit as fixed published counts.
+    """
+    table = quartile_table(uk.quartiles, min_cell)
+    size = int(table["n"].sum())
+    if size == compared_by_gap:
+        common = [("in_pay_comparison", "yes")] if size != everyone else []
+    else:
+        common = [("in_quartiles", "yes")] if size != everyone else []
+    cells = []
+    for position, row in table.iterrows():
+        band = ("pay_quartile", row["band"])
+        n = int(row["n"])
+        counts = {"n": (frozenset({band, *common}), n)}
+        if row["pct_female"] != disclosure.SUPPRESSED:
+            women = int(round(n * float(row["pct_female"]) / 100))
+            counts["pct_female"] = (frozenset({band, ("sex", "F"), *common}), women)
+            counts["pct_male"] = (frozenset({band, ("sex", "M"), *common}), n - women)
+        for column, (conditions, value) in counts.items():
+            cells.append(
+                publication.CountCell(
+                    conditions, "quartile_pay_bands", int(position), column, value, row["band"]
+                )
+            )
+    return cells
+
+
 def _binary_rows(frame: pd.DataFrame) -> int:
     return int(frame["sex"].isin(["F", "M"]).to_numpy(dtype=bool, na_value=False).sum())
 
@@ -495,6 +538,7 @@ def _binary_rows(frame: pd.DataFrame) -> int:
 def _audit_counts(
     frame: pd.DataFrame,
     *,
+    uk: UKGenderPayGap,
     breakdowns: dict[str, GapBreakdown],
     rep: GradeRepresentation | None,
     eu: EUPayTransparency | None,
@@ -506,7 +550,8 @@ def _audit_counts(
     the EU table those with a total pay; when these are fewer than all women and men, their cells
     carry a sub-population dimension (``in_pay_comparison`` / ``in_eu_comparison``) that the
     headcount cells leave out, so the audit does not assume the tables count the same people.
-    Statistics of a group whose count complementary suppression hides are hidden too.
+    The counts implied by the quartile table take part as fixed published counts. Statistics
+    of a group whose count complementary suppression hides are hidden too.
     """
     everyone = _binary_rows(frame)
     tables: dict[str, pd.DataFrame] = {}
@@ -538,10 +583,10 @@ def _audit_counts(
         cells += publication.wide_cells(
             name, tables[name], {eu.category: eu.category}, sexes, common=common
         )
+    fixed = _quartile_cells(uk, min_cell, everyone, compared_by_gap=_compared(breakdowns))
     if not cells:
-        return tables, publication.audit([], min_cell)
-    subsets = ("in_pay_comparison", "in_eu_comparison")
-    protected, result = publication.protect(tables, cells, min_cell, subsets=subsets)
+        return tables, publication.audit(fixed, min_cell, subsets=_SUBSETS)
+    protected, result = publication.protect(tables, cells, min_cell, fixed=fixed, subsets=_SUBSETS)
     for name, table in protected.items():
         if name.startswith("gap_by_"):
             protected[name] = hide_statistics_of_hidden_counts(
@@ -627,7 +672,7 @@ def build(
     )
 
     counted, count_audit = _audit_counts(
-        frame, breakdowns=breakdowns, rep=rep, eu=eu, min_cell=min_cell
+        frame, uk=uk, breakdowns=breakdowns, rep=rep, eu=eu, min_cell=min_cell
     )
     breakdown_items: list = []
     for title, result in breakdowns.items():
