@@ -82,7 +82,7 @@ Condition = tuple[str, Hashable]
 _OUTSIDE = "(outside the sub-population)"
 _TOL = 1e-6
 # Neighbours tried beyond those whose equations bind the exposed cell.
-_TRIALS = 12
+_TRIALS = 2
 
 
 class PublicationError(InputError):
