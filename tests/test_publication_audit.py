@@ -128,3 +128,14 @@ def test_inconsistent_tables_are_reported():
     cells = [cell({("s", "F")}, 5), cell({("s", "M")}, 5), cell(set(), 11), cell(set(), None)]
     with pytest.raises(PublicationError, match="do not add up"):
         audit(cells, 10)
+
+
+def test_only_cells_hidden_for_being_small_need_a_protection_interval():
+    """A count hidden only to protect another (complementary) may be narrow; a small one may not
+    (tau-Argus sets protection levels for the unsafe cells only)."""
+    total = cell({("g", "a")}, 50, row=0)
+    men = cell({("g", "a"), ("s", "M")}, 50, row=1)
+    women = CountCell(F({("g", "a"), ("s", "F")}), "t", 2, "x", None, sensitive=False)
+    assert audit([total, men, women], 10).exposed.empty
+    small = CountCell(F({("g", "a"), ("s", "F")}), "t", 2, "x", None, sensitive=True)
+    assert len(audit([total, men, small], 10).exposed) == 1

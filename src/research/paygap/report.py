@@ -566,7 +566,8 @@ def _audit_counts(
             name, tables[name], {c: c for c in result.within}, sexes, common=common
         )
     if rep is not None:
-        tables["headcount_by_grade"] = _headcount(rep, min_cell).table.reset_index()
+        headcount = _headcount(rep, min_cell)
+        tables["headcount_by_grade"] = headcount.table.reset_index()
         cells += publication.crosstab_cells(
             "headcount_by_grade",
             tables["headcount_by_grade"],
@@ -574,6 +575,7 @@ def _audit_counts(
             "grade_group",
             "sex",
             {"F": "F", "M": "M"},
+            primary=headcount.primary.reset_index(drop=True),
         )
     if eu is not None:
         name = "eu_article_9_g_categories"

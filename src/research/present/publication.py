@@ -104,6 +104,11 @@ class CountCell:
         The published count, or ``None`` when the cell is suppressed.
     label
         The row's label, for messages (e.g. the grade).
+    sensitive
+        For a suppressed cell: whether it was hidden for describing fewer than ``min_cell``
+        people (primary suppression) and so needs a protection interval. Cells hidden only to
+        protect others (complementary suppression) need none (tau-Argus: protection levels are
+        set for the unsafe cells).
     """
 
     conditions: frozenset
@@ -112,6 +117,7 @@ class CountCell:
     column: str
     value: int | None
     label: str = ""
+    sensitive: bool = True
 
     @property
     def suppressed(self) -> bool:
@@ -165,14 +171,19 @@ class PublicationAudit:
 
     @property
     def min_width(self) -> float | None:
-        return None if self.intervals.empty else float(self.intervals["width"].min())
+        """Narrowest interval of a cell hidden for being small (None when there is none)."""
+        small = (
+            self.intervals[self.intervals["sensitive"]] if len(self.intervals) else self.intervals
+        )
+        return None if small.empty else float(small["width"].min())
 
     def note(self) -> str:
         """A sentence for a report's closing note."""
+        small = int(self.intervals["sensitive"].sum()) if len(self.intervals) else 0
         text = (
             f"Disclosure audit across tables: {self.cells_checked} published counts checked "
-            f"together; each of the {self.n_suppressed} hidden counts can only be narrowed to a "
-            f"range of at least {self.min_cell} people"
+            f"together; each of the {small} counts hidden for describing fewer than "
+            f"{self.min_cell} people can only be narrowed to a range of at least {self.min_cell}"
         )
         if self.added:
             n = len(self.added)
@@ -240,8 +251,13 @@ def crosstab_cells(
     *,
     total: str = TOTAL_LABEL,
     common: Iterable[Condition] = (),
+    primary: pd.DataFrame | None = None,
 ) -> list[CountCell]:
     """Cells of a two-way table with margins as :func:`disclosure.suppress_counts` makes it.
+
+    ``primary`` (the ``primary`` mask of :class:`~research.present.disclosure.Suppressed`, rows in
+    the order of ``data``) marks the cells hidden for being small; the others hidden in the table
+    (secondary suppression) need no protection interval of their own.
 
     ``data`` has the row labels in ``row_column`` (the last row labelled ``total``), a column per
     entry of ``column_values`` (column key -> value of ``column_dimension``) and a ``total``
@@ -262,6 +278,11 @@ def crosstab_cells(
                 continue
             col_cond = (column_dimension, all_columns if column == total else value)
             conditions = frozenset({row_cond, col_cond}) | common
+            small = (
+                True
+                if primary is None or column not in primary
+                else bool(primary[column].iloc[position])
+            )
             cells.append(
                 CountCell(
                     conditions,
@@ -270,6 +291,7 @@ def crosstab_cells(
                     column,
                     _count(data[column].iloc[position]),
                     str(label),
+                    sensitive=small,
                 )
             )
     return cells
@@ -481,7 +503,7 @@ def _audit(model: _Model, cells: list[CountCell], min_cell: int) -> PublicationA
     exposed = []
     for cell, (low, high) in zip(hidden, bounds, strict=True):
         width = high - low
-        is_exposed = width < min_cell - _TOL
+        is_exposed = cell.sensitive and width < min_cell - _TOL
         if is_exposed:
             exposed.append(cell)
         records.append(
@@ -494,9 +516,10 @@ def _audit(model: _Model, cells: list[CountCell], min_cell: int) -> PublicationA
                 "high": round(high, 6),
                 "width": round(width, 6),
                 "exposed": is_exposed,
+                "sensitive": cell.sensitive,
             }
         )
-    columns = ["table", "row", "label", "column", "low", "high", "width", "exposed"]
+    columns = ["table", "row", "label", "column", "low", "high", "width", "exposed", "sensitive"]
     return PublicationAudit(
         cells_checked=len(cells),
         intervals=pd.DataFrame(records, columns=columns),
@@ -525,7 +548,7 @@ def _hide(cells: list[CountCell], target: CountCell) -> list[CountCell]:
     """Hide `target` and every published cell counting the same people (the same count
     published in another table must be hidden there too)."""
     return [
-        CountCell(c.conditions, c.table, c.row, c.column, None, c.label)
+        CountCell(c.conditions, c.table, c.row, c.column, None, c.label, sensitive=False)
         if c == target or (c.conditions == target.conditions and not c.suppressed)
         else c
         for c in cells
