@@ -8,7 +8,10 @@ Sections, each a question:
 3. ``representation``: women's share of each grade and of the top grades;
 4. ``eu``: the EU Pay Transparency Directive's Article 9 indicators and Article 10 flags.
 
-Everything published passes disclosure control here. When the data record no working hours, pay
+Everything published passes disclosure control here: each table on its own
+(:mod:`research.present.disclosure`), then every count table together
+(:mod:`research.present.publication`), so that no hidden count can be worked out from the counts
+of another table. When the data record no working hours, pay
 is compared as annual full-time-equivalent pay and every caption and sentence says so; when they
 record no grades, the grade items are replaced by notes saying why.
 """
@@ -34,11 +37,12 @@ from research.paygap.tables import (
     eu_category_table,
     eu_items_table,
     gov_uk_table,
+    hide_statistics_of_hidden_counts,
     plottable,
     quartile_table,
     statutory_table,
 )
-from research.present import disclosure, plots, tabulate
+from research.present import disclosure, plots, publication, tabulate
 from research.present.formats import fmt_pct
 from research.present.report import (
     Figure,
@@ -91,8 +95,10 @@ class PayGapReport(Report):
     ``results`` holds ``uk`` (:class:`~research.paygap.UKGenderPayGap`), ``breakdowns`` (title ->
     :class:`~research.paygap.GapBreakdown`), ``representation``
     (:class:`~research.paygap.GradeRepresentation` or ``None``), ``eu``
-    (:class:`~research.paygap.EUPayTransparency` or ``None``); no employee rows (they never
-    belong in a report object).
+    (:class:`~research.paygap.EUPayTransparency` or ``None``) and ``disclosure_audit``
+    (:class:`~research.present.publication.PublicationAudit`: the counts of every count table
+    audited together, each hidden count's feasible interval and the cells hidden across tables,
+    for a closing note); no employee rows (they never belong in a report object).
     """
 
 
@@ -249,8 +255,10 @@ def _breakdown_items(
     pay_words: str,
     currency: str,
     note: str,
+    data: pd.DataFrame | None = None,
 ) -> list:
     name = _table_name(result.within)
+    published = breakdown_table(result, min_cell) if data is None else data
     intervals = "ci_low" in result.table
     specs = [(c, GROUP_LABELS.get(c, c.replace("_", " ").capitalize())) for c in result.within]
     specs += [
@@ -267,10 +275,8 @@ def _breakdown_items(
         f"Gap in {stat} {pay_words} by {title.lower()} (percent of men's {stat}); pay in "
         f"{currency}." + (" With 95% bootstrap intervals." if intervals else "")
     )
-    items: list = [
-        Table(name, breakdown_table(result, min_cell), caption, columns(*specs), notes=(hidden,))
-    ]
-    shown = plottable(result, min_cell)
+    items: list = [Table(name, published, caption, columns(*specs), notes=(hidden,))]
+    shown = plottable(result, min_cell, published)
     if len(result.within) == 1 and len(shown) >= 2:
         column = result.within[0]
         ax = plots.gap_forest(shown, column, overall=result.overall.value)
@@ -312,8 +318,21 @@ def _absent_breakdowns(data: pd.DataFrame) -> list[Note]:
 # ----------------------------------------------------------------------------- representation
 
 
+def _headcount(rep: GradeRepresentation, min_cell: int) -> disclosure.Suppressed:
+    """The grade x sex headcount with margins, after per-table disclosure control."""
+    counts = rep.table.set_index("grade")[["n_female", "n_male"]].rename(
+        columns={"n_female": "F", "n_male": "M"}
+    )
+    return disclosure.suppress_counts(counts, min_cell)
+
+
 def _representation_items(
-    rep: GradeRepresentation | None, *, min_cell: int, note: str
+    rep: GradeRepresentation | None,
+    *,
+    min_cell: int,
+    note: str,
+    headcount: pd.DataFrame | None = None,
+    added: int = 0,
 ) -> tuple[list, int]:
     """Headcount by grade, the headline numbers and the share chart; and the top headcount."""
     if rep is None:
@@ -324,15 +343,19 @@ def _representation_items(
             Note("women_share_by_grade", text),
         ], 0
     table = rep.table
-    counts = table.set_index("grade")[["n_female", "n_male"]].rename(
-        columns={"n_female": "F", "n_male": "M"}
+    hidden = _headcount(rep, min_cell)
+    published = hidden.table.reset_index() if headcount is None else headcount
+    more = (
+        f" {added} further {'cells are' if added > 1 else 'cell is'} hidden so that other tables "
+        "of this report cannot reveal hidden cells."
+        if added
+        else ""
     )
-    hidden = disclosure.suppress_counts(counts, min_cell)
     items: list = [
         Table(
             "headcount_by_grade",
-            hidden.table.reset_index(),
-            f"Women and men by grade, lowest first. {hidden.note()}".strip(),
+            published,
+            f"Women and men by grade, lowest first. {hidden.note()}{more}".strip(),
             columns(
                 ("grade", "Grade"),
                 ("F", "Women", "int"),
@@ -367,7 +390,11 @@ def _representation_items(
     both = [
         (table[c] == 0) | (table[c] >= min_cell) for c in ("n_female", "n_male")
     ]  # no count below the threshold can be worked out from a share
-    shares = table[both[0] & both[1]].reset_index(drop=True)
+    # nor a grade whose headcount the report hides (by complementary suppression too)
+    counted = published[published["grade"] != disclosure.TOTAL_LABEL].set_index("grade")
+    open_grades = ~(counted[["F", "M", "Total"]] == disclosure.SUPPRESSED).any(axis=1)
+    both.append(table["grade"].map(open_grades).fillna(False).astype(bool))
+    shares = table[both[0] & both[1] & both[2]].reset_index(drop=True)
     share_table = Table(
         "share_by_grade",
         shares.assign(n=shares["n_female"] + shares["n_male"])[["grade", "n", "pct_female"]],
@@ -409,6 +436,7 @@ def _eu_items(
     eu_category: str,
     min_cell: int,
     basis: str,
+    categories: pd.DataFrame | None = None,
 ) -> list:
     if eu is None:
         text = (
@@ -439,7 +467,7 @@ def _eu_items(
         ),
         Table(
             "eu_article_9_g_categories",
-            eu_category_table(eu, min_cell, data),
+            eu_category_table(eu, min_cell, data) if categories is None else categories,
             f"Article 9(1)(g): gaps by {category} in basic, variable and total {basis} (percent), "
             "with the Article 10 size flag.",
             columns(
@@ -455,6 +483,123 @@ def _eu_items(
             ),
         ),
     ]
+
+
+# ----------------------------------------------------------------------------- disclosure audit
+
+
+#: Dimensions marking the sub-populations some tables count (see :func:`_audit_counts`).
+_SUBSETS = ("in_pay_comparison", "in_eu_comparison", "in_quartiles")
+
+
+def _compared(breakdowns: dict[str, GapBreakdown]) -> int | None:
+    """How many women and men the gap tables compare (the same in every breakdown)."""
+    for result in breakdowns.values():
+        return int(result.table[["n_female", "n_male"]].to_numpy().sum())
+    return None
+
+
+def _quartile_cells(
+    uk: UKGenderPayGap, min_cell: int, everyone: int, *, compared_by_gap: int | None
+) -> list[publication.CountCell]:
+    """The counts a reader can work out from the quartile table (band size x women's share).
+
+    They cannot be hidden by complementary suppression (the table publishes shares, not counts),
+    so they enter the audit as fixed published counts.
+    """
+    table = quartile_table(uk.quartiles, min_cell)
+    size = int(table["n"].sum())
+    if size == compared_by_gap:
+        common = [("in_pay_comparison", "yes")] if size != everyone else []
+    else:
+        common = [("in_quartiles", "yes")] if size != everyone else []
+    cells = []
+    for position, row in table.iterrows():
+        band = ("pay_quartile", row["band"])
+        n = int(row["n"])
+        counts = {"n": (frozenset({band, *common}), n)}
+        if row["pct_female"] != disclosure.SUPPRESSED:
+            women = int(round(n * float(row["pct_female"]) / 100))
+            counts["pct_female"] = (frozenset({band, ("sex", "F"), *common}), women)
+            counts["pct_male"] = (frozenset({band, ("sex", "M"), *common}), n - women)
+        for column, (conditions, value) in counts.items():
+            cells.append(
+                publication.CountCell(
+                    conditions, "quartile_pay_bands", int(position), column, value, row["band"]
+                )
+            )
+    return cells
+
+
+def _binary_rows(frame: pd.DataFrame) -> int:
+    return int(frame["sex"].isin(["F", "M"]).to_numpy(dtype=bool, na_value=False).sum())
+
+
+def _audit_counts(
+    frame: pd.DataFrame,
+    *,
+    uk: UKGenderPayGap,
+    breakdowns: dict[str, GapBreakdown],
+    rep: GradeRepresentation | None,
+    eu: EUPayTransparency | None,
+    min_cell: int,
+) -> tuple[dict[str, pd.DataFrame], publication.PublicationAudit]:
+    """Every count table of the report, audited together and protected across tables.
+
+    The gap tables count the employees in the pay comparison (full-pay relevant, pay known) and
+    the EU table those with a total pay; when these are fewer than all women and men, their cells
+    carry a sub-population dimension (``in_pay_comparison`` / ``in_eu_comparison``) that the
+    headcount cells leave out, so the audit does not assume the tables count the same people.
+    The counts implied by the quartile table take part as fixed published counts. Statistics
+    of a group whose count complementary suppression hides are hidden too.
+    """
+    everyone = _binary_rows(frame)
+    tables: dict[str, pd.DataFrame] = {}
+    cells: list[publication.CountCell] = []
+    sexes = {"n_female": {"sex": "F"}, "n_male": {"sex": "M"}}
+    for result in breakdowns.values():
+        name = _table_name(result.within)
+        tables[name] = breakdown_table(result, min_cell)
+        compared = int(result.table[["n_female", "n_male"]].to_numpy().sum())
+        common = [("in_pay_comparison", "yes")] if compared != everyone else []
+        cells += publication.wide_cells(
+            name, tables[name], {c: c for c in result.within}, sexes, common=common
+        )
+    if rep is not None:
+        headcount = _headcount(rep, min_cell)
+        tables["headcount_by_grade"] = headcount.table.reset_index()
+        cells += publication.crosstab_cells(
+            "headcount_by_grade",
+            tables["headcount_by_grade"],
+            "grade",
+            "grade_group",
+            "sex",
+            {"F": "F", "M": "M"},
+            primary=headcount.primary.reset_index(drop=True),
+        )
+    if eu is not None:
+        name = "eu_article_9_g_categories"
+        tables[name] = eu_category_table(eu, min_cell, frame)
+        compared = int(eu.categories[["n_female", "n_male"]].to_numpy().sum())
+        common = [("in_eu_comparison", "yes")] if compared != everyone else []
+        cells += publication.wide_cells(
+            name, tables[name], {eu.category: eu.category}, sexes, common=common
+        )
+    fixed = _quartile_cells(uk, min_cell, everyone, compared_by_gap=_compared(breakdowns))
+    if not cells:
+        return tables, publication.audit(fixed, min_cell, subsets=_SUBSETS)
+    protected, result = publication.protect(tables, cells, min_cell, fixed=fixed, subsets=_SUBSETS)
+    for name, table in protected.items():
+        if name.startswith("gap_by_"):
+            protected[name] = hide_statistics_of_hidden_counts(
+                table, {"n_female": ["female"], "n_male": ["male"]}, ["gap", "ci_low", "ci_high"]
+            )
+        elif name == "eu_article_9_g_categories":
+            gaps = [c for c in table if "_gap_" in c] + ["article_10"]
+            protected[name] = hide_statistics_of_hidden_counts(
+                table, {"n_female": [], "n_male": []}, gaps
+            )
+    return protected, result
 
 
 # ----------------------------------------------------------------------------- build
@@ -528,6 +673,9 @@ def build(
         else None
     )
 
+    counted, count_audit = _audit_counts(
+        frame, uk=uk, breakdowns=breakdowns, rep=rep, eu=eu, min_cell=min_cell
+    )
     breakdown_items: list = []
     for title, result in breakdowns.items():
         breakdown_items += _breakdown_items(
@@ -538,11 +686,25 @@ def build(
             pay_words=pay_words,
             currency=currency,
             note=note,
+            data=counted[_table_name(result.within)],
         )
     breakdown_items += _absent_breakdowns(frame)
-    rep_items, top_headcount = _representation_items(rep, min_cell=min_cell, note=note)
+    rep_items, top_headcount = _representation_items(
+        rep,
+        min_cell=min_cell,
+        note=note,
+        headcount=counted.get("headcount_by_grade"),
+        added=sum(a.startswith("table 'headcount_by_grade'") for a in count_audit.added),
+    )
     basis_words = "hourly pay" if basis == "hourly" else "full-time-equivalent annual pay"
-    eu_items = _eu_items(eu, frame, eu_category=eu_category, min_cell=min_cell, basis=basis_words)
+    eu_items = _eu_items(
+        eu,
+        frame,
+        eu_category=eu_category,
+        min_cell=min_cell,
+        basis=basis_words,
+        categories=counted.get("eu_article_9_g_categories"),
+    )
     if eu is not None and basis != eu_pay_basis:
         eu_items.insert(
             0,
@@ -580,5 +742,6 @@ def build(
             "breakdowns": breakdowns,
             "representation": rep,
             "eu": eu,
+            "disclosure_audit": count_audit,
         },
     )

@@ -109,11 +109,42 @@ def breakdown_table(result: GapBreakdown, min_cell: int) -> pd.DataFrame:
     return _natural_order(result.to_table(min_cell)[keep], result.within)
 
 
-def plottable(result: GapBreakdown, min_cell: int) -> pd.DataFrame:
-    """Groups with at least ``min_cell`` women and men and a defined gap (for charts)."""
+def plottable(
+    result: GapBreakdown, min_cell: int, published: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Groups with at least ``min_cell`` women and men and a defined gap (for charts).
+
+    With ``published`` (the table as published), groups whose gap it hides are left out too.
+    """
     table = result.table
     keep = (table["n_female"] >= min_cell) & (table["n_male"] >= min_cell) & table["gap"].notna()
+    if published is not None:
+        within = list(result.within)
+        hidden = published[published["gap"].astype(object) == disclosure.SUPPRESSED]
+        keys = pd.MultiIndex.from_frame(table[within].astype("string").fillna("(missing)"))
+        gone = pd.MultiIndex.from_frame(hidden[within].astype("string"))
+        keep &= ~keys.isin(gone)
     return table[keep].reset_index(drop=True)
+
+
+def hide_statistics_of_hidden_counts(
+    table: pd.DataFrame, own: dict[str, list[str]], shared: list[str]
+) -> pd.DataFrame:
+    """Hide the statistics of every row whose headcount is shown as ``"[c]"``.
+
+    ``own`` maps each count column to the statistics of that group alone (women's median pay for
+    ``n_female``); ``shared`` lists statistics resting on every count (the gap and its interval).
+    The semantics of :func:`~research.present.disclosure.suppress_statistics`: a statistic is
+    hidden when a count governing it is hidden.
+    """
+    out = table.copy()
+    for count, statistics in own.items():
+        hidden = (out[count].astype(object) == disclosure.SUPPRESSED).to_numpy()
+        for column in [*statistics, *shared]:
+            if column in out and hidden.any():
+                out[column] = out[column].astype(object)
+                out.loc[hidden, column] = disclosure.SUPPRESSED
+    return out
 
 
 def variable_recipients(
@@ -150,6 +181,9 @@ def eu_category_table(
 ) -> pd.DataFrame:
     """Item (g) with flags; gaps of categories with fewer than ``min_cell`` women or men hidden.
 
+    Counts of women or men below ``min_cell`` (zeros apart) are hidden too; that they cannot be
+    worked out from the other tables of the report is checked by the report's publication audit.
+
     With ``data``, gaps in variable pay are also hidden where fewer than ``min_cell`` women or
     men of the category were paid variable pay.
     """
@@ -171,6 +205,11 @@ def eu_category_table(
         table.drop(columns="flag_article_10"), governed, gaps, min_cell
     )
     shown = hidden.table.drop(columns=[c for c in ("n_smaller", "n_paid") if c in hidden.table])
+    for column in ("n_female", "n_male"):  # the counts themselves: primary suppression
+        few = ((table[column] > 0) & (table[column] < min_cell)).to_numpy()
+        if few.any():
+            shown[column] = shown[column].astype(object)
+            shown.loc[few, column] = disclosure.SUPPRESSED
     small = table["n_smaller"] < min_cell
     shown["article_10"] = np.where(
         small, disclosure.SUPPRESSED, np.where(table["flag_article_10"], "gap of 5% or more", "")

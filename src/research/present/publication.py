@@ -1,0 +1,669 @@
+"""Disclosure control over all the counts of one publication, by linear programming.
+
+:mod:`research.present.disclosure` protects each table on its own. Tables published together can
+still give a hidden count away: a grade headcount table that hides a band's 6 women but shows its
+total of 225, next to a gap table that shows the band's 219 men, reveals the 6 women. This module
+audits every count of a publication together.
+
+Model
+-----
+Each published count is a :class:`CountCell`: the set of people it counts, described by its
+*conditions*, a frozenset of ``(dimension, value)`` pairs over canonical dimensions (for example
+``{("grade_group", "03. Grade 3"), ("sex", "F")}``). A margin omits a dimension (the band total is
+``{("grade_group", "03. Grade 3")}``), or names a set of values (``("sex", frozenset({"F", "M"}))``)
+when it adds up only some of them. A sub-population (employees in the pay comparison, say) is
+one more dimension, e.g. ``("in_gap_tables", "yes")``, that the cells of the wider tables omit.
+
+The unknowns are the *atoms*: the numbers of people in each combination of the values of the
+dimensions that occur. Every published cell is a linear equation (the sum of its atoms equals its
+value) and every atom is non-negative. For each suppressed cell, :func:`audit` computes the least
+and the greatest value its sum can take under these constraints with ``scipy.optimize.linprog``
+(HiGHS): the interval an attacker holding every published number can narrow it to. This is the
+audit of tau-Argus (Hundepool et al., *Statistical Disclosure Control*, Wiley 2012, section 4.3;
+tau-Argus user's manual, "Audit" and "protection levels"), with the LP relaxation as there (the
+integer interval is never wider).
+
+Rule
+----
+A suppressed cell is *exposed* when its feasible interval is narrower than ``min_cell``
+(``max - min < min_cell``): the attacker can then place it within a range of fewer than
+``min_cell`` people. This is the interval-protection requirement of the GSS/GSR *Disclosure
+Control Guidance for Tables Produced from Administrative Sources* (2014, on differencing and
+"sufficient protection" of suppressed cells) and the protection interval of tau-Argus, with the
+threshold itself as the required interval width.
+
+Size
+----
+The atoms are not the full cross product of all dimensions. Tables of a report are usually
+marginal tables whose dimension sets form an acyclic (decomposable) hypergraph (grade x pattern x
+sex, occupation x sex, age x sex, ...). For such a set, non-negative tables that agree on their
+shared margins are exactly the margins of some non-negative joint table (the junction-tree
+property of decomposable models; Lauritzen, *Graphical Models*, 1996, ch. 3), so the LP keeps one
+block of atoms per maximal dimension set and ties the blocks together on their intersections
+(the empty intersection gives equal grand totals). Sets that are not acyclic are merged until
+they are, which falls back to the cross product only where needed. The constraint matrix is
+sparse.
+
+Cross-run ledger
+----------------
+:func:`audit` takes any iterable of cells: the cells published earlier for the same data (from a
+per-dataset ledger) can be added as published cells, and only the cells of this run are candidates
+for complementary suppression.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import linprog
+
+from research.core.checks import InputError
+from research.present.disclosure import SUPPRESSED, TOTAL_LABEL, check_min_cell
+
+__all__ = [
+    "CountCell",
+    "PublicationAudit",
+    "PublicationError",
+    "audit",
+    "crosstab_cells",
+    "protect",
+    "wide_cells",
+]
+
+Condition = tuple[str, Hashable]
+#: The implicit value of a sub-population dimension for the people outside it.
+_OUTSIDE = "(outside the sub-population)"
+_TOL = 1e-6
+# Neighbours tried beyond those whose equations bind the exposed cell.
+_TRIALS = 2
+
+
+class PublicationError(InputError):
+    """The counts of a publication cannot be protected (or do not add up)."""
+
+
+@dataclass(frozen=True)
+class CountCell:
+    """One published count, described by the people it counts.
+
+    Attributes
+    ----------
+    conditions
+        Frozenset of ``(dimension, value)`` pairs; a value may be a frozenset of values (the cell
+        adds up those values). A dimension left out is summed over all its values.
+    table, row, column
+        Where the cell is published: table name, row position in the table's data, column key.
+    value
+        The published count, or ``None`` when the cell is suppressed.
+    label
+        The row's label, for messages (e.g. the grade).
+    sensitive
+        For a suppressed cell: whether it was hidden for describing fewer than ``min_cell``
+        people (primary suppression) and so needs a protection interval. Cells hidden only to
+        protect others (complementary suppression) need none (tau-Argus: protection levels are
+        set for the unsafe cells).
+    """
+
+    conditions: frozenset
+    table: str
+    row: int
+    column: str
+    value: int | None
+    label: str = ""
+    sensitive: bool = True
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value is None
+
+    @property
+    def where(self) -> str:
+        """``table 'x', row 'label', column 'n_female'`` (never the value)."""
+        row = self.label or f"#{self.row}"
+        return f"table {self.table!r}, row {row!r}, column {self.column!r}"
+
+    @property
+    def dimensions(self) -> frozenset[str]:
+        return frozenset(d for d, _ in self.conditions)
+
+
+@dataclass(frozen=True)
+class PublicationAudit:
+    """The result of :func:`audit` (and of :func:`protect`, which adds ``added``).
+
+    Attributes
+    ----------
+    cells_checked
+        Number of published and suppressed cells in the model.
+    intervals
+        One row per suppressed cell: ``table``, ``row``, ``label``, ``column``, ``low``, ``high``
+        (the attacker's feasible interval, LP relaxation), ``width`` and ``exposed``.
+    min_cell
+        The threshold, also the required interval width.
+    added
+        Cells hidden by complementary suppression across tables (``where`` strings), in order.
+    n_atoms, n_constraints
+        Size of the linear programme.
+    """
+
+    cells_checked: int
+    intervals: pd.DataFrame
+    min_cell: int
+    added: tuple[str, ...] = ()
+    n_atoms: int = 0
+    n_constraints: int = 0
+    exposed_cells: tuple[CountCell, ...] = field(default=(), repr=False)
+
+    @property
+    def n_suppressed(self) -> int:
+        return len(self.intervals)
+
+    @property
+    def exposed(self) -> pd.DataFrame:
+        return self.intervals[self.intervals["exposed"]].reset_index(drop=True)
+
+    @property
+    def min_width(self) -> float | None:
+        """Narrowest interval of a cell hidden for being small (None when there is none)."""
+        small = (
+            self.intervals[self.intervals["sensitive"]] if len(self.intervals) else self.intervals
+        )
+        return None if small.empty else float(small["width"].min())
+
+    def note(self) -> str:
+        """A sentence for a report's closing note."""
+        small = int(self.intervals["sensitive"].sum()) if len(self.intervals) else 0
+        text = (
+            f"Disclosure audit across tables: {self.cells_checked} published counts checked "
+            f"together; each of the {small} counts hidden for describing fewer than "
+            f"{self.min_cell} people can only be narrowed to a range of at least {self.min_cell}"
+        )
+        if self.added:
+            n = len(self.added)
+            text += f"; {n} further count{'s were' if n > 1 else ' was'} hidden to ensure this"
+        return text + "."
+
+
+# ----------------------------------------------------------------------------- extracting cells
+
+
+def _count(value: object) -> int | None:
+    if isinstance(value, str) and value == SUPPRESSED:
+        return None
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    if number < 0 or number != int(number):
+        raise PublicationError(f"a published count must be a whole number >= 0, got {value!r}")
+    return int(number)
+
+
+def wide_cells(
+    name: str,
+    data: pd.DataFrame,
+    groups: Mapping[str, str],
+    counts: Mapping[str, Mapping[str, Hashable]],
+    *,
+    common: Iterable[Condition] = (),
+) -> list[CountCell]:
+    """Cells of a table with one row per group and one count column per sex (or a total).
+
+    Parameters
+    ----------
+    name
+        Table name.
+    data
+        The table's data (suppressed cells ``"[c]"``).
+    groups
+        Group column -> canonical dimension, e.g. ``{"grade_group": "grade_group"}``.
+    counts
+        Count column -> its conditions, e.g. ``{"n_female": {"sex": "F"}, "n_male": {"sex": "M"},
+        "n": {}}``.
+    common
+        Conditions shared by every cell (e.g. the table's sub-population).
+    """
+    common = frozenset(common)
+    cells = []
+    for position in range(len(data)):
+        row = data.iloc[position]
+        keys = frozenset((dim, row[column]) for column, dim in groups.items())
+        label = " / ".join(str(row[column]) for column in groups)
+        for column, extra in counts.items():
+            conditions = keys | common | frozenset(extra.items())
+            cells.append(CountCell(conditions, name, position, column, _count(row[column]), label))
+    return cells
+
+
+def crosstab_cells(
+    name: str,
+    data: pd.DataFrame,
+    row_column: str,
+    row_dimension: str,
+    column_dimension: str,
+    column_values: Mapping[str, Hashable],
+    *,
+    total: str = TOTAL_LABEL,
+    common: Iterable[Condition] = (),
+    primary: pd.DataFrame | None = None,
+) -> list[CountCell]:
+    """Cells of a two-way table with margins as :func:`disclosure.suppress_counts` makes it.
+
+    ``primary`` (the ``primary`` mask of :class:`~research.present.disclosure.Suppressed`, rows in
+    the order of ``data``) marks the cells hidden for being small; the others hidden in the table
+    (secondary suppression) need no protection interval of their own.
+
+    ``data`` has the row labels in ``row_column`` (the last row labelled ``total``), a column per
+    entry of ``column_values`` (column key -> value of ``column_dimension``) and a ``total``
+    column. Margins add up the listed rows or columns only (a value set), so a table that leaves
+    some values out (missing grades, other sexes) is modelled as it is.
+    """
+    common = frozenset(common)
+    labels = data[row_column].tolist()
+    body_rows = [label for label in labels if label != total]
+    all_rows = frozenset(body_rows)
+    all_columns = frozenset(column_values.values())
+    cells = []
+    for position, label in enumerate(labels):
+        row_cond = (row_dimension, all_rows if label == total else label)
+        keys = [*column_values.items(), (total, None)]
+        for column, value in keys:
+            if column not in data:
+                continue
+            col_cond = (column_dimension, all_columns if column == total else value)
+            conditions = frozenset({row_cond, col_cond}) | common
+            small = (
+                True
+                if primary is None or column not in primary
+                else bool(primary[column].iloc[position])
+            )
+            cells.append(
+                CountCell(
+                    conditions,
+                    name,
+                    position,
+                    column,
+                    _count(data[column].iloc[position]),
+                    str(label),
+                    sensitive=small,
+                )
+            )
+    return cells
+
+
+# ----------------------------------------------------------------------------- the model
+
+
+def _acyclic(edges: list[frozenset[str]]) -> bool:
+    """GYO reduction: True when the hypergraph of dimension sets is acyclic."""
+    work = [set(e) for e in edges]
+    while True:
+        before = (len(work), sum(len(e) for e in work))
+        counts = Counter(v for edge in work for v in edge)
+        for edge in work:
+            edge -= {v for v in edge if counts[v] == 1}
+        work = [
+            edge
+            for i, edge in enumerate(work)
+            if edge
+            and not any(edge < other or (edge == other and j < i) for j, other in enumerate(work))
+        ]
+        if len(work) <= 1:
+            return True
+        if (len(work), sum(len(e) for e in work)) == before:
+            return False
+
+
+def _cliques(scopes: Iterable[frozenset[str]]) -> list[frozenset[str]]:
+    """Maximal dimension sets, merged until they form an acyclic hypergraph."""
+    distinct = set(scopes)
+    cliques = sorted(
+        (s for s in distinct if not any(s < t for t in distinct)), key=lambda s: sorted(s)
+    )
+    if not cliques:
+        return [frozenset()]
+    while not _acyclic(cliques):
+        # merge the two cliques that share most dimensions (the smallest step towards acyclic)
+        pairs = itertools.combinations(range(len(cliques)), 2)
+        i, j = max(pairs, key=lambda p: (len(cliques[p[0]] & cliques[p[1]]), -p[0], -p[1]))
+        merged = cliques[i] | cliques[j]
+        rest = [c for k, c in enumerate(cliques) if k not in (i, j) and not c <= merged]
+        cliques = sorted([*rest, merged], key=lambda s: sorted(s))
+    return cliques
+
+
+class _Model:
+    """Atoms per clique, the published equations and the consistency equations."""
+
+    def __init__(self, cells: Sequence[CountCell], subsets: Iterable[str] = ()) -> None:
+        domains: dict[str, list] = {d: [_OUTSIDE] for d in subsets}
+        for cell in cells:
+            for dim, value in cell.conditions:
+                values = value if isinstance(value, frozenset) else (value,)
+                known = domains.setdefault(dim, [])
+                for v in values:
+                    if v not in known:
+                        known.append(v)
+        self.domains = {d: sorted(vs, key=str) for d, vs in domains.items()}
+        self.codes = {d: {v: k for k, v in enumerate(vs)} for d, vs in self.domains.items()}
+        self.cliques = _cliques(cell.dimensions for cell in cells)
+        self.blocks = []  # (dims, codes array, offset)
+        offset = 0
+        for clique in self.cliques:
+            dims = sorted(clique)
+            sizes = [len(self.domains[d]) for d in dims]
+            grid = (
+                np.stack(np.meshgrid(*[np.arange(s) for s in sizes], indexing="ij"), -1).reshape(
+                    -1, len(dims)
+                )
+                if dims
+                else np.zeros((1, 0), dtype=np.int64)
+            )
+            self.blocks.append((dims, grid, offset))
+            offset += len(grid)
+        self.n_atoms = offset
+        rows, values = [], []
+        for i, j in itertools.combinations(range(len(self.blocks)), 2):
+            shared = sorted(set(self.blocks[i][0]) & set(self.blocks[j][0]))
+            for combo in itertools.product(*[range(len(self.domains[d])) for d in shared]):
+                conditions = {d: frozenset({c}) for d, c in zip(shared, combo, strict=True)}
+                left = self._atoms(i, conditions)
+                right = self._atoms(j, conditions)
+                rows.append((np.r_[left, right], np.r_[np.ones(left.size), -np.ones(right.size)]))
+                values.append(0.0)
+        self.consistency = rows, values
+        self._cache: dict[frozenset, np.ndarray] = {}
+
+    def _atoms(self, block: int, conditions: Mapping[str, frozenset[int]]) -> np.ndarray:
+        dims, grid, offset = self.blocks[block]
+        mask = np.ones(len(grid), dtype=bool)
+        for k, dim in enumerate(dims):
+            if dim in conditions:
+                mask &= np.isin(grid[:, k], list(conditions[dim]))
+        return offset + np.flatnonzero(mask)
+
+    def atoms(self, cell: CountCell) -> np.ndarray:
+        """Indices of the atoms a cell adds up (in the first clique that holds its dimensions)."""
+        known = self._cache.get(cell.conditions)
+        if known is None:
+            known = self._cache[cell.conditions] = self._find_atoms(cell)
+        return known
+
+    def _find_atoms(self, cell: CountCell) -> np.ndarray:
+        conditions: dict[str, frozenset[int]] = {}
+        for dim, value in cell.conditions:
+            values = value if isinstance(value, frozenset) else (value,)
+            codes = frozenset(self.codes[dim][v] for v in values)
+            conditions[dim] = conditions.get(dim, codes) & codes
+        block = next(k for k, c in enumerate(self.cliques) if cell.dimensions <= c)
+        return self._atoms(block, conditions)
+
+    def equations(self, published: Sequence[CountCell]) -> tuple[sparse.csr_matrix, np.ndarray]:
+        rows, values = list(self.consistency[0]), list(self.consistency[1])
+        for cell in published:
+            index = self.atoms(cell)
+            rows.append((index, np.ones(index.size)))
+            values.append(float(cell.value))  # type: ignore[arg-type]
+        indptr = np.cumsum([0] + [r[0].size for r in rows])
+        indices = np.concatenate([r[0] for r in rows]) if rows else np.array([], dtype=int)
+        data = np.concatenate([r[1] for r in rows]) if rows else np.array([])
+        matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(rows), self.n_atoms))
+        return matrix, np.asarray(values)
+
+
+def _interval(
+    model: _Model, a_eq, b_eq, cell: CountCell, duals: list | None = None
+) -> tuple[float, float]:
+    """Least and greatest value of a cell's sum; with ``duals``, appends the equations that bind
+    (non-zero dual value) in either programme."""
+    objective = np.zeros(model.n_atoms)
+    objective[model.atoms(cell)] = 1.0
+    bounds = []
+    for sign in (1.0, -1.0):
+        result = linprog(sign * objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        if result.status == 2:
+            raise PublicationError(
+                "The published counts do not add up (no table of people fits them all); "
+                "check that every table counts the same employees."
+            )
+        if result.status == 3:  # unbounded: nothing published constrains it
+            bounds.append(math.inf)
+            continue
+        if result.status != 0:  # pragma: no cover - solver trouble
+            raise PublicationError(f"The disclosure audit's solver failed: {result.message}")
+        bounds.append(sign * result.fun)
+        if duals is not None:
+            duals.append(np.abs(np.asarray(result.eqlin.marginals)) > _TOL)
+    return max(bounds[0], 0.0), bounds[1]
+
+
+def _intervals(model: _Model, cells: Sequence[CountCell], targets: Sequence[CountCell]):
+    published = [c for c in cells if not c.suppressed]
+    a_eq, b_eq = model.equations(published)
+    return a_eq, b_eq, [_interval(model, a_eq, b_eq, cell) for cell in targets]
+
+
+def _binding(model: _Model, cells: Sequence[CountCell], target: CountCell) -> list[CountCell]:
+    """The published cells whose equations bind the target's interval (non-zero duals)."""
+    published = [c for c in cells if not c.suppressed]
+    a_eq, b_eq = model.equations(published)
+    duals: list = []
+    _interval(model, a_eq, b_eq, target, duals)
+    if not duals:
+        return []
+    binding = np.logical_or.reduce(duals)[len(model.consistency[0]) :]
+    return [c for c, b in zip(published, binding, strict=True) if b]
+
+
+def audit(
+    cells: Iterable[CountCell], min_cell: int, *, subsets: Iterable[str] = ()
+) -> PublicationAudit:
+    """The feasible interval of every suppressed cell, given every published count.
+
+    Parameters
+    ----------
+    cells
+        All count cells of the publication (published and suppressed).
+    min_cell
+        Threshold; a suppressed cell is exposed when its interval is narrower than this.
+    subsets
+        Dimensions that mark a sub-population (e.g. ``"in_pay_comparison"`` with the value
+        ``"yes"``): they get an implicit value for everyone outside it, so a table of the
+        sub-population is not taken to count everyone. Other dimensions are closed: the values
+        named in the cells are all there are.
+
+    Returns
+    -------
+    PublicationAudit
+
+    Raises
+    ------
+    PublicationError
+        If the published counts are inconsistent.
+    """
+    min_cell = check_min_cell(min_cell)
+    cells = list(cells)
+    return _audit(_Model(cells, subsets), cells, min_cell)
+
+
+def _audit(model: _Model, cells: list[CountCell], min_cell: int) -> PublicationAudit:
+    hidden = [c for c in cells if c.suppressed]
+    distinct = list(dict.fromkeys(c.conditions for c in hidden))
+    representatives = {c.conditions: c for c in reversed(hidden)}
+    a_eq, _, found = _intervals(model, cells, [representatives[k] for k in distinct])
+    by_conditions = dict(zip(distinct, found, strict=True))
+    bounds = [by_conditions[c.conditions] for c in hidden]
+    records = []
+    exposed = []
+    for cell, (low, high) in zip(hidden, bounds, strict=True):
+        width = high - low
+        is_exposed = cell.sensitive and width < min_cell - _TOL
+        if is_exposed:
+            exposed.append(cell)
+        records.append(
+            {
+                "table": cell.table,
+                "row": cell.row,
+                "label": cell.label,
+                "column": cell.column,
+                "low": round(low, 6),
+                "high": round(high, 6),
+                "width": round(width, 6),
+                "exposed": is_exposed,
+                "sensitive": cell.sensitive,
+            }
+        )
+    columns = ["table", "row", "label", "column", "low", "high", "width", "exposed", "sensitive"]
+    return PublicationAudit(
+        cells_checked=len(cells),
+        intervals=pd.DataFrame(records, columns=columns),
+        min_cell=min_cell,
+        n_atoms=model.n_atoms,
+        n_constraints=a_eq.shape[0],
+        exposed_cells=tuple(exposed),
+    )
+
+
+# ----------------------------------------------------------------------------- protection
+
+
+def _conflicts(a: CountCell, b: CountCell) -> int:
+    """Number of dimensions on which two cells count disjoint sets of values."""
+    left = {d: (v if isinstance(v, frozenset) else frozenset({v})) for d, v in a.conditions}
+    n = 0
+    for dim, value in b.conditions:
+        values = value if isinstance(value, frozenset) else frozenset({value})
+        if dim in left and not (left[dim] & values):
+            n += 1
+    return n
+
+
+def _hide(cells: list[CountCell], target: CountCell) -> list[CountCell]:
+    """Hide `target` and every published cell counting the same people (the same count
+    published in another table must be hidden there too)."""
+    return [
+        CountCell(c.conditions, c.table, c.row, c.column, None, c.label, sensitive=False)
+        if c == target or (c.conditions == target.conditions and not c.suppressed)
+        else c
+        for c in cells
+    ]
+
+
+def protect(
+    tables: Mapping[str, pd.DataFrame],
+    cells: Iterable[CountCell],
+    min_cell: int,
+    *,
+    fixed: Iterable[CountCell] = (),
+    subsets: Iterable[str] = (),
+) -> tuple[dict[str, pd.DataFrame], PublicationAudit]:
+    """Complementary suppression across tables until no suppressed cell is exposed.
+
+    While :func:`audit` finds an exposed cell, the published cells *near* it (counting the same
+    people on every dimension but at most one: its row, column, margins and the matching cells of
+    other tables) are tried from the smallest count up, and the first whose suppression widens the
+    exposed cell's interval is hidden (least information lost); when none does alone (the same
+    people counted in several tables), the smallest is hidden and the search goes on. A cell
+    counting the same people as a hidden one is hidden with it. Zeros are never hidden.
+
+    Parameters
+    ----------
+    tables
+        Table name -> data; the cells' tables. Returned copies hold ``"[c]"`` in the added cells.
+    cells
+        The count cells of these tables.
+    min_cell
+        Threshold and required interval width.
+    fixed
+        Published cells that cannot be hidden any more (e.g. counts of earlier runs).
+    subsets
+        Sub-population dimensions, as for :func:`audit`.
+
+    Returns
+    -------
+    (dict of DataFrame, PublicationAudit)
+        The tables with complementary suppression and the final audit (``added`` lists the cells
+        hidden here).
+
+    Raises
+    ------
+    PublicationError
+        When no further suppression can protect a cell; the message names the table and cell,
+        never the hidden value.
+    """
+    min_cell = check_min_cell(min_cell)
+    fixed = list(fixed)
+    subsets = tuple(subsets)
+    current = list(cells)
+    added: list[CountCell] = []
+    model = _Model([*current, *fixed], subsets)  # hiding changes values, not the model
+    own = set(current)
+    # Hiding a cell removes an equation, so intervals only widen: after the first audit only the
+    # exposed cells and the newly hidden ones need to be looked at again.
+    order = {(c.table, c.row, c.column): k for k, c in enumerate(current)}
+    exposed = list(_audit(model, [*current, *fixed], min_cell).exposed_cells)
+    while exposed:
+        exposed.sort(key=lambda c: order.get((c.table, c.row, c.column), -1))
+        target = exposed[0]
+        _, _, [(low, high)] = _intervals(model, [*current, *fixed], [target])
+        if high - low >= min_cell - _TOL:  # protected meanwhile
+            exposed.pop(0)
+            continue
+        binding = {c for c in _binding(model, [*current, *fixed], target) if c in own}
+        candidates = sorted(
+            (
+                c
+                for c in current
+                if not c.suppressed and c.value and (c in binding or _conflicts(c, target) <= 1)
+            ),
+            key=lambda c: (c not in binding, c.value, c.table, c.row, c.column),
+        )
+        # the smallest candidate that protects the cell on its own; else the one that widens
+        # its interval most (first on ties)
+        chosen, best = None, high - low + _TOL
+        for candidate in candidates[: len(binding) + _TRIALS]:
+            trial = _hide(current, candidate)
+            _, _, [(lo, hi)] = _intervals(model, [*trial, *fixed], [target])
+            if hi - lo >= min_cell - _TOL:
+                chosen = candidate
+                break
+            if hi - lo > best:
+                chosen, best = candidate, hi - lo
+        if chosen is None and candidates:
+            # no single cell widens it (the same people are counted in several tables): hide
+            # the smallest neighbour and look again
+            chosen = candidates[0]
+        if chosen is None:
+            raise PublicationError(
+                f"Disclosure control cannot protect the hidden count in {target.where}: the "
+                "other published counts pin it down to fewer than "
+                f"{min_cell} people and hiding more cells does not help. Pool small groups "
+                "(fewer grades or categories) or leave a table out."
+            )
+        hidden_now = _hide(current, chosen)
+        newly = [h for c, h in zip(current, hidden_now, strict=True) if c != h]
+        added += [c for c, h in zip(current, hidden_now, strict=True) if c != h]
+        current = hidden_now
+        exposed += newly  # checked when their turn comes
+    result = _audit(model, [*current, *fixed], min_cell)
+    out = {name: frame.copy() for name, frame in tables.items()}
+    for cell in added:
+        frame = out[cell.table]
+        if frame[cell.column].dtype != object:
+            frame[cell.column] = frame[cell.column].astype(object)
+        frame.iloc[cell.row, frame.columns.get_loc(cell.column)] = SUPPRESSED
+    final = PublicationAudit(
+        cells_checked=result.cells_checked,
+        intervals=result.intervals,
+        min_cell=min_cell,
+        added=tuple(c.where for c in added),
+        n_atoms=result.n_atoms,
+        n_constraints=result.n_constraints,
+    )
+    return out, final

@@ -1,0 +1,141 @@
+"""The publication audit: feasible intervals of suppressed counts across tables (hand-computed)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from research.present.publication import (
+    CountCell,
+    PublicationError,
+    audit,
+    crosstab_cells,
+    protect,
+    wide_cells,
+)
+
+F = frozenset
+
+
+def cell(conditions, value, table="t", row=0, column="x"):
+    return CountCell(F(conditions), table, row, column, value)
+
+
+def two_by_two(hidden):
+    """Rows a, b x sex F, M: a=(6, 20), b=(15, 30), margins 26, 45 / 21, 50 / 71."""
+    body = {("a", "F"): 6, ("a", "M"): 20, ("b", "F"): 15, ("b", "M"): 30}
+    cells = [
+        cell({("r", r), ("s", s)}, None if (r, s) in hidden else v, row=i)
+        for i, ((r, s), v) in enumerate(body.items())
+    ]
+    cells += [cell({("r", "a")}, 26), cell({("r", "b")}, 45)]
+    cells += [cell({("s", "F")}, 21), cell({("s", "M")}, 50), cell(set(), 71)]
+    return cells
+
+
+def test_one_hidden_cell_in_a_2x2_table_is_exposed_with_width_zero():
+    result = audit(two_by_two({("a", "F")}), 10)
+    row = result.intervals.iloc[0]
+    assert (row["low"], row["high"], row["width"]) == (6.0, 6.0, 0.0)
+    assert bool(row["exposed"]) and len(result.exposed) == 1
+
+
+def test_two_hidden_cells_in_a_line_are_still_exposed():
+    # a/F and a/M hidden, row total a = 26 shown; column totals give each exactly
+    result = audit(two_by_two({("a", "F"), ("a", "M")}), 10)
+    assert result.intervals["width"].tolist() == [0.0, 0.0]
+
+
+def test_a_hidden_2x2_cycle_has_the_hand_computed_interval():
+    # all four hidden: a/F = x, a/M = 26 - x, b/F = 21 - x, b/M = 24 + x; 0 <= x <= 21
+    result = audit(two_by_two({("a", "F"), ("a", "M"), ("b", "F"), ("b", "M")}), 10)
+    got = result.intervals[["low", "high"]].to_numpy().tolist()
+    assert got == [[0.0, 21.0], [5.0, 26.0], [0.0, 21.0], [24.0, 45.0]]
+    assert result.exposed.empty
+    assert (
+        audit(two_by_two({("a", "F"), ("a", "M"), ("b", "F"), ("b", "M")}), 22).exposed.shape[0]
+        == 4
+    )
+
+
+def issue_tables():
+    """The issue's example: a band of 225 with 6 women (hidden) and 219 men."""
+    headcount = pd.DataFrame(
+        {
+            "grade": ["03. Grade 3", "04. Grade 4", "Total"],
+            "F": ["[c]", 120, "[c]"],
+            "M": ["[c]", 80, "[c]"],
+            "Total": [225, 200, 425],
+        }
+    )
+    gap = pd.DataFrame(
+        {
+            "grade_group": ["03. Grade 3", "04. Grade 4"],
+            "n_female": ["[c]", 120],
+            "n_male": [219, 80],
+        }
+    )
+    tables = {"headcount_by_grade": headcount, "gap_by_grade": gap}
+    cells = crosstab_cells(
+        "headcount_by_grade", headcount, "grade", "grade_group", "sex", {"F": "F", "M": "M"}
+    ) + wide_cells(
+        "gap_by_grade",
+        gap,
+        {"grade_group": "grade_group"},
+        {"n_female": {"sex": "F"}, "n_male": {"sex": "M"}},
+    )
+    return tables, cells
+
+
+def test_each_issue_table_alone_is_safe_but_together_they_reveal_the_six_women():
+    tables, cells = issue_tables()
+    alone = audit([c for c in cells if c.table == "headcount_by_grade"], 10)
+    assert alone.exposed.empty
+    together = audit(cells, 10)
+    women = together.intervals.query("label == '03. Grade 3' and column in ['F', 'n_female']")
+    assert women["low"].tolist() == [6.0, 6.0] and women["high"].tolist() == [6.0, 6.0]
+
+
+def test_protect_closes_the_issue_leak_and_keeps_shown_numbers():
+    tables, cells = issue_tables()
+    out, result = protect(tables, cells, 10)
+    assert result.exposed.empty and result.added
+    assert (result.intervals["width"] >= 10).all()
+    assert out["gap_by_grade"].loc[0, "n_male"] == "[c]"
+    for name, frame in tables.items():
+        for column in frame:
+            shown = out[name][column] != "[c]"
+            assert (out[name][column][shown] == frame[column][shown]).all()
+    assert "225" not in " ".join(result.added) and "6" not in " ".join(result.added)
+
+
+def test_protect_refuses_with_a_message_naming_table_and_cell_not_the_value():
+    # the only other cell is a zero (never hidden) and the total is fixed: nothing can help
+    # (the total was published by an earlier run: fixed, it cannot be hidden any more)
+    cells = [
+        cell({("s", "F")}, None, table="small", column="n_female"),
+        cell({("s", "M")}, 0, table="small", column="n_male"),
+    ]
+    earlier = [cell(set(), 7, table="earlier", column="n")]
+    frame = pd.DataFrame({"n_female": ["[c]"], "n_male": [0]})
+    with pytest.raises(PublicationError) as error:
+        protect({"small": frame}, cells, 10, fixed=earlier)
+    message = str(error.value)
+    assert "table 'small'" in message and "'n_female'" in message and "7" not in message
+
+
+def test_inconsistent_tables_are_reported():
+    cells = [cell({("s", "F")}, 5), cell({("s", "M")}, 5), cell(set(), 11), cell(set(), None)]
+    with pytest.raises(PublicationError, match="do not add up"):
+        audit(cells, 10)
+
+
+def test_only_cells_hidden_for_being_small_need_a_protection_interval():
+    """A count hidden only to protect another (complementary) may be narrow; a small one may not
+    (tau-Argus sets protection levels for the unsafe cells only)."""
+    total = cell({("g", "a")}, 50, row=0)
+    men = cell({("g", "a"), ("s", "M")}, 50, row=1)
+    women = CountCell(F({("g", "a"), ("s", "F")}), "t", 2, "x", None, sensitive=False)
+    assert audit([total, men, women], 10).exposed.empty
+    small = CountCell(F({("g", "a"), ("s", "F")}), "t", 2, "x", None, sensitive=True)
+    assert len(audit([total, men, small], 10).exposed) == 1
