@@ -49,7 +49,13 @@ def finding(report, key):
 
 def test_report_holds_the_sections_and_title(report):
     assert isinstance(report, PayGapReport)
-    assert [s.key for s in report.sections] == ["statutory", "breakdowns", "representation", "eu"]
+    assert [s.key for s in report.sections] == [
+        "statutory",
+        "breakdowns",
+        "representation",
+        "eu",
+        "disclosure",
+    ]
     assert all(s.title.endswith("?") for s in report.sections)
     assert report.title.heading == "Gender pay gap: Synthetic Borough Council, 31 March 2025"
     assert ("Pay compared", "hourly pay") in report.title.details
@@ -252,3 +258,11 @@ def test_without_hours_or_fte_the_eu_section_says_variable_pay_is_as_paid(data):
     assert "No worker has a recorded full-time equivalent" in eu.notes[0]
     assert eu.notes[0] in report["eu_article_9"].notes
     assert isinstance(report["eu_article_9_g_categories"], Table)
+
+
+def test_the_report_states_its_cross_table_disclosure_audit(report):
+    audit = report.results["disclosure_audit"]
+    note = report["disclosure_audit"]
+    assert isinstance(note, Note) and note.text == audit.note()
+    assert f"{audit.cells_checked} published counts checked together" in note.text
+    assert audit.exposed.empty

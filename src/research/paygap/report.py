@@ -736,6 +736,11 @@ def build(
                 "representation", "Are women represented in the senior grades?", tuple(rep_items)
             ),
             Section("eu", "What would the EU Pay Transparency Directive report?", tuple(eu_items)),
+            Section(
+                "disclosure",
+                "How are small numbers protected?",
+                (Note("disclosure_audit", count_audit.note()),),
+            ),
         ),
         results={
             "uk": uk,
