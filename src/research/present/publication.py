@@ -183,7 +183,8 @@ class PublicationAudit:
         text = (
             f"Disclosure audit across tables: {self.cells_checked} published counts checked "
             f"together; each of the {small} counts hidden for describing fewer than "
-            f"{self.min_cell} people can only be narrowed to a range of at least {self.min_cell}"
+            f"{self.min_cell} people can only be narrowed to a range of at least {self.min_cell} "
+            "people"
         )
         if self.added:
             n = len(self.added)
