@@ -4,10 +4,31 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from pathlib import Path
 
-from research.present.report import Report, Table
+import matplotlib
+
+matplotlib.use("Agg")  # the in-process report builds draw figures without a display
+
+import pytest  # noqa: E402
+
+from research.present.report import Report, Table  # noqa: E402
+from research.run.runner import run_notebook  # noqa: E402
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 PLACEHOLDER_ALT = "No description has been provided"
+
+
+def notebook_run(stem: str, parameters: dict):
+    """A module fixture that runs ``notebooks/<stem>.ipynb`` once with ``parameters``."""
+
+    @pytest.fixture(scope="module")
+    def run(tmp_path_factory):
+        reports = tmp_path_factory.mktemp("reports")
+        return run_notebook(NOTEBOOKS / f"{stem}.ipynb", parameters, reports=reports, index=False)
+
+    return run
 
 
 def assert_published(run, report: Report, extra_tables: Iterable[Table] = ()) -> str:

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import pytest
+from notebook_checks import assert_published, notebook_run
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import pytest  # noqa: E402
-from notebook_checks import assert_published  # noqa: E402
-
-from research.data import datasets  # noqa: E402
-from research.paygap.report import build  # noqa: E402
-from research.run.runner import run_notebook  # noqa: E402
+from research.data import datasets
+from research.paygap.report import build
 
 pytestmark = pytest.mark.notebook
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "10_pay_gap.ipynb"
 PARAMETERS = {"dataset": "synthetic:n_employees=600,seed=11", "n_boot": 100}
-
-
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    reports = tmp_path_factory.mktemp("reports")
-    return run_notebook(NOTEBOOK, PARAMETERS, reports=reports, index=False)
+run = notebook_run("10_pay_gap", PARAMETERS)
 
 
 @pytest.fixture(scope="module")

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from notebook_checks import assert_published
+from notebook_checks import assert_published, notebook_run
 
 from research.data import datasets, snapshots
 from research.present.report import Note
-from research.run.runner import run_notebook
 from research.segregation.report import build
 
 pytestmark = pytest.mark.notebook
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "20_segregation.ipynb"
 PARAMETERS = {"dataset": "synthetic:n_employees=600,seed=11", "n_boot": 50}
-
-
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    return run_notebook(NOTEBOOK, PARAMETERS, reports=tmp_path_factory.mktemp("reports"))
+run = notebook_run("20_segregation", PARAMETERS)
 
 
 @pytest.fixture(scope="module")

@@ -5,16 +5,12 @@ same cells, and tests/test_gpg_report.py checks that every item the notebook sho
 shapes of the report.
 """
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
-from notebook_checks import assert_published
+from notebook_checks import assert_published, notebook_run
 
 from research.data.gpg import load
 from research.gpg.report import build
-
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "60_council_benchmark.ipynb"
 
 pytestmark = pytest.mark.notebook
 
@@ -24,16 +20,9 @@ def data():
     return load("gpg")
 
 
-def _run(tmp_path_factory, employer):
-    from research.run.runner import run_notebook
-
-    reports = tmp_path_factory.mktemp("reports")
-    return run_notebook(NOTEBOOK, {"employer": employer, "year": "latest"}, reports=reports)
-
-
-@pytest.fixture(scope="module")
-def council_run(tmp_path_factory):
-    return _run(tmp_path_factory, "Leeds City Council")
+council_run = notebook_run(
+    "60_council_benchmark", {"employer": "Leeds City Council", "year": "latest"}
+)
 
 
 def _report(data, employer):

@@ -24,7 +24,7 @@ from research.data_audit.quality import completeness, quality_checks
 from research.present import disclosure, plots, tabulate
 from research.present.formats import fmt_int, fmt_money, fmt_pct
 from research.present.report import Figure, Finding, Note, Report, Section, Table, columns, findings
-from research.present.wording import title_block
+from research.present.wording import count_words, title_block
 
 __all__ = ["HEADCOUNT_TABLES", "DataAuditReport", "build", "headcount", "overview"]
 
@@ -175,12 +175,11 @@ def key_findings(facts: Mapping[str, Any]) -> list[Finding]:
         )
     n_binary = facts["n_female"] + facts["n_male"]
     n_other, min_cell = facts["n_other"], facts["min_cell"]
-    if not n_other:
-        other = "."
-    elif n_other < min_cell:  # sentences follow the disclosure rule
-        other = f"; fewer than {min_cell} more have another or no recorded sex."
-    else:
-        other = f"; {fmt_int(n_other)} more have another or no recorded sex."
+    other = (
+        f"; {count_words(n_other, min_cell)} more have another or no recorded sex."
+        if n_other
+        else "."
+    )
     out.append(
         Finding(
             f"Women are {fmt_pct(facts['pct_female'])} of the {fmt_int(n_binary)} employees "

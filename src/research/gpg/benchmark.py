@@ -30,6 +30,7 @@ from research.core.results import Result
 from research.data.schema import GOV_UK_COLUMNS as NUMERIC_COLUMNS
 from research.data.schema import normalise_employer_name as normalise_name
 from research.gpg.selection import is_council, place_key, type_words
+from research.present.wording import long_date
 
 __all__ = [
     "FIGURES",
@@ -583,23 +584,19 @@ class CouncilBenchmark(Result):
         return self.position
 
 
-def _date(value: pd.Timestamp) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
 def _reorganisation_sentence(history: pd.DataFrame) -> str:
     last = history.iloc[-1]
     parts = []
     if pd.notna(last.get("predecessors")):
         parts.append(
-            f"{last['council_name']} was created on {_date(last['created'])} from "
+            f"{last['council_name']} was created on {long_date(last['created'])} from "
             f"{last['predecessors'].replace('; ', ', ')}; figures before then belong to those "
             "councils and are not shown as its own."
         )
     if pd.notna(last.get("successor")):
         parts.append(
             f"{last['council_name']} was replaced by {last['successor']} on "
-            f"{_date(last['abolished'])}."
+            f"{long_date(last['abolished'])}."
         )
     return " ".join(parts)
 

@@ -11,10 +11,10 @@ import pandas as pd
 
 from research.gpg import plots as gplots
 from research.gpg.benchmark import QUARTERS
+from research.gpg.findings import pct_or_na
 from research.gpg.sectors import SECTORS
 from research.gpg.selection import COUNCIL_TYPES
 from research.present import plots
-from research.present.formats import fmt_pct
 from research.present.report import Figure
 
 __all__ = [
@@ -28,10 +28,6 @@ __all__ = [
 ]
 
 ALL_YEARS = "GOV.UK gender pay gap service, {first} to {last} (OGL v3.0)"
-
-
-def _pct(value: float) -> str:
-    return "n/a" if pd.isna(value) else fmt_pct(value)
 
 
 def _lead(who: str) -> str:
@@ -86,13 +82,13 @@ def position(
     alt = (
         f"Box plots of the mean and median hourly pay gaps and of women's share of each pay "
         f"quarter across the {len(rows):,} councils that reported for {year}. The median "
-        f"council's median gap was {_pct(gap.median())} and women held a median "
-        f"{_pct(top.median())} of jobs in the top quarter."
+        f"council's median gap was {pct_or_na(gap.median())} and women held a median "
+        f"{pct_or_na(top.median())} of jobs in the top quarter."
     )
     if mine is not None:
         alt += (
-            f" {council} is marked: median gap {_pct(mine['DiffMedianHourlyPercent'])}, women in "
-            f"the top quarter {_pct(mine['FemaleTopQuartile'])}."
+            f" {council} is marked: median gap {pct_or_na(mine['DiffMedianHourlyPercent'])}, women in "
+            f"the top quarter {pct_or_na(mine['FemaleTopQuartile'])}."
         )
     return Figure("position_chart", fig, alt, table)
 
@@ -111,7 +107,7 @@ def by_council_type(
         "councils drawn as points",
     )
     parts = "; ".join(
-        f"{t.council_type} {_pct(t.median_gap)} ({t.n_councils:,})"
+        f"{t.council_type} {pct_or_na(t.median_gap)} ({t.n_councils:,})"
         for t in types.itertuples(index=False)
     )
     alt = (
@@ -119,7 +115,7 @@ def by_council_type(
         f"number of councils of each type: {parts}."
     )
     if mine is not None:
-        alt += f" A dashed line marks {council} at {_pct(mine['DiffMedianHourlyPercent'])}."
+        alt += f" A dashed line marks {council} at {pct_or_na(mine['DiffMedianHourlyPercent'])}."
     return Figure("by_council_type_chart", ax, alt, "by_council_type")
 
 
@@ -132,8 +128,8 @@ def trend(table: pd.DataFrame, council: str | None, years: tuple[str, str]) -> F
     known = table.dropna(subset=["all_median"])
     alt = (
         f"Line chart of the median council's median hourly pay gap by reporting year, with a "
-        f"band for the middle half of councils: {_pct(known['all_median'].iloc[0])} in "
-        f"{known['reporting_year'].iloc[0]} and {_pct(known['all_median'].iloc[-1])} in "
+        f"band for the middle half of councils: {pct_or_na(known['all_median'].iloc[0])} in "
+        f"{known['reporting_year'].iloc[0]} and {pct_or_na(known['all_median'].iloc[-1])} in "
         f"{known['reporting_year'].iloc[-1]}."
     )
     missing = table.loc[table["status"] == "no complete data", "reporting_year"].tolist()
@@ -141,8 +137,8 @@ def trend(table: pd.DataFrame, council: str | None, years: tuple[str, str]) -> F
         own = table.dropna(subset=["median_gap"])
         if not own.empty:
             alt += (
-                f" {council}'s median gap is drawn in black: {_pct(own['median_gap'].iloc[0])} "
-                f"in {own['reporting_year'].iloc[0]} and {_pct(own['median_gap'].iloc[-1])} in "
+                f" {council}'s median gap is drawn in black: {pct_or_na(own['median_gap'].iloc[0])} "
+                f"in {own['reporting_year'].iloc[0]} and {pct_or_na(own['median_gap'].iloc[-1])} in "
                 f"{own['reporting_year'].iloc[-1]}."
             )
     if missing:
@@ -159,7 +155,8 @@ def quarters(table: pd.DataFrame, who: str, years: tuple[str, str]) -> Figure:
     known = table.dropna(subset=["pct_women"])
     last = known.loc[known["reporting_year"] == known["reporting_year"].max()]
     shares = "; ".join(
-        f"{r.quarter.lower()} quarter {_pct(r.pct_women)}" for r in last.itertuples(index=False)
+        f"{r.quarter.lower()} quarter {pct_or_na(r.pct_women)}"
+        for r in last.itertuples(index=False)
     )
     alt = (
         f"Line chart of women's share of each pay quarter by reporting year ({_lead(who)}). In {last['reporting_year'].iloc[0]}: {shares}."
@@ -186,7 +183,7 @@ def sectors(
         "GOV.UK gender pay gap service (OGL v3.0); whiskers 5% to 95%, axis cut at -40% and 60%",
     )
     parts = "; ".join(
-        f"{s.sector} {_pct(s.median_gap)} ({s.n_employers:,} employers)"
+        f"{s.sector} {pct_or_na(s.median_gap)} ({s.n_employers:,} employers)"
         for s in summary.itertuples(index=False)
     )
     alt = (
@@ -204,7 +201,7 @@ def sectors_by_year(table: pd.DataFrame, years: tuple[str, str]) -> Figure:
     plots.source_note(ax, ALL_YEARS.format(first=years[0], last=years[1]))
     known = table.dropna(subset=["median_gap"])
     last = known.loc[known["reporting_year"] == known["reporting_year"].max()]
-    parts = "; ".join(f"{r.sector} {_pct(r.median_gap)}" for r in last.itertuples(index=False))
+    parts = "; ".join(f"{r.sector} {pct_or_na(r.median_gap)}" for r in last.itertuples(index=False))
     alt = (
         "Line chart of the median of employers' median hourly pay gaps by sector and reporting "
         f"year. In {last['reporting_year'].iloc[0]}: {parts}."
@@ -222,7 +219,7 @@ def late_submissions(table: pd.DataFrame, council: str | None) -> Figure:
     high = known.loc[known["pct_late"].astype("float64").idxmax()]
     alt = (
         "Bar chart of the share of councils the service flagged as late, by reporting year; the "
-        f"highest was {_pct(high['pct_late'])} in {high['reporting_year']}."
+        f"highest was {pct_or_na(high['pct_late'])} in {high['reporting_year']}."
     )
     if council and "council_late" in table:
         late = table.loc[table["council_late"].astype("boolean").fillna(False).astype(bool)]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from research.gpg.benchmark import CouncilBenchmark
 from research.gpg.selection import type_words
-from research.present.formats import fmt_pct
+from research.present.formats import fmt_int, fmt_pct
 from research.present.report import Finding
 
 __all__ = [
@@ -22,12 +22,9 @@ __all__ = [
 ]
 
 
-def _pct(value: float) -> str:
+def pct_or_na(value: float) -> str:
+    """A percentage for a sentence or chart label, ``"n/a"`` when it was not published."""
     return "n/a" if pd.isna(value) else fmt_pct(value)
-
-
-def _n(value: int | float) -> str:
-    return f"{int(value):,}"
 
 
 def _value(value: float) -> float | None:
@@ -47,9 +44,9 @@ def _gap_words(value: float) -> str:
     if pd.isna(value):
         return "not reported"
     if value > 0:
-        return f"{_pct(value)} (men's pay higher)"
+        return f"{pct_or_na(value)} (men's pay higher)"
     if value < 0:
-        return f"{_pct(value)} (women's pay higher)"
+        return f"{pct_or_na(value)} (women's pay higher)"
     return "0.0% (no gap)"
 
 
@@ -64,16 +61,16 @@ def council_findings(bench: CouncilBenchmark) -> list[Finding]:
         Finding(
             f"In {year} (snapshot {snapshot_date(year)}) {name}'s median hourly pay gap was "
             f"{_gap_words(median['value'])}: larger than at {median['percentile_rank']:.0f}% of "
-            f"the {_n(median['n'])} councils that reported (median council: "
-            f"{_pct(median['median'])}; middle half of councils: {_pct(median['p25'])} to "
-            f"{_pct(median['p75'])}).",
+            f"the {fmt_int(median['n'])} councils that reported (median council: "
+            f"{pct_or_na(median['median'])}; middle half of councils: {pct_or_na(median['p25'])} to "
+            f"{pct_or_na(median['p75'])}).",
             _value(median["value"]),
             key="median_hourly_gap",
         ),
         Finding(
             f"Its mean hourly pay gap was {_gap_words(mean['value'])}, larger than at "
             f"{mean['percentile_rank']:.0f}% of councils (median council: "
-            f"{_pct(mean['median'])}).",
+            f"{pct_or_na(mean['median'])}).",
             _value(mean["value"]),
             key="mean_hourly_gap",
         ),
@@ -82,7 +79,7 @@ def council_findings(bench: CouncilBenchmark) -> list[Finding]:
         out.append(
             Finding(
                 f"Among {bench.peers.shape[0] - 1} similar councils ({bench.peer_rule}) the "
-                f"median of median gaps was {_pct(median['peer_median'])}.",
+                f"median of median gaps was {pct_or_na(median['peer_median'])}.",
                 _value(median["peer_median"]),
                 key="similar_median_gap",
             )
@@ -96,9 +93,9 @@ def council_findings(bench: CouncilBenchmark) -> list[Finding]:
             verb = "narrowed" if b < a else "widened" if b > a else "stayed"
         out.append(
             Finding(
-                f"Its median gap {verb} from {_pct(a)} in {first['reporting_year']} to "
-                f"{_pct(b)} in {last['reporting_year']} (all councils' median: "
-                f"{_pct(first['all_median'])} to {_pct(last['all_median'])}).",
+                f"Its median gap {verb} from {pct_or_na(a)} in {first['reporting_year']} to "
+                f"{pct_or_na(b)} in {last['reporting_year']} (all councils' median: "
+                f"{pct_or_na(first['all_median'])} to {pct_or_na(last['all_median'])}).",
                 _value(b - a),
                 key="median_gap_change",
             )
@@ -106,10 +103,10 @@ def council_findings(bench: CouncilBenchmark) -> list[Finding]:
     lower, top = pos.loc["FemaleLowerQuartile", "value"], pos.loc["FemaleTopQuartile", "value"]
     out.append(
         Finding(
-            f"Women held {_pct(lower)} of jobs in its lowest-paid quarter and {_pct(top)} in the "
+            f"Women held {pct_or_na(lower)} of jobs in its lowest-paid quarter and {pct_or_na(top)} in the "
             f"highest-paid quarter (median council: "
-            f"{_pct(pos.loc['FemaleLowerQuartile', 'median'])} and "
-            f"{_pct(pos.loc['FemaleTopQuartile', 'median'])}).",
+            f"{pct_or_na(pos.loc['FemaleLowerQuartile', 'median'])} and "
+            f"{pct_or_na(pos.loc['FemaleTopQuartile', 'median'])}).",
             _value(top),
             key="women_top_quarter",
         )
@@ -151,10 +148,10 @@ def overview_findings(
     out = [
         Finding(
             f"In {year} (snapshot {snapshot_date(year)}) the median council's median hourly pay "
-            f"gap was {_pct(gap.median())}; the middle half of the {len(rows):,} councils lay "
-            f"between {_pct(gap.quantile(0.25))} and {_pct(gap.quantile(0.75))}. "
-            f"{_pct(100 * gap.gt(0).mean())} of councils paid men more (a positive gap) and "
-            f"{_pct(100 * gap.lt(0).mean())} paid women more.",
+            f"gap was {pct_or_na(gap.median())}; the middle half of the {len(rows):,} councils lay "
+            f"between {pct_or_na(gap.quantile(0.25))} and {pct_or_na(gap.quantile(0.75))}. "
+            f"{pct_or_na(100 * gap.gt(0).mean())} of councils paid men more (a positive gap) and "
+            f"{pct_or_na(100 * gap.lt(0).mean())} paid women more.",
             _value(gap.median()),
             key="median_council_gap",
         )
@@ -164,8 +161,8 @@ def overview_findings(
         first, last = trend.iloc[0], trend.iloc[-1]
         out.append(
             Finding(
-                f"The median council's gap moved from {_pct(first['all_median'])} in "
-                f"{first['reporting_year']} to {_pct(last['all_median'])} in "
+                f"The median council's gap moved from {pct_or_na(first['all_median'])} in "
+                f"{first['reporting_year']} to {pct_or_na(last['all_median'])} in "
                 f"{last['reporting_year']}.",
                 _value(last["all_median"] - first["all_median"]),
                 key="median_gap_change",
@@ -179,9 +176,9 @@ def overview_findings(
         out.append(
             Finding(
                 f"{_first_upper(type_words(high['council_type'], plural=True))} had the largest "
-                f"median gap ({_pct(high['median_gap'])}, {_n(high['n_councils'])} councils) and "
+                f"median gap ({pct_or_na(high['median_gap'])}, {fmt_int(high['n_councils'])} councils) and "
                 f"{type_words(low['council_type'], plural=True)} the smallest "
-                f"({_pct(low['median_gap'])}, {_n(low['n_councils'])} councils).",
+                f"({pct_or_na(low['median_gap'])}, {fmt_int(low['n_councils'])} councils).",
                 _value(high["median_gap"]),
                 key="council_types",
             )
@@ -191,9 +188,9 @@ def overview_findings(
         other = sectors["median_gap"].get("Other public sector")
         out.append(
             Finding(
-                f"Councils' median gap ({_pct(sectors.loc['Council', 'median_gap'])}) compares "
-                f"with {_pct(other)} for other public bodies and "
-                f"{_pct(sectors.loc['Private and voluntary', 'median_gap'])} for private and "
+                f"Councils' median gap ({pct_or_na(sectors.loc['Council', 'median_gap'])}) compares "
+                f"with {pct_or_na(other)} for other public bodies and "
+                f"{pct_or_na(sectors.loc['Private and voluntary', 'median_gap'])} for private and "
                 "voluntary employers (medians of employers' median gaps).",
                 _value(sectors.loc["Council", "median_gap"]),
                 key="sectors",
@@ -203,7 +200,7 @@ def overview_findings(
     if year in late.index and pd.notna(late.loc[year, "n_late"]):
         out.append(
             Finding(
-                f"{_n(late.loc[year, 'n_late'])} councils ({_pct(late.loc[year, 'pct_late'])}) "
+                f"{fmt_int(late.loc[year, 'n_late'])} councils ({pct_or_na(late.loc[year, 'pct_late'])}) "
                 f"reported after the deadline for {year}.",
                 float(late.loc[year, "n_late"]),
                 key="late",

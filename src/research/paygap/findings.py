@@ -13,6 +13,7 @@ from research.paygap.representation import GradeRepresentation
 from research.paygap.statutory import UKGenderPayGap
 from research.present.formats import fmt_int, fmt_pct
 from research.present.report import Finding
+from research.present.wording import count_words
 
 
 def _lower_or_higher(gap: float) -> str:
@@ -131,10 +132,9 @@ def safe_notes(uk: UKGenderPayGap, min_cell: int) -> tuple[str, ...]:
     replaced by "fewer than <min_cell>" (sentences follow the disclosure rule too)."""
     n_other = uk.counts.get("other_sex", 0)
     exact = f"{n_other:,} employees with another or no recorded sex"
-    if not 0 < n_other < min_cell:
-        return tuple(uk.notes)
-    hidden = f"Fewer than {min_cell} employees with another or no recorded sex"
-    return tuple(note.replace(exact, hidden) for note in uk.notes)
+    worded = count_words(n_other, min_cell)
+    said = f"{worded[:1].upper()}{worded[1:]} employees with another or no recorded sex"
+    return tuple(note.replace(exact, said) for note in uk.notes)
 
 
 def note_findings(uk: UKGenderPayGap, min_cell: int) -> list[Finding]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from research.paystructure.eia import EqualityImpact
 from research.present.formats import fmt_money, fmt_pct
 from research.present.report import Finding
+from research.present.wording import count_words
 
 
 def impact_findings(impact: EqualityImpact, min_cell: int, currency: str) -> list[Finding]:
@@ -67,10 +68,7 @@ def impact_findings(impact: EqualityImpact, min_cell: int, currency: str) -> lis
     p = impact.protected.set_index("sex")
     if {"F", "M"} <= set(p.index):
         pf, pm = int(p.loc["F", "n_protected"]), int(p.loc["M", "n_protected"])
-        words = [
-            f"{n:,} {w}" if (n == 0 or n >= min_cell) else f"fewer than {min_cell} {w}"
-            for n, w in ((pf, "women"), (pm, "men"))
-        ]
+        words = [f"{count_words(n, min_cell)} {w}" for n, w in ((pf, "women"), (pm, "men"))]
         if years > 0:
             text = (
                 f"{words[0]} and {words[1]} would keep their current pay under protection for "

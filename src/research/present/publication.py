@@ -169,14 +169,6 @@ class PublicationAudit:
     def exposed(self) -> pd.DataFrame:
         return self.intervals[self.intervals["exposed"]].reset_index(drop=True)
 
-    @property
-    def min_width(self) -> float | None:
-        """Narrowest interval of a cell hidden for being small (None when there is none)."""
-        small = (
-            self.intervals[self.intervals["sensitive"]] if len(self.intervals) else self.intervals
-        )
-        return None if small.empty else float(small["width"].min())
-
     def note(self) -> str:
         """A sentence for a report's closing note."""
         small = int(self.intervals["sensitive"].sum()) if len(self.intervals) else 0

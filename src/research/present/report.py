@@ -23,8 +23,9 @@ from __future__ import annotations
 import base64
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -189,13 +190,6 @@ class Table:
             shown[column.label] = self.data[column.key].astype("object").map(text)
         return shown
 
-    def dictionary(self) -> pd.DataFrame:
-        """One row per column: key, label, format and unit (the CSV's data dictionary)."""
-        return pd.DataFrame(
-            [(c.key, c.label, c.format, c.unit) for c in self.columns],
-            columns=["column", "label", "format", "unit"],
-        )
-
     def save(self, folder: Path) -> Path:
         """Write the tidy values to ``<folder>/tables/<name>.csv``."""
         return write_csv(self.data, Path(folder) / "tables" / f"{self.name}.csv")
@@ -279,8 +273,12 @@ class Figure:
             )
         check_name(self.table)
 
+    @cached_property
     def png(self) -> bytes:
-        """The figure as PNG bytes (no timestamp or software metadata: byte-stable)."""
+        """The figure as PNG bytes (no timestamp or software metadata: byte-stable).
+
+        Rendered once: ``show`` both saves the image and embeds it in the page.
+        """
         buffer = io.BytesIO()
         self.figure.savefig(
             buffer, format="png", dpi=self.dpi, bbox_inches="tight", metadata={"Software": None}
@@ -291,12 +289,12 @@ class Figure:
         """Write ``<folder>/figures/<name>.png``."""
         path = Path(folder) / "figures" / f"{self.name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(self.png())
+        path.write_bytes(self.png)
         return path
 
     def to_html(self) -> str:
         """An ``<img>`` with embedded PNG and alt text, and a link-free pointer to its table."""
-        data = base64.b64encode(self.png()).decode("ascii")
+        data = base64.b64encode(self.png).decode("ascii")
         return (
             f'<figure class="report-figure" id="figure-{self.name}">'
             f'<img src="data:image/png;base64,{data}" alt="{_text(self.alt)}">'
@@ -561,8 +559,3 @@ class Report:
 def findings(items: Iterable[Finding | str]) -> Findings:
     """Findings from :class:`Finding` objects (or plain sentences for findings without a number)."""
     return Findings(tuple(i if isinstance(i, Finding) else Finding(i) for i in items))
-
-
-def sections(*parts: Section | tuple[str, str, Sequence[Item]]) -> tuple[Section, ...]:
-    """Sections from :class:`Section` objects or ``(key, title, items)`` tuples."""
-    return tuple(p if isinstance(p, Section) else Section(p[0], p[1], tuple(p[2])) for p in parts)
