@@ -25,3 +25,18 @@ def sha256_bytes(data: bytes) -> str:
 def sha256_json(value: Any) -> str:
     """SHA-256 of ``value`` as canonical JSON (sorted keys; other types as ``str``)."""
     return sha256_bytes(json.dumps(value, sort_keys=True, default=str).encode("utf-8"))
+
+
+def sha256_frame(frame: Any) -> str:
+    """SHA-256 of a DataFrame's content: column names, dtypes and values, row order included.
+
+    Uses :func:`pandas.util.hash_pandas_object` (a 64-bit hash per row, index left out), so two
+    frames with the same rows in the same order hash alike however they were read.
+    """
+    import pandas as pd
+
+    digest = hashlib.sha256()
+    digest.update(json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode("utf-8"))
+    if len(frame):
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from research.core.hashing import sha256_file
+from research.core.hashing import sha256_file, sha256_frame
 from research.core.paths import mappings_dir, processed_dir, raw_dir, relative_to_root
 from research.core.source import Source
 
@@ -100,8 +101,17 @@ class Dataset:
     def source(self) -> Source:
         """Name, description and currency, as report title blocks state them."""
         return Source(
-            name=display_name(self.name), description=self.description, currency=self.currency
+            name=display_name(self.name),
+            description=self.description,
+            currency=self.currency,
+            jurisdiction=str(self.summary.get("jurisdiction", "")),
+            data_hash=self.data_hash,
         )
+
+    @cached_property
+    def data_hash(self) -> str:
+        """Content hash of the canonical data (:func:`research.core.hashing.sha256_frame`)."""
+        return sha256_frame(self.data)
 
     @property
     def currency(self) -> str:
