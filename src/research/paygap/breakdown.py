@@ -119,13 +119,27 @@ def _bootstrap(ranked, starts, sizes, stat, n_boot, rng) -> np.ndarray:
     return reps
 
 
-def _select(data, within, pay, sex, male, female, full_pay):
-    require_columns(data, [*within, pay, sex], role="gap_by")
-    keep = data[sex].isin([male, female]).to_numpy(dtype=bool, na_value=False)
+def comparison_rows(
+    data: pd.DataFrame,
+    pay: str = "hourly_pay",
+    *,
+    sex: str = "sex",
+    groups: Sequence[str] = ("M", "F"),
+    full_pay: str | None = "full_pay",
+) -> pd.Series:
+    """Which rows a gap compares: one of ``groups``, pay known, full-pay relevant (a missing
+    flag counts as relevant). A boolean Series on ``data``'s index."""
+    keep = data[sex].isin(list(groups)).to_numpy(dtype=bool, na_value=False)
     keep = keep & data[pay].notna().to_numpy()
     if full_pay is not None and full_pay in data:
         keep = keep & data[full_pay].astype("boolean").fillna(True).to_numpy(dtype=bool)
-    rows = data.loc[keep]
+    return pd.Series(keep, index=data.index)
+
+
+def _select(data, within, pay, sex, male, female, full_pay):
+    require_columns(data, [*within, pay, sex], role="gap_by")
+    keep = comparison_rows(data, pay, sex=sex, groups=(male, female), full_pay=full_pay)
+    rows = data.loc[keep.to_numpy()]
     if rows.empty:
         raise InputError(f"No women or men with {pay!r} to compare.")
     return rows

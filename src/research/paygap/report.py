@@ -18,11 +18,13 @@ record no grades, the grade items are replaced by notes saying why.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from research.core.source import Source
-from research.paygap.breakdown import GapBreakdown, gap_by
+from research.paygap.breakdown import GapBreakdown, comparison_rows, gap_by
 from research.paygap.eu import EUPayTransparency, eu_pay_transparency
 from research.paygap.findings import (
     note_findings,
@@ -37,12 +39,11 @@ from research.paygap.tables import (
     eu_category_table,
     eu_items_table,
     gov_uk_table,
-    hide_statistics_of_hidden_counts,
     plottable,
     quartile_table,
     statutory_table,
 )
-from research.present import disclosure, plots, publication, tabulate
+from research.present import counted, disclosure, plots, publication, tabulate
 from research.present.formats import fmt_pct
 from research.present.report import (
     Figure,
@@ -391,8 +392,8 @@ def _representation_items(
         (table[c] == 0) | (table[c] >= min_cell) for c in ("n_female", "n_male")
     ]  # no count below the threshold can be worked out from a share
     # nor a grade whose headcount the report hides (by complementary suppression too)
-    counted = published[published["grade"] != disclosure.TOTAL_LABEL].set_index("grade")
-    open_grades = ~(counted[["F", "M", "Total"]] == disclosure.SUPPRESSED).any(axis=1)
+    shown = published[published["grade"] != disclosure.TOTAL_LABEL].set_index("grade")
+    open_grades = ~(shown[["F", "M", "Total"]] == disclosure.SUPPRESSED).any(axis=1)
     both.append(table["grade"].map(open_grades).fillna(False).astype(bool))
     shares = table[both[0] & both[1] & both[2]].reset_index(drop=True)
     share_table = Table(
@@ -488,118 +489,114 @@ def _eu_items(
 # ----------------------------------------------------------------------------- disclosure audit
 
 
-#: Dimensions marking the sub-populations some tables count (see :func:`_audit_counts`).
-_SUBSETS = ("in_pay_comparison", "in_eu_comparison", "in_quartiles")
+_SEXES = {"n_female": {"sex": "F"}, "n_male": {"sex": "M"}}
+_BINARY = frozenset({"F", "M"})
 
 
-def _compared(breakdowns: dict[str, GapBreakdown]) -> int | None:
-    """How many women and men the gap tables compare (the same in every breakdown)."""
-    for result in breakdowns.values():
-        return int(result.table[["n_female", "n_male"]].to_numpy().sum())
-    return None
+def _group_dimensions(frame: pd.DataFrame, within: Sequence[str], occupation_level: str):
+    """Each grouping column's canonical dimension and what its labels cover."""
+    raw = {"grade_group": "grade", "occupation_group": occupation_level}
+    groups = {c: raw.get(c, c) for c in within}
+    members = {c: counted.members(frame, c, raw[c]) for c in within if c in raw}
+    return groups, members
 
 
-def _quartile_cells(
-    uk: UKGenderPayGap, min_cell: int, everyone: int, *, compared_by_gap: int | None
-) -> list[publication.CountCell]:
-    """The counts a reader can work out from the quartile table (band size x women's share).
-
-    They cannot be hidden by complementary suppression (the table publishes shares, not counts),
-    so they enter the audit as fixed published counts.
-    """
-    table = quartile_table(uk.quartiles, min_cell)
-    size = int(table["n"].sum())
-    if size == compared_by_gap:
-        common = [("in_pay_comparison", "yes")] if size != everyone else []
-    else:
-        common = [("in_quartiles", "yes")] if size != everyone else []
-    cells = []
-    for position, row in table.iterrows():
-        band = ("pay_quartile", row["band"])
-        n = int(row["n"])
-        counts = {"n": (frozenset({band, *common}), n)}
-        if row["pct_female"] != disclosure.SUPPRESSED:
-            women = int(round(n * float(row["pct_female"]) / 100))
-            counts["pct_female"] = (frozenset({band, ("sex", "F"), *common}), women)
-            counts["pct_male"] = (frozenset({band, ("sex", "M"), *common}), n - women)
-        for column, (conditions, value) in counts.items():
-            cells.append(
-                publication.CountCell(
-                    conditions, "quartile_pay_bands", int(position), column, value, row["band"]
-                )
-            )
-    return cells
+def _compared(frame: pd.DataFrame, pay: str) -> pd.Series:
+    """Who the gap tables compare: women and men, full-pay relevant, with pay known."""
+    return comparison_rows(frame, pay)
 
 
-def _binary_rows(frame: pd.DataFrame) -> int:
-    return int(frame["sex"].isin(["F", "M"]).to_numpy(dtype=bool, na_value=False).sum())
+def _subset_like(size: int, compared: pd.Series, everyone: int, name: str) -> tuple:
+    """The sub-population of a table that counts ``size`` women and men: the compared
+    employees when it is their number, everyone when it is all, else a sub-population of its
+    own (named, as its membership is not known here)."""
+    if size == everyone:
+        return ()
+    if size == int(compared.sum()):
+        return counted.subpopulation(compared)
+    return ((f"{publication.SUBSET_PREFIX}{name}", "in"),)
 
 
-def _audit_counts(
+def _count_tables(
     frame: pd.DataFrame,
     *,
+    pay: str,
+    occupation_level: str,
     uk: UKGenderPayGap,
     breakdowns: dict[str, GapBreakdown],
     rep: GradeRepresentation | None,
     eu: EUPayTransparency | None,
     min_cell: int,
-) -> tuple[dict[str, pd.DataFrame], publication.PublicationAudit]:
-    """Every count table of the report, audited together and protected across tables.
-
-    The gap tables count the employees in the pay comparison (full-pay relevant, pay known) and
-    the EU table those with a total pay; when these are fewer than all women and men, their cells
-    carry a sub-population dimension (``in_pay_comparison`` / ``in_eu_comparison``) that the
-    headcount cells leave out, so the audit does not assume the tables count the same people.
-    The counts implied by the quartile table take part as fixed published counts. Statistics
-    of a group whose count complementary suppression hides are hidden too.
-    """
-    everyone = _binary_rows(frame)
-    tables: dict[str, pd.DataFrame] = {}
-    cells: list[publication.CountCell] = []
-    sexes = {"n_female": {"sex": "F"}, "n_male": {"sex": "M"}}
+) -> list[counted.CountTable]:
+    """Every table of the report that publishes counts, or shares implying counts."""
+    compared = _compared(frame, pay)
+    everyone = int(frame["sex"].isin(_BINARY).to_numpy(dtype=bool, na_value=False).sum())
+    tables = []
     for result in breakdowns.values():
-        name = _table_name(result.within)
-        tables[name] = breakdown_table(result, min_cell)
-        compared = int(result.table[["n_female", "n_male"]].to_numpy().sum())
-        common = [("in_pay_comparison", "yes")] if compared != everyone else []
-        cells += publication.wide_cells(
-            name, tables[name], {c: c for c in result.within}, sexes, common=common
+        groups, members = _group_dimensions(frame, result.within, occupation_level)
+        tables.append(
+            counted.CountTable(
+                _table_name(result.within),
+                breakdown_table(result, min_cell),
+                groups,
+                counts=_SEXES,
+                members=members,
+                common=counted.subpopulation(compared),
+                statistics={
+                    "n_female": ["female", "gap", "ci_low", "ci_high"],
+                    "n_male": ["male", "gap", "ci_low", "ci_high"],
+                },
+            )
         )
     if rep is not None:
         headcount = _headcount(rep, min_cell)
-        tables["headcount_by_grade"] = headcount.table.reset_index()
-        cells += publication.crosstab_cells(
-            "headcount_by_grade",
-            tables["headcount_by_grade"],
-            "grade",
-            "grade_group",
-            "sex",
-            {"F": "F", "M": "M"},
-            primary=headcount.primary.reset_index(drop=True),
+        data = headcount.table.reset_index()
+        covered = counted.members(frame, "grade_group", "grade")
+        listed = [label for label in data["grade"] if label != disclosure.TOTAL_LABEL]
+        covered[disclosure.TOTAL_LABEL] = frozenset().union(
+            *(covered.get(label, frozenset({label})) for label in listed)
+        )
+        tables.append(
+            counted.CountTable(
+                "headcount_by_grade",
+                data,
+                {"grade": "grade"},
+                counts={"F": {"sex": "F"}, "M": {"sex": "M"}, "Total": {"sex": _BINARY}},
+                members={"grade": covered},
+                primary=headcount.primary.reset_index(drop=True),
+            )
         )
     if eu is not None:
-        name = "eu_article_9_g_categories"
-        tables[name] = eu_category_table(eu, min_cell, frame)
-        compared = int(eu.categories[["n_female", "n_male"]].to_numpy().sum())
-        common = [("in_eu_comparison", "yes")] if compared != everyone else []
-        cells += publication.wide_cells(
-            name, tables[name], {eu.category: eu.category}, sexes, common=common
+        data = eu_category_table(eu, min_cell, frame)
+        groups, members = _group_dimensions(frame, [eu.category], occupation_level)
+        size = int(eu.categories[["n_female", "n_male"]].to_numpy().sum())
+        gaps = [c for c in data if "_gap_" in c] + ["article_10"]
+        tables.append(
+            counted.CountTable(
+                "eu_article_9_g_categories",
+                data,
+                groups,
+                counts=_SEXES,
+                members=members,
+                common=_subset_like(size, compared, everyone, "eu_comparison"),
+                statistics={"n_female": gaps, "n_male": gaps},
+            )
         )
-    fixed = _quartile_cells(uk, min_cell, everyone, compared_by_gap=_compared(breakdowns))
-    if not cells:
-        return tables, publication.audit(fixed, min_cell, subsets=_SUBSETS)
-    protected, result = publication.protect(tables, cells, min_cell, fixed=fixed, subsets=_SUBSETS)
-    for name, table in protected.items():
-        if name.startswith("gap_by_"):
-            protected[name] = hide_statistics_of_hidden_counts(
-                table, {"n_female": ["female"], "n_male": ["male"]}, ["gap", "ci_low", "ci_high"]
-            )
-        elif name == "eu_article_9_g_categories":
-            gaps = [c for c in table if "_gap_" in c] + ["article_10"]
-            protected[name] = hide_statistics_of_hidden_counts(
-                table, {"n_female": [], "n_male": []}, gaps
-            )
-    return protected, result
+    quartiles = quartile_table(uk.quartiles, min_cell)
+    tables.append(
+        counted.CountTable(
+            "quartile_pay_bands",
+            quartiles,
+            {"band": f"quarter of {pay}"},
+            counts={"n": {"sex": _BINARY}},
+            shares={
+                "pct_female": counted.Share({"sex": "F"}, "n", rest={"sex": "M"}),
+            },
+            common=_subset_like(int(quartiles["n"].sum()), compared, everyone, "quartiles"),
+            fixed=True,
+        )
+    )
+    return tables
 
 
 # ----------------------------------------------------------------------------- build
@@ -673,9 +670,22 @@ def build(
         else None
     )
 
-    counted, count_audit = _audit_counts(
-        frame, uk=uk, breakdowns=breakdowns, rep=rep, eu=eu, min_cell=min_cell
+    protected = counted.protect_tables(
+        _count_tables(
+            frame,
+            pay=pay,
+            occupation_level=occupation_level,
+            uk=uk,
+            breakdowns=breakdowns,
+            rep=rep,
+            eu=eu,
+            min_cell=min_cell,
+        ),
+        frame,
+        min_cell=min_cell,
+        source=source,
     )
+    count_audit = protected.audit
     breakdown_items: list = []
     for title, result in breakdowns.items():
         breakdown_items += _breakdown_items(
@@ -686,14 +696,14 @@ def build(
             pay_words=pay_words,
             currency=currency,
             note=note,
-            data=counted[_table_name(result.within)],
+            data=protected[_table_name(result.within)],
         )
     breakdown_items += _absent_breakdowns(frame)
     rep_items, top_headcount = _representation_items(
         rep,
         min_cell=min_cell,
         note=note,
-        headcount=counted.get("headcount_by_grade"),
+        headcount=protected.get("headcount_by_grade"),
         added=sum(a.startswith("table 'headcount_by_grade'") for a in count_audit.added),
     )
     basis_words = "hourly pay" if basis == "hourly" else "full-time-equivalent annual pay"
@@ -703,7 +713,7 @@ def build(
         eu_category=eu_category,
         min_cell=min_cell,
         basis=basis_words,
-        categories=counted.get("eu_article_9_g_categories"),
+        categories=protected.get("eu_article_9_g_categories"),
     )
     if eu is not None and basis != eu_pay_basis:
         eu_items.insert(
@@ -739,7 +749,7 @@ def build(
             Section(
                 "disclosure",
                 "How are small numbers protected?",
-                (Note("disclosure_audit", count_audit.note()),),
+                (Note("disclosure_audit", protected.note()),),
             ),
         ),
         results={

@@ -71,6 +71,7 @@ __all__ = [
     "CountCell",
     "PublicationAudit",
     "PublicationError",
+    "SUBSET_PREFIX",
     "audit",
     "crosstab_cells",
     "protect",
@@ -78,6 +79,8 @@ __all__ = [
 ]
 
 Condition = tuple[str, Hashable]
+#: Dimensions whose name starts with this mark a sub-population (see ``subsets`` of :func:`audit`).
+SUBSET_PREFIX = "subset:"
 #: The implicit value of a sub-population dimension for the people outside it.
 _OUTSIDE = "(outside the sub-population)"
 _TOL = 1e-6
@@ -334,13 +337,28 @@ def _cliques(scopes: Iterable[frozenset[str]]) -> list[frozenset[str]]:
 class _Model:
     """Atoms per clique, the published equations and the consistency equations."""
 
-    def __init__(self, cells: Sequence[CountCell], subsets: Iterable[str] = ()) -> None:
-        domains: dict[str, list] = {d: [_OUTSIDE] for d in subsets}
+    def __init__(
+        self,
+        cells: Sequence[CountCell],
+        subsets: Iterable[str] = (),
+        given: Mapping[str, Sequence] | None = None,
+    ) -> None:
+        given = given or {}
+        domains: dict[str, list] = {d: list(vs) for d, vs in given.items()}
+        closed = {d: set(vs) for d, vs in given.items()}
         for cell in cells:
             for dim, value in cell.conditions:
                 values = value if isinstance(value, frozenset) else (value,)
+                if dim.startswith(SUBSET_PREFIX) or dim in subsets:
+                    domains.setdefault(dim, [_OUTSIDE])
                 known = domains.setdefault(dim, [])
                 for v in values:
+                    if dim in closed and v not in closed[dim]:
+                        raise PublicationError(
+                            f"{cell.where} counts {dim} {v!r}, which is not a value of {dim} in "
+                            "the data: the table's declaration must say which values a label "
+                            "covers (members)."
+                        )
                     if v not in known:
                         known.append(v)
         self.domains = {d: sorted(vs, key=str) for d, vs in domains.items()}
@@ -455,7 +473,11 @@ def _binding(model: _Model, cells: Sequence[CountCell], target: CountCell) -> li
 
 
 def audit(
-    cells: Iterable[CountCell], min_cell: int, *, subsets: Iterable[str] = ()
+    cells: Iterable[CountCell],
+    min_cell: int,
+    *,
+    subsets: Iterable[str] = (),
+    domains: Mapping[str, Sequence] | None = None,
 ) -> PublicationAudit:
     """The feasible interval of every suppressed cell, given every published count.
 
@@ -468,8 +490,12 @@ def audit(
     subsets
         Dimensions that mark a sub-population (e.g. ``"in_pay_comparison"`` with the value
         ``"yes"``): they get an implicit value for everyone outside it, so a table of the
-        sub-population is not taken to count everyone. Other dimensions are closed: the values
-        named in the cells are all there are.
+        sub-population is not taken to count everyone. Dimensions named ``subset:...`` are
+        sub-populations too. Other dimensions are closed: the values named in the cells (and in
+        ``domains``) are all there are.
+    domains
+        Dimension -> every value it takes in the data; a cell naming another value is an error
+        (a label declared as a raw value when it pools several).
 
     Returns
     -------
@@ -482,7 +508,7 @@ def audit(
     """
     min_cell = check_min_cell(min_cell)
     cells = list(cells)
-    return _audit(_Model(cells, subsets), cells, min_cell)
+    return _audit(_Model(cells, subsets, domains), cells, min_cell)
 
 
 def _audit(model: _Model, cells: list[CountCell], min_cell: int) -> PublicationAudit:
@@ -538,11 +564,16 @@ def _conflicts(a: CountCell, b: CountCell) -> int:
 
 
 def _hide(cells: list[CountCell], target: CountCell) -> list[CountCell]:
-    """Hide `target` and every published cell counting the same people (the same count
-    published in another table must be hidden there too)."""
+    """Hide `target`, every published cell counting the same people (the same count published
+    in another table must be hidden there too) and the other counts implied by the same
+    published number (a share implies the count of women and of men)."""
+    place = (target.table, target.row, target.column)
     return [
         CountCell(c.conditions, c.table, c.row, c.column, None, c.label, sensitive=False)
-        if c == target or (c.conditions == target.conditions and not c.suppressed)
+        if not c.suppressed
+        and (
+            c == target or c.conditions == target.conditions or (c.table, c.row, c.column) == place
+        )
         else c
         for c in cells
     ]
@@ -555,6 +586,7 @@ def protect(
     *,
     fixed: Iterable[CountCell] = (),
     subsets: Iterable[str] = (),
+    domains: Mapping[str, Sequence] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], PublicationAudit]:
     """Complementary suppression across tables until no suppressed cell is exposed.
 
@@ -575,8 +607,8 @@ def protect(
         Threshold and required interval width.
     fixed
         Published cells that cannot be hidden any more (e.g. counts of earlier runs).
-    subsets
-        Sub-population dimensions, as for :func:`audit`.
+    subsets, domains
+        As for :func:`audit`.
 
     Returns
     -------
@@ -595,7 +627,7 @@ def protect(
     subsets = tuple(subsets)
     current = list(cells)
     added: list[CountCell] = []
-    model = _Model([*current, *fixed], subsets)  # hiding changes values, not the model
+    model = _Model([*current, *fixed], subsets, domains)  # hiding changes values, not the model
     own = set(current)
     # Hiding a cell removes an equation, so intervals only widen: after the first audit only the
     # exposed cells and the newly hidden ones need to be looked at again.

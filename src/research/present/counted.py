@@ -1,0 +1,414 @@
+"""Declaring what a report's tables count, and protecting them all together.
+
+A topic's ``build`` describes each table that publishes counts of people (or shares that imply
+them) as a :class:`CountTable`: which columns hold the groups and which the counts, and what
+people each count covers. :func:`protect_tables` then
+
+1. turns every declared number into a :class:`~research.present.publication.CountCell` whose
+   conditions are stated over the *raw* canonical values (a pooled band of grades becomes the set
+   of grades it pools; a sub-population becomes a dimension named by who is in it), so counts of
+   different tables, reports and runs of the same data can be compared;
+2. hides every count, and every share implying a count, of fewer than ``min_cell`` people
+   (primary suppression; zeros are shown, as in :mod:`research.present.disclosure`);
+3. audits all cells together with the counts published earlier for the same data (the ledger,
+   :mod:`research.present.ledger`) and adds complementary suppression across tables
+   (:func:`research.present.publication.protect`), or stops with a clear message;
+4. hides the statistics that rest on a hidden count (a pay gap whose headcount is hidden), and
+5. records this run's published counts in the ledger.
+
+Shares
+------
+A percentage published beside a count gives a count away: 8.3% women among 12 is 1 woman. A
+:class:`Share` declares the count a share implies, ``round(denominator * share / scale)``, where
+the denominator is the row's count column or a fixed total (a share of all men, say). The implied
+counts enter the audit as published counts; hiding one hides the share.
+
+References: GSS/GSR *Disclosure Control Guidance for Tables Produced from Administrative Sources*
+(2014), on the threshold rule, on percentages as disclosive as the counts they rest on, and on
+disclosure by differencing across tables and publications.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+import pandas as pd
+
+from research.core.hashing import sha256_bytes
+from research.core.source import Source
+from research.present import ledger
+from research.present.disclosure import SUPPRESSED, check_min_cell
+from research.present.publication import CountCell, PublicationAudit, audit, protect
+
+__all__ = [
+    "NOT_RECORDED",
+    "CountTable",
+    "Protected",
+    "Share",
+    "members",
+    "protect_tables",
+    "subpopulation",
+]
+
+#: The raw value standing for a blank (missing) value in conditions.
+NOT_RECORDED = "(not recorded)"
+
+Condition = tuple[str, Hashable]
+
+
+def raw(value: object) -> str:
+    """A raw canonical value as conditions state it: text, blanks as :data:`NOT_RECORDED`."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return NOT_RECORDED
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Share:
+    """A column of shares (percentages by default) that implies a count.
+
+    Attributes
+    ----------
+    counted
+        Conditions of the people counted in the numerator beyond the row's groups, e.g.
+        ``{"sex": "F"}``.
+    denominator
+        The row's count column the share is of (``"n"``), or a fixed total (all men: 1234).
+    rest
+        For a share of the row's count: conditions of the people in the denominator who are not
+        counted (``{"sex": "M"}`` when the count is of women and men only); their number,
+        ``denominator - implied``, is implied too. ``None`` when it is not (the row's count
+        includes other sexes, or the denominator is a fixed total).
+    scale
+        100 for percentages, 1 for proportions.
+    """
+
+    counted: Mapping[str, Hashable]
+    denominator: str | int
+    rest: Mapping[str, Hashable] | None = None
+    scale: float = 100.0
+
+
+@dataclass(frozen=True)
+class CountTable:
+    """A published table, as disclosure control needs to know it.
+
+    Attributes
+    ----------
+    name
+        The table's name (its CSV file name).
+    data
+        Its data as it will be published (hidden cells ``"[c]"``), one row per group.
+    groups
+        Group column -> the canonical column it groups (``{"grade_group": "grade"}``); a column
+        whose labels are not raw values says what each label covers in :attr:`members`.
+    counts
+        Count column -> conditions of the people it counts beyond the row's groups
+        (``{"n_female": {"sex": "F"}, "n": {}}``).
+    shares
+        Share column -> :class:`Share`.
+    members
+        Group column -> label -> raw values it covers (pooled bands, "All other", totals).
+    common
+        Conditions every count of the table shares (its sub-population, :func:`subpopulation`).
+    statistics
+        Count or share column -> columns hidden with it in the same row (a gap with its
+        headcount).
+    primary
+        For cells the table already hides: mask (rows in the order of ``data``) of those hidden
+        for being small; the others were hidden to protect them and need no protection interval.
+    fixed
+        The table is published as it is whatever the audit finds (figures the law requires, such
+        as the statutory quartile pay bands): its counts constrain the others but are never
+        hidden here.
+    """
+
+    name: str
+    data: pd.DataFrame
+    groups: Mapping[str, str]
+    counts: Mapping[str, Mapping[str, Hashable]] = field(default_factory=dict)
+    shares: Mapping[str, Share] = field(default_factory=dict)
+    members: Mapping[str, Mapping[Hashable, Iterable]] = field(default_factory=dict)
+    common: tuple[Condition, ...] = ()
+    statistics: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    primary: pd.DataFrame | None = None
+    fixed: bool = False
+
+
+@dataclass(frozen=True)
+class Protected:
+    """The tables after disclosure control across the publication.
+
+    Attributes
+    ----------
+    tables
+        Table name -> data with every hidden cell ``"[c]"``.
+    audit
+        The final :class:`~research.present.publication.PublicationAudit`.
+    earlier
+        Number of counts published by earlier runs on the same data that took part.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    audit: PublicationAudit
+    earlier: int = 0
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    def get(self, name: str, default: pd.DataFrame | None = None) -> pd.DataFrame | None:
+        return self.tables.get(name, default)
+
+    def note(self) -> str:
+        """The audit's sentence, with the earlier runs taken into account."""
+        text = self.audit.note()
+        if self.earlier:
+            text += (
+                f" The audit included {self.earlier} counts published by earlier reports on the "
+                "same data."
+            )
+        return text
+
+
+# ----------------------------------------------------------------------------- declarations
+
+
+def members(data: pd.DataFrame, label: str, column: str) -> dict[Hashable, frozenset[str]]:
+    """Label -> the raw values of ``column`` it covers, for a grouping column of ``data``.
+
+    For a pooled grouping (grade bands, the largest occupations and "All other") made by a topic
+    beside the raw column.
+    """
+    pairs = data[[label, column]].drop_duplicates()
+    out: dict[Hashable, set[str]] = {}
+    for key, value in zip(pairs[label], pairs[column], strict=True):
+        out.setdefault(raw(key), set()).add(raw(value))
+    return {key: frozenset(values) for key, values in out.items()}
+
+
+def subpopulation(mask: pd.Series | np.ndarray) -> tuple[Condition, ...]:
+    """The condition marking a sub-population of the data (the rows where ``mask`` is true).
+
+    The dimension is named by a hash of who is in it, so tables of different reports counting
+    the same people share it, and tables counting different people never wrongly do. Empty when
+    the mask covers every row (no sub-population).
+    """
+    values = np.asarray(mask, dtype=bool)
+    if values.all():
+        return ()
+    digest = sha256_bytes(np.packbits(values).tobytes() + str(values.size).encode())
+    return ((f"subset:{digest[:16]}", "in"),)
+
+
+def _condition(dimension: str, value: object, table: CountTable, column: str | None) -> Condition:
+    covered = table.members.get(column, {}) if column else {}
+    key = raw(value)
+    if key in covered:
+        values = frozenset(raw(v) for v in covered[key])
+        return (dimension, values if len(values) != 1 else next(iter(values)))
+    return (dimension, key)
+
+
+def _value(value: object) -> int | None:
+    if isinstance(value, str) and value == SUPPRESSED:
+        return None
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(round(float(value)))  # type: ignore[arg-type]
+
+
+def _extra(conditions: Mapping[str, Hashable]) -> frozenset:
+    return frozenset(
+        (d, frozenset(raw(x) for x in v) if isinstance(v, (set, frozenset)) else raw(v))
+        for d, v in conditions.items()
+    )
+
+
+def _cells(table: CountTable, min_cell: int) -> list[CountCell]:
+    """Every count a table publishes or implies; small ones hidden (sensitive)."""
+    cells = []
+    for position in range(len(table.data)):
+        row = table.data.iloc[position]
+        keys = frozenset(_condition(d, row[c], table, c) for c, d in table.groups.items())
+        cell = partial(
+            _cell,
+            table,
+            position,
+            keys | frozenset(table.common),
+            " / ".join(raw(row[c]) for c in table.groups),
+        )
+        for column, conditions in table.counts.items():
+            value = _value(row[column])
+            small = _was_small(table, position, column, value)
+            cells.append(cell(column, _extra(conditions), value, small))
+        for column, share in table.shares.items():
+            cells += _share_cells(row, column, share, cell)
+    return _hide_together([_hide_small(c, min_cell) for c in cells])
+
+
+def _cell(
+    table: CountTable,
+    position: int,
+    keys: frozenset,
+    label: str,
+    column: str,
+    extra: frozenset,
+    value: int | None,
+    small: bool,
+) -> CountCell:
+    return CountCell(keys | extra, table.name, position, column, value, label, small)
+
+
+def _was_small(table: CountTable, position: int, column: str, value: int | None) -> bool:
+    if value is not None or table.primary is None or column not in table.primary:
+        return True
+    return bool(table.primary[column].iloc[position])
+
+
+def _share_cells(row: pd.Series, column: str, share: Share, cell) -> list:
+    fraction = _value_float(row[column])
+    base = (
+        share.denominator
+        if isinstance(share.denominator, (int, np.integer))
+        else _value(row[share.denominator])
+    )
+    if fraction is None or base is None:
+        implied = rest = None
+    else:
+        implied = int(round(base * fraction / share.scale))
+        rest = int(base) - implied
+    out = [cell(column, _extra(share.counted), implied, True)]
+    if share.rest is not None:
+        out.append(cell(column, _extra(share.rest), rest, True))
+    return out
+
+
+def _value_float(value: object) -> float | None:
+    if isinstance(value, str) and value == SUPPRESSED:
+        return None
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+def _hide_small(cell: CountCell, min_cell: int) -> CountCell:
+    if cell.value is not None and 0 < cell.value < min_cell:  # min_cell 0: nothing hidden
+        return CountCell(cell.conditions, cell.table, cell.row, cell.column, None, cell.label)
+    return cell
+
+
+def _hide_together(cells: list[CountCell]) -> list[CountCell]:
+    """A hidden share hides every count it implies (the count of women and of men)."""
+    hidden = {(c.table, c.row, c.column) for c in cells if c.suppressed}
+    return [
+        CountCell(c.conditions, c.table, c.row, c.column, None, c.label, sensitive=False)
+        if not c.suppressed and (c.table, c.row, c.column) in hidden
+        else c
+        for c in cells
+    ]
+
+
+# ----------------------------------------------------------------------------- protecting
+
+
+def _domains(data: pd.DataFrame, cells: Sequence[CountCell]) -> dict[str, list[str]]:
+    """Every raw value of each canonical dimension the cells use (closed domains)."""
+    used = {d for c in cells for d in c.dimensions}
+    return {
+        d: sorted({raw(v) for v in data[d].astype(object).unique()})
+        for d in used
+        if d in data.columns
+    }
+
+
+def protect_tables(
+    tables: Sequence[CountTable],
+    data: pd.DataFrame,
+    *,
+    min_cell: int,
+    source: Source | None = None,
+) -> Protected:
+    """Disclosure control over every count a report publishes, with earlier reports' counts.
+
+    Parameters
+    ----------
+    tables
+        The report's count tables.
+    data
+        The canonical data the report was built on (its raw values define the dimensions).
+    min_cell
+        Threshold: counts of fewer people are hidden, and a hidden count must not be narrowed
+        to a range of fewer people.
+    source
+        The data's source; with a ``data_hash`` and a run folder, the counts of earlier runs on
+        the same data take part and this run's are recorded (:mod:`research.present.ledger`).
+
+    Returns
+    -------
+    Protected
+
+    Raises
+    ------
+    research.present.publication.PublicationError
+        When a hidden count cannot be protected; the message names the table and cell.
+    """
+    min_cell = check_min_cell(min_cell)
+    hideable = [t for t in tables if not t.fixed]
+    cells = [c for table in hideable for c in _cells(table, min_cell)]
+    required = [c for table in tables if table.fixed for c in _cells(table, 0)]
+    earlier = ledger.earlier_cells(source.data_hash if source else "")
+    fixed = [*required, *earlier]
+    domains = _domains(data, [*cells, *fixed])
+    frames = {t.name: _with_hidden(t, cells) for t in hideable}
+    if any(c.suppressed for c in cells) or fixed:
+        frames, result = protect(frames, cells, min_cell, fixed=fixed, domains=domains)
+    else:
+        result = audit(cells, min_cell, domains=domains)
+    frames = {t.name: _hide_statistics(t, frames[t.name]) for t in hideable}
+    frames.update({t.name: t.data for t in tables if t.fixed})
+    published = [*_published(frames, cells), *(c for c in required if not c.suppressed)]
+    ledger.record(source.data_hash if source else "", published, min_cell)
+    return Protected(frames, result, earlier=len(earlier))
+
+
+def _with_hidden(table: CountTable, cells: Sequence[CountCell]) -> pd.DataFrame:
+    """The table with ``[c]`` in every cell hidden for being small."""
+    frame = table.data.copy()
+    for cell in cells:
+        if cell.table == table.name and cell.suppressed:
+            _mark(frame, cell.row, cell.column)
+    return frame
+
+
+def _mark(frame: pd.DataFrame, row: int, column: str) -> None:
+    if frame[column].dtype != object:
+        frame[column] = frame[column].astype(object)
+    frame.iloc[row, frame.columns.get_loc(column)] = SUPPRESSED
+
+
+def _hide_statistics(table: CountTable, frame: pd.DataFrame) -> pd.DataFrame:
+    for column, dependent in table.statistics.items():
+        hidden = frame[column].astype(object).eq(SUPPRESSED).to_numpy()
+        for position in np.flatnonzero(hidden):
+            for other in dependent:
+                if other in frame:
+                    _mark(frame, int(position), other)
+    return frame
+
+
+def _published(frames: Mapping[str, pd.DataFrame], cells: Sequence[CountCell]) -> list[CountCell]:
+    """The cells whose value this run publishes (shown in the final tables)."""
+    out = []
+    for cell in cells:
+        if cell.suppressed:
+            continue
+        shown = frames[cell.table].iloc[cell.row][cell.column]
+        if not (isinstance(shown, str) and shown == SUPPRESSED):
+            out.append(cell)
+    return out
