@@ -162,7 +162,7 @@ def test_the_report_records_its_audit_with_no_exposed_cell(report):
     assert (result.intervals["width"] >= MIN_CELL).all()
     assert result.added  # the synthetic data need cross-table protection
     note = result.note()
-    assert f"{result.cells_checked} published counts" in note and "further count" in note
+    assert f"{result.cells_checked} counts checked" in note and "further count" in note
 
 
 def published_counts(report):

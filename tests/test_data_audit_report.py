@@ -63,6 +63,7 @@ def test_sections_and_title(report):
         "workforce",
         "pay",
         "quality",
+        "disclosure",
     ]
     assert all(s.title.endswith("?") for s in report.sections)
     assert report.title.heading == "Data audit: Synthetic Borough Council, 31 March 2025"

@@ -264,5 +264,5 @@ def test_the_report_states_its_cross_table_disclosure_audit(report):
     audit = report.results["disclosure_audit"]
     note = report["disclosure_audit"]
     assert isinstance(note, Note) and note.text == audit.note()
-    assert f"{audit.cells_checked} published counts checked together" in note.text
+    assert f"{audit.cells_checked} counts checked together" in note.text
     assert audit.exposed.empty

@@ -33,7 +33,7 @@ def _by_band(data: pd.DataFrame) -> counted.CountTable:
         table,
         {"band": "grade"},
         counts={"n_female": {"sex": "F"}, "n_male": {"sex": "M"}},
-        members={"band": counted.members(data, "band", "grade")},
+        members={"band": counted.members(data["band"], data["grade"])},
     )
 
 

@@ -65,6 +65,7 @@ def test_sections_and_items(report):
         "families",
         "change",
         "curves",
+        "disclosure",
     ]
     assert [t.name for t in report.tables()] == [
         "indices_occupations",

@@ -21,10 +21,10 @@ import pandas as pd
 
 from research.core.source import Source
 from research.data_audit.quality import completeness, quality_checks
-from research.present import disclosure, plots, tabulate
+from research.present import counted, disclosure, plots, tabulate
 from research.present.formats import fmt_int, fmt_money, fmt_pct
 from research.present.report import Figure, Finding, Note, Report, Section, Table, columns, findings
-from research.present.wording import count_words, title_block
+from research.present.wording import count_words, plural, title_block
 
 __all__ = ["HEADCOUNT_TABLES", "DataAuditReport", "build", "headcount", "overview"]
 
@@ -304,7 +304,47 @@ def _completeness_section(table: pd.DataFrame) -> Section:
     )
 
 
-def _headcount_items(
+def _grouping(
+    data: pd.DataFrame, by: str, *, occupation_level: str, top_n: int, max_grade_groups: int
+) -> tuple[str | None, pd.Series | None]:
+    """The raw column a headcount table groups and its row labels per employee."""
+    if by == "grade":
+        return "grade", tabulate.grade_groups(data, max_groups=max_grade_groups)
+    if by == "occupation":
+        labels = tabulate.lump_rare(tabulate.occupation_labels(data, occupation_level), top_n)
+        return occupation_level, labels
+    if by == "all":
+        return None, None
+    return by, data[by]
+
+
+def _count_table(
+    data: pd.DataFrame, name: str, hidden: disclosure.Suppressed, column: str | None, labels
+) -> counted.CountTable:
+    """A headcount table (groups x sex, with margins) as disclosure control needs to know it."""
+    table = hidden.table.reset_index()
+    key = table.columns[0]
+    sexes = {c: {"sex": c} for c in table.columns[1:] if c != disclosure.TOTAL_LABEL}
+    if disclosure.TOTAL_LABEL in table:
+        sexes[disclosure.TOTAL_LABEL] = {}
+    if column is None:
+        return counted.CountTable(
+            name, table, {}, counts=sexes, primary=hidden.primary.reset_index(drop=True)
+        )
+    covered = counted.members(labels.astype("string").fillna("(missing)"), data[column])
+    listed = [label for label in table[key] if label != disclosure.TOTAL_LABEL]
+    covered[disclosure.TOTAL_LABEL] = counted.total_members(covered, listed)
+    return counted.CountTable(
+        name,
+        table,
+        {key: column},
+        counts=sexes,
+        members={key: covered},
+        primary=hidden.primary.reset_index(drop=True),
+    )
+
+
+def _headcount_tables(
     data: pd.DataFrame,
     *,
     min_cell: int,
@@ -312,7 +352,9 @@ def _headcount_items(
     top_n: int,
     max_grade_groups: int,
 ) -> list:
-    items: list = []
+    """The headcount tables after each table's own suppression, declared for the audit; a
+    :class:`Note` for a grouping the data lack."""
+    out: list = []
     for by, name, title in HEADCOUNT_TABLES:
         counts = headcount(
             data,
@@ -323,40 +365,93 @@ def _headcount_items(
         )
         what = title.lower() if by != "occupation" else occupation_level.replace("_", " ")
         if counts is None:
-            items.append(Note(name, f"This dataset records no {what}, so no headcount by it."))
+            out.append(Note(name, f"This dataset records no {what}, so no headcount by it."))
             continue
         hidden = disclosure.suppress_counts(counts, min_cell, margins=len(counts) > 1)
-        table = hidden.table.reset_index()
+        column, labels = _grouping(
+            data,
+            by,
+            occupation_level=occupation_level,
+            top_n=top_n,
+            max_grade_groups=max_grade_groups,
+        )
+        out.append((by, what, _count_table(data, name, hidden, column, labels)))
+    return out
+
+
+def _headcount_items(declared: list, protected: counted.Protected) -> list:
+    items: list = []
+    for entry in declared:
+        if isinstance(entry, Note):
+            items.append(entry)
+            continue
+        by, what, declaration = entry
+        table = protected[declaration.name]
         key = table.columns[0]
         specs = [(key, what.capitalize() if by != "all" else "Group")]
         specs += [(c, SEX_COLUMNS.get(c, str(c)), "int") for c in table.columns[1:]]
         heading = (
             "Headcount of all employees by sex" if by == "all" else f"Headcount by {what} and sex"
         )
-        caption = f"{heading}. {hidden.note()}".strip()
-        items.append(Table(name, table, caption, columns(*specs)))
+        hidden = int((table.iloc[:, 1:].astype(object) == disclosure.SUPPRESSED).to_numpy().sum())
+        caption = f"{heading}. {_hidden_words(hidden, protected.audit.min_cell)}".strip()
+        items.append(Table(declaration.name, table, caption, columns(*specs)))
     return items
 
 
-def _share_figure(
-    data: pd.DataFrame,
-    *,
-    min_cell: int,
-    occupation_level: str,
-    top_n: int,
-    overall: float,
-    note: str,
-) -> list:
+def _hidden_words(hidden: int, min_cell: int) -> str:
+    if not hidden:
+        return ""
+    return (
+        f"{plural(hidden, 'count')} shown as {disclosure.SUPPRESSED}: fewer than {min_cell} "
+        "people, or hidden so that other numbers of this report cannot reveal one that is."
+    )
+
+
+def _share_table(
+    data: pd.DataFrame, *, min_cell: int, occupation_level: str, top_n: int
+) -> counted.CountTable | None:
+    """Women's share of the largest groups, declared for the audit (``None``: no groups).
+
+    Groups where a share would reveal fewer than ``min_cell`` people of any sex are left out;
+    the column ``n_binary`` (women and men, the share's denominator) is for the audit only and
+    is not published.
+    """
     counts = headcount(data, "occupation", occupation_level=occupation_level, top_n=10**6)
-    label = occupation_level.replace("_", " ").capitalize()
     if counts is None:
-        return []
+        return None
     shares = tabulate.shares_by_sex(counts)
     binary = counts.reindex(columns=["F", "M"], fill_value=0)
-    safe = ((binary == 0) | (binary >= min_cell)).all(axis=1)  # no small count can be worked out
-    shares = shares[safe & shares["pct_female"].notna()]
+    # no small count can be worked out: a precise share of women among women and men, beside
+    # the group's total, gives away the number of other sexes too
+    safe = ((counts == 0) | (counts >= min_cell)).all(axis=1)
+    shares = shares[safe & shares["pct_female"].notna()].assign(n_binary=binary.sum(axis=1))
     shown = shares.nlargest(top_n, "total").sort_values("pct_female")
-    if len(shown) < 2:
+    table = shown.rename_axis("group").reset_index()
+    table = table.assign(group=table["group"].astype(str))[
+        ["group", "total", "pct_female", "n_binary"]
+    ]
+    labels = tabulate.occupation_labels(data, occupation_level).astype("string")
+    return counted.CountTable(
+        "share_by_occupation",
+        table,
+        {"group": occupation_level},
+        counts={"total": {}},
+        shares={"pct_female": counted.Share({"sex": "F"}, "n_binary", rest={"sex": "M"})},
+        members={"group": counted.members(labels.fillna("(missing)"), data[occupation_level])},
+    )
+
+
+def _share_items(
+    table: pd.DataFrame | None, *, occupation_level: str, overall: float, note: str, min_cell: int
+) -> list:
+    """The share table and its chart, without the groups disclosure control hid."""
+    if table is None:
+        return []
+    label = occupation_level.replace("_", " ").capitalize()
+    table = table[~table.isin([disclosure.SUPPRESSED]).any(axis=1)]
+    table = table.drop(columns="n_binary").reset_index(drop=True)
+    if len(table) < 2:
         return [
             Note(
                 "female_share_by_occupation",
@@ -364,9 +459,9 @@ def _share_figure(
                 "enough to show.",
             )
         ]
-    table = shown.rename_axis("group").reset_index()
-    table = table.assign(group=table["group"].astype(str))[["group", "total", "pct_female"]]
-    ax = plots.female_share_bars(shown, label=label, overall=overall, top=top_n)
+    table = table.astype({"total": "int64", "pct_female": "float64"})
+    shown = table.set_index("group")
+    ax = plots.female_share_bars(shown, label=label, overall=overall, top=len(shown))
     ax.set_title(f"Women's share in the {len(shown)} largest groups by {label.lower()}")
     plots.source_note(ax, note)
     low, high = table.iloc[0], table.iloc[-1]
@@ -375,8 +470,8 @@ def _share_figure(
             "share_by_occupation",
             table,
             f"Women's share of the {len(shown)} largest groups by {label.lower()}, lowest share "
-            f"first; groups where a share would reveal fewer than {min_cell} women or men are "
-            "left out.",
+            f"first; groups where a share would reveal fewer than {min_cell} people of one sex, or "
+            "a number another table of this report hides, are left out.",
             columns(
                 ("group", label),
                 ("total", "Employees", "int"),
@@ -394,6 +489,15 @@ def _share_figure(
     ]
 
 
+def _measures(currency: str) -> tuple[tuple[str, str], ...]:
+    """The columns the pay and hours table describes, with their labels."""
+    return (
+        ("hourly_pay", f"Hourly pay ({currency})"),
+        ("annual_basic_pay", f"Annual basic pay, FTE ({currency})"),
+        ("weekly_hours", "Weekly hours"),
+    )
+
+
 def pay_and_hours(
     data: pd.DataFrame, *, currency: str = "GBP", min_cell: int = disclosure.DEFAULT_MIN_CELL
 ) -> pd.DataFrame:
@@ -402,11 +506,7 @@ def pay_and_hours(
     A measure with no recorded value has no rows.
     """
     frames = []
-    for value, label in (
-        ("hourly_pay", f"Hourly pay ({currency})"),
-        ("annual_basic_pay", f"Annual basic pay, FTE ({currency})"),
-        ("weekly_hours", "Weekly hours"),
-    ):
+    for value, label in _measures(currency):
         if _known(data, value):
             frames.append(tabulate.summary_by_sex(data, value).assign(measure=label))
     table = pd.concat(frames, ignore_index=True)
@@ -417,7 +517,32 @@ def pay_and_hours(
     return shown
 
 
-def _pay_section(data: pd.DataFrame, *, currency: str, min_cell: int, note: str) -> Section:
+def _pay_count_table(data: pd.DataFrame, *, currency: str, min_cell: int) -> counted.CountTable:
+    """The pay and hours table declared for the audit: each row counts the women (or men) with
+    a value of its measure."""
+    table = pay_and_hours(data, currency=currency, min_cell=min_cell)
+    codes = {label: code for code, label in plots.SEX_LABELS.items()}
+    known = {
+        label: counted.subpopulation(data[column].notna().to_numpy())
+        for column, label in _measures(currency)
+        if column in data
+    }
+    return counted.CountTable(
+        "pay_and_hours_by_sex",
+        table,
+        {},
+        counts={"n": {}},
+        row_conditions=[
+            (("sex", codes.get(sex, sex)), *known.get(measure, ()))
+            for sex, measure in zip(table["sex"], table["measure"], strict=True)
+        ],
+        statistics={"n": ["mean", "median", "p10", "p90"]},
+    )
+
+
+def _pay_section(
+    data: pd.DataFrame, *, table: pd.DataFrame, currency: str, min_cell: int, note: str
+) -> Section:
     hours = hours_recorded(data)
     caveat = (
         ""
@@ -428,7 +553,7 @@ def _pay_section(data: pd.DataFrame, *, currency: str, min_cell: int, note: str)
     items: list = [
         Table(
             "pay_and_hours_by_sex",
-            pay_and_hours(data, currency=currency, min_cell=min_cell),
+            table,
             f"Pay and hours of women and men (n = employees with a value; mean, median and 10th "
             f"and 90th percentiles).{caveat}",
             columns(
@@ -560,20 +685,25 @@ def build(
     full_time_hours = float((ingest or {}).get("full_time_hours", 37.0))
     checks = quality_checks(data, currency=currency, full_time_hours=full_time_hours)
 
-    workforce = _headcount_items(
+    declared = _headcount_tables(
         data,
         min_cell=min_cell,
         occupation_level=occupation_level,
         top_n=top_n,
         max_grade_groups=max_grade_groups,
     )
-    workforce += _share_figure(
-        data,
-        min_cell=min_cell,
+    shares = _share_table(data, min_cell=min_cell, occupation_level=occupation_level, top_n=top_n)
+    pay_table = _pay_count_table(data, currency=currency, min_cell=min_cell)
+    tables = [e[2] for e in declared if not isinstance(e, Note)]
+    tables += [t for t in (shares, pay_table) if t is not None]
+    protected = counted.protect_tables(tables, data, min_cell=min_cell, source=source)
+    workforce = _headcount_items(declared, protected)
+    workforce += _share_items(
+        protected.get("share_by_occupation"),
         occupation_level=occupation_level,
-        top_n=top_n,
         overall=facts["pct_female"],
         note=note,
+        min_cell=min_cell,
     )
     details = (
         ("Disclosure threshold", f"counts below {min_cell} are shown as {disclosure.SUPPRESSED}"),
@@ -585,8 +715,24 @@ def build(
             _ingest_section(counts, problems),
             _completeness_section(complete),
             Section("workforce", "Who is in the workforce?", tuple(workforce)),
-            _pay_section(data, currency=currency, min_cell=min_cell, note=note),
+            _pay_section(
+                data,
+                table=protected["pay_and_hours_by_sex"],
+                currency=currency,
+                min_cell=min_cell,
+                note=note,
+            ),
             _quality_section(checks, min_cell),
+            Section(
+                "disclosure",
+                "How are small numbers protected?",
+                (Note("disclosure_audit", protected.note()),),
+            ),
         ),
-        results={"overview": facts, "completeness": complete, "quality": checks},
+        results={
+            "overview": facts,
+            "completeness": complete,
+            "quality": checks,
+            "disclosure_audit": protected.audit,
+        },
     )

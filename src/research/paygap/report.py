@@ -497,7 +497,7 @@ def _group_dimensions(frame: pd.DataFrame, within: Sequence[str], occupation_lev
     """Each grouping column's canonical dimension and what its labels cover."""
     raw = {"grade_group": "grade", "occupation_group": occupation_level}
     groups = {c: raw.get(c, c) for c in within}
-    members = {c: counted.members(frame, c, raw[c]) for c in within if c in raw}
+    members = {c: counted.members(frame[c], frame[raw[c]]) for c in within if c in raw}
     return groups, members
 
 
@@ -551,11 +551,9 @@ def _count_tables(
     if rep is not None:
         headcount = _headcount(rep, min_cell)
         data = headcount.table.reset_index()
-        covered = counted.members(frame, "grade_group", "grade")
+        covered = counted.members(frame["grade_group"], frame["grade"])
         listed = [label for label in data["grade"] if label != disclosure.TOTAL_LABEL]
-        covered[disclosure.TOTAL_LABEL] = frozenset().union(
-            *(covered.get(label, frozenset({label})) for label in listed)
-        )
+        covered[disclosure.TOTAL_LABEL] = counted.total_members(covered, listed)
         tables.append(
             counted.CountTable(
                 "headcount_by_grade",

@@ -51,6 +51,7 @@ __all__ = [
     "Share",
     "members",
     "protect_tables",
+    "total_members",
     "subpopulation",
 ]
 
@@ -123,6 +124,10 @@ class CountTable:
     primary
         For cells the table already hides: mask (rows in the order of ``data``) of those hidden
         for being small; the others were hidden to protect them and need no protection interval.
+    row_conditions
+        Conditions of each row beyond its groups (rows in the order of ``data``), for a table
+        whose rows count different sub-populations (employees with hours recorded, with pay
+        recorded, ...).
     fixed
         The table is published as it is whatever the audit finds (figures the law requires, such
         as the statutory quartile pay bands): its counts constrain the others but are never
@@ -138,6 +143,7 @@ class CountTable:
     common: tuple[Condition, ...] = ()
     statistics: Mapping[str, Sequence[str]] = field(default_factory=dict)
     primary: pd.DataFrame | None = None
+    row_conditions: Sequence[Iterable[Condition]] | None = None
     fixed: bool = False
 
 
@@ -179,17 +185,25 @@ class Protected:
 # ----------------------------------------------------------------------------- declarations
 
 
-def members(data: pd.DataFrame, label: str, column: str) -> dict[Hashable, frozenset[str]]:
-    """Label -> the raw values of ``column`` it covers, for a grouping column of ``data``.
+def members(labels: pd.Series, values: pd.Series) -> dict[Hashable, frozenset[str]]:
+    """Label -> the raw values it covers, from a grouping's labels and the raw values beside them.
 
-    For a pooled grouping (grade bands, the largest occupations and "All other") made by a topic
-    beside the raw column.
+    For a pooled grouping a topic makes from a raw column (grade bands, the largest occupations
+    and "All other", blanks labelled "(missing)"): ``members(frame["grade_group"],
+    frame["grade"])``.
     """
-    pairs = data[[label, column]].drop_duplicates()
+    pairs = pd.DataFrame({"label": labels.to_numpy(), "value": values.to_numpy()}).drop_duplicates()
     out: dict[Hashable, set[str]] = {}
-    for key, value in zip(pairs[label], pairs[column], strict=True):
+    for key, value in zip(pairs["label"], pairs["value"], strict=True):
         out.setdefault(raw(key), set()).add(raw(value))
-    return {key: frozenset(values) for key, values in out.items()}
+    return {key: frozenset(found) for key, found in out.items()}
+
+
+def total_members(covered: Mapping[Hashable, frozenset], listed: Iterable) -> frozenset[str]:
+    """What a Total row covers: the raw values of every listed label."""
+    return frozenset().union(
+        *(covered.get(raw(label), frozenset({raw(label)})) for label in listed)
+    )
 
 
 def subpopulation(mask: pd.Series | np.ndarray) -> tuple[Condition, ...]:
@@ -236,6 +250,8 @@ def _cells(table: CountTable, min_cell: int) -> list[CountCell]:
     for position in range(len(table.data)):
         row = table.data.iloc[position]
         keys = frozenset(_condition(d, row[c], table, c) for c, d in table.groups.items())
+        if table.row_conditions is not None:
+            keys |= frozenset(table.row_conditions[position])
         cell = partial(
             _cell,
             table,

@@ -176,7 +176,7 @@ class PublicationAudit:
         """A sentence for a report's closing note."""
         small = int(self.intervals["sensitive"].sum()) if len(self.intervals) else 0
         text = (
-            f"Disclosure audit across tables: {self.cells_checked} published counts checked "
+            f"Disclosure audit across tables: {self.cells_checked} counts checked "
             f"together; each of the {small} counts hidden for describing fewer than "
             f"{self.min_cell} people can only be narrowed to a range of at least {self.min_cell} "
             "people"

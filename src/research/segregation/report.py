@@ -19,7 +19,7 @@ from research.core.source import Source
 from research.present import disclosure, tabulate
 from research.present.report import Figure, Item, Note, Report, Section, findings
 from research.present.wording import join_words, title_block
-from research.segregation import figures, registry, tables
+from research.segregation import figures, published, registry, tables
 from research.segregation import findings as sentences
 from research.segregation.change import decompose_change
 from research.segregation.indices import expected_values, segregation_curve, segregation_indices
@@ -190,6 +190,23 @@ def build(
         split = tables.family_split(mi)
         family_frame = tables.families(frame, mi, profile, min_cell=min_cell)
 
+    protected = published.protect(
+        data,
+        {
+            "largest_contributions": drivers,
+            "most_dominated_occupations": dominated,
+            "job_families": family_frame,
+        },
+        occupation_level=occupation_level,
+        family_level=workforce.family_level,
+        min_cell=min_cell,
+        source=source,
+    )
+    drivers = protected["largest_contributions"]
+    dominated = protected["most_dominated_occupations"]
+    family_frame = protected.get("job_families")
+    n_hidden = int(drivers["pct_female"].astype(object).eq(disclosure.SUPPRESSED).sum())
+
     change = None
     if earlier is not None:
         _, before = _binary(earlier, occupation_level)
@@ -289,8 +306,14 @@ def build(
                 "How far are the segregation curves from equality?",
                 (_curves_figure(curves, figure_source),),
             ),
+            Section(
+                "disclosure",
+                "How are small numbers protected?",
+                (Note("disclosure_audit", protected.note()),),
+            ),
         ),
         results={
+            "disclosure_audit": protected.audit,
             "workforce": workforce,
             "occupations": occ,
             "occupations_by_chance": occ_chance,

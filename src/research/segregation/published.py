@@ -1,0 +1,93 @@
+"""The segregation report's counts, declared for disclosure control across the publication.
+
+The occupation and job family tables publish each unit's number of women and men and women's
+share (which implies the count of women), so they are audited together with the other reports
+on the same data (:mod:`research.present.counted`). Representation ratios and shares of
+segregation are computed from the same counts and are hidden with the share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from research.core.source import Source
+from research.present import counted, tabulate
+from research.segregation.tables import FAMILY, SEXES, UNIT
+
+_BINARY = frozenset(SEXES)
+_SHARE = counted.Share({"sex": "F"}, "n", rest={"sex": "M"})
+
+
+def _current(data: pd.DataFrame) -> pd.Series:
+    """The rows of the latest snapshot (all rows when there are no snapshot dates)."""
+    if "snapshot_date" in data and data["snapshot_date"].notna().any():
+        return (data["snapshot_date"] == data["snapshot_date"].max()).fillna(False).astype(bool)
+    return pd.Series(True, index=data.index)
+
+
+def declare(
+    data: pd.DataFrame,
+    frames: Mapping[str, pd.DataFrame | None],
+    *,
+    occupation_level: str,
+    family_level: str | None,
+) -> list[counted.CountTable]:
+    """The report's count tables: ``largest_contributions`` and ``most_dominated_occupations``
+    (by occupation) and ``job_families`` (by family), women and men of the latest snapshot."""
+    current = _current(data)
+    binary = current & data["sex"].astype("string").isin(list(SEXES)).fillna(False)
+    rows = data[binary.to_numpy()]
+    labels = tabulate.occupation_labels(rows, occupation_level).astype("string")
+    units = counted.members(labels.fillna("(missing)"), rows[occupation_level])
+    common = counted.subpopulation(current.to_numpy())
+    by_unit = {
+        "largest_contributions": ["ratio_F", "pct_of_M"],
+        "most_dominated_occupations": ["ratio_F", "ratio_M"],
+    }
+    tables = [
+        counted.CountTable(
+            name,
+            frames[name],
+            {UNIT: occupation_level},
+            counts={"n": {"sex": _BINARY}},
+            shares={"pct_female": _SHARE},
+            members={UNIT: units},
+            common=common,
+            statistics={"n": ["pct_female", *hidden], "pct_female": hidden},
+        )
+        for name, hidden in by_unit.items()
+        if frames.get(name) is not None
+    ]
+    families = frames.get("job_families")
+    if families is not None and family_level is not None:
+        groups = rows[family_level].astype("string").fillna("(missing)")
+        dependent = ["D", "D_ci_low", "D_ci_high", "pct_of_M"]
+        tables.append(
+            counted.CountTable(
+                "job_families",
+                families,
+                {FAMILY: family_level},
+                counts={"n": {"sex": _BINARY}},
+                shares={"pct_female": _SHARE},
+                members={FAMILY: counted.members(groups, rows[family_level])},
+                common=common,
+                statistics={"n": ["pct_female", *dependent], "pct_female": dependent},
+            )
+        )
+    return tables
+
+
+def protect(
+    data: pd.DataFrame,
+    frames: Mapping[str, pd.DataFrame | None],
+    *,
+    occupation_level: str,
+    family_level: str | None,
+    min_cell: int,
+    source: Source | None,
+) -> counted.Protected:
+    """The report's count tables after disclosure control across the publication."""
+    tables = declare(data, frames, occupation_level=occupation_level, family_level=family_level)
+    return counted.protect_tables(tables, data, min_cell=min_cell, source=source)
