@@ -58,6 +58,7 @@ def test_report_shape_and_title(report):
         "factors",
         "logib",
         "actions",
+        "disclosure",
     ]
     names = {item.name for item in report.items()}
     assert {

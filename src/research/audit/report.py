@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from research.audit import published
 from research.audit.equal_pay import EqualPayAudit, equal_pay_audit, job_mapping_table
 from research.audit.findings import audit_findings, element_words
 from research.audit.logib import LogibResult, logib_regression, workforce_logib_frame
@@ -613,6 +614,22 @@ def build(
             (action_table(audit, min_cell),),
         ),
     )
+    sections, protected = published.protect(
+        sections,
+        frame,
+        audit,
+        mapping=mapping,
+        job_column=job_column,
+        min_cell=min_cell,
+        source=source,
+    )
+    sections += (
+        Section(
+            "disclosure",
+            "How are small numbers protected?",
+            (Note("disclosure_audit", protected.note()),),
+        ),
+    )
     return EqualPayAuditReport(
         title=title_block(
             data, "Equal pay audit", source, details=(("Equal work identified by", short),)
@@ -621,5 +638,5 @@ def build(
             audit_findings(audit, min_cell, group_words, logib, factors, absent, why)
         ),
         sections=sections,
-        results={"audit": audit, "logib": logib},
+        results={"audit": audit, "logib": logib, "disclosure_audit": protected.audit},
     )

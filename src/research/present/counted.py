@@ -294,6 +294,8 @@ def _share_cells(row: pd.Series, column: str, share: Share, cell) -> list:
         if isinstance(share.denominator, (int, np.integer))
         else _value(row[share.denominator])
     )
+    if base == 0:  # nobody to take a share of: the share implies nothing
+        return []
     if fraction is None or base is None:
         implied = rest = None
     else:

@@ -175,12 +175,14 @@ class PublicationAudit:
     def note(self) -> str:
         """A sentence for a report's closing note."""
         small = int(self.intervals["sensitive"].sum()) if len(self.intervals) else 0
-        text = (
-            f"Disclosure audit across tables: {self.cells_checked} counts checked "
-            f"together; each of the {small} counts hidden for describing fewer than "
-            f"{self.min_cell} people can only be narrowed to a range of at least {self.min_cell} "
-            "people"
-        )
+        text = f"Disclosure audit across tables: {self.cells_checked} counts checked together; "
+        if small:
+            text += (
+                f"each of the {small} counts hidden for describing fewer than {self.min_cell} "
+                f"people can only be narrowed to a range of at least {self.min_cell} people"
+            )
+        else:
+            text += f"no count describes fewer than {self.min_cell} people, so none is hidden"
         if self.added:
             n = len(self.added)
             text += f"; {n} further count{'s were' if n > 1 else ' was'} hidden to ensure this"
