@@ -9,8 +9,6 @@ made; a count hidden there is hidden in every table that shows it.
 
 from __future__ import annotations
 
-import dataclasses
-
 import pandas as pd
 
 from research.audit.equal_pay import EqualPayAudit
@@ -138,20 +136,4 @@ def protect(
         item.name: item for section in sections for item in section.items if isinstance(item, Table)
     }
     declared = declare(tables, frame, audit, mapping=mapping, job_column=job_column)
-    protected = counted.protect_tables(declared, frame, min_cell=min_cell, source=source)
-    names = {d.name for d in declared}
-
-    def swap(item):
-        if (
-            isinstance(item, Table)
-            and item.name in names
-            and len(item.data) == len(protected[item.name])
-        ):
-            return dataclasses.replace(item, data=protected[item.name][list(item.data.columns)])
-        return item
-
-    out = tuple(
-        dataclasses.replace(section, items=tuple(swap(i) for i in section.items))
-        for section in sections
-    )
-    return out, protected
+    return counted.protect_sections(sections, declared, frame, min_cell=min_cell, source=source)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from research.core.checks import InputError
 from research.core.source import Source
-from research.decomposition import figures, findings, suite, tables
+from research.decomposition import figures, findings, published, suite, tables
 from research.decomposition.frame import analysis_frame, parse_quantiles
 from research.present import disclosure, plots
 from research.present.formats import fmt_int
@@ -146,6 +146,12 @@ def build(
     if len(af.pooled):
         pooling += [tables.pooled_table(af), tables.pooled_list(af)]
     counts = af.counts
+    sections, protected = published.protect(
+        _sections(dec, af, reference, credit, segregation, check, pooling, currency, min_cell),
+        data,
+        min_cell=min_cell,
+        source=source,
+    )
     return DecompositionReport(
         title=title_block(
             data,
@@ -169,50 +175,15 @@ def build(
             af, dec, currency=currency, truth=truth_gap, occupation_level=occupation_level
         ),
         sections=(
+            *sections,
             Section(
-                "gap",
-                "How large is the gap?",
-                (tables.pay_table(af, currency=currency, min_cell=min_cell),),
+                "disclosure",
+                "How are small numbers protected?",
+                (Note("disclosure_audit", protected.note()),),
             ),
-            Section(
-                "explained",
-                "How much of the gap do differences in jobs and characteristics account for?",
-                (
-                    figures.waterfall_figure(dec, source=credit),
-                    tables.summary_table(dec.ob, reference=reference),
-                ),
-            ),
-            Section(
-                "characteristics",
-                "Which characteristics matter?",
-                (
-                    figures.contributions_figure(dec, source=credit),
-                    tables.contributions_table(dec.ob),
-                ),
-            ),
-            Section(
-                "benchmark",
-                "Does the answer depend on the benchmark?",
-                (tables.sensitivity_table(dec),),
-            ),
-            Section(
-                "segregation",
-                "How much of the gap is occupational segregation?",
-                tuple(segregation),
-            ),
-            Section(
-                "distribution",
-                "Is the gap larger at the top or at the bottom of the pay distribution?",
-                (
-                    figures.quantile_figure(dec, source=credit),
-                    tables.quantile_table(dec.rif),
-                    tables.dfl_table(dec.dfl),
-                ),
-            ),
-            Section("known_answer", "Does the method find a known answer?", (check,)),
-            Section("pooling", "What was pooled or left out", tuple(pooling)),
         ),
         results={
+            "disclosure_audit": protected.audit,
             "frame": af,
             "oaxaca": dec.ob,
             "sensitivity": dec.sensitivity,
@@ -220,4 +191,52 @@ def build(
             "rif": dec.rif,
             "dfl": dec.dfl,
         },
+    )
+
+
+def _sections(dec, af, reference, credit, segregation, check, pooling, currency, min_cell):
+    """The report's sections before disclosure control across its tables."""
+    return (
+        Section(
+            "gap",
+            "How large is the gap?",
+            (tables.pay_table(af, currency=currency, min_cell=min_cell),),
+        ),
+        Section(
+            "explained",
+            "How much of the gap do differences in jobs and characteristics account for?",
+            (
+                figures.waterfall_figure(dec, source=credit),
+                tables.summary_table(dec.ob, reference=reference),
+            ),
+        ),
+        Section(
+            "characteristics",
+            "Which characteristics matter?",
+            (
+                figures.contributions_figure(dec, source=credit),
+                tables.contributions_table(dec.ob),
+            ),
+        ),
+        Section(
+            "benchmark",
+            "Does the answer depend on the benchmark?",
+            (tables.sensitivity_table(dec),),
+        ),
+        Section(
+            "segregation",
+            "How much of the gap is occupational segregation?",
+            tuple(segregation),
+        ),
+        Section(
+            "distribution",
+            "Is the gap larger at the top or at the bottom of the pay distribution?",
+            (
+                figures.quantile_figure(dec, source=credit),
+                tables.quantile_table(dec.rif),
+                tables.dfl_table(dec.dfl),
+            ),
+        ),
+        Section("known_answer", "Does the method find a known answer?", (check,)),
+        Section("pooling", "What was pooled or left out", tuple(pooling)),
     )

@@ -30,6 +30,7 @@ disclosure by differencing across tables and publications.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from research.core.source import Source
 from research.present import ledger
 from research.present.disclosure import SUPPRESSED, check_min_cell
 from research.present.publication import CountCell, PublicationAudit, audit, protect
+from research.present.report import Table
 
 __all__ = [
     "NOT_RECORDED",
@@ -50,6 +52,7 @@ __all__ = [
     "Protected",
     "Share",
     "members",
+    "protect_sections",
     "protect_tables",
     "total_members",
     "subpopulation",
@@ -128,6 +131,9 @@ class CountTable:
         Conditions of each row beyond its groups (rows in the order of ``data``), for a table
         whose rows count different sub-populations (employees with hours recorded, with pay
         recorded, ...).
+    open_groups
+        The group labels are not values of a column of the data (categories made by an
+        analysis) and need not be all there are: the audit allows people in none of them.
     fixed
         The table is published as it is whatever the audit finds (figures the law requires, such
         as the statutory quartile pay bands): its counts constrain the others but are never
@@ -144,6 +150,7 @@ class CountTable:
     statistics: Mapping[str, Sequence[str]] = field(default_factory=dict)
     primary: pd.DataFrame | None = None
     row_conditions: Sequence[Iterable[Condition]] | None = None
+    open_groups: bool = False
     fixed: bool = False
 
 
@@ -335,14 +342,27 @@ def _hide_together(cells: list[CountCell]) -> list[CountCell]:
 # ----------------------------------------------------------------------------- protecting
 
 
-def _domains(data: pd.DataFrame, cells: Sequence[CountCell]) -> dict[str, list[str]]:
-    """Every raw value of each canonical dimension the cells use (closed domains)."""
+#: The value standing for everyone outside the listed groups of an open grouping.
+ANY_OTHER = "(any other group)"
+
+
+def _domains(
+    data: pd.DataFrame, cells: Sequence[CountCell], tables: Sequence[CountTable] = ()
+) -> dict[str, list[str]]:
+    """Every raw value of each canonical dimension the cells use (closed domains), and for the
+    groups of open groupings their labels and :data:`ANY_OTHER`."""
     used = {d for c in cells for d in c.dimensions}
-    return {
+    out = {
         d: sorted({raw(v) for v in data[d].astype(object).unique()})
         for d in used
         if d in data.columns
     }
+    for table in tables:
+        if table.open_groups:
+            for column, dimension in table.groups.items():
+                labels = {raw(v) for v in table.data[column]}
+                out[dimension] = sorted(set(out.get(dimension, [])) | labels | {ANY_OTHER})
+    return out
 
 
 def protect_tables(
@@ -382,7 +402,7 @@ def protect_tables(
     required = [c for table in tables if table.fixed for c in _cells(table, 0)]
     earlier = ledger.earlier_cells(source.data_hash if source else "")
     fixed = [*required, *earlier]
-    domains = _domains(data, [*cells, *fixed])
+    domains = _domains(data, [*cells, *fixed], tables)
     frames = {t.name: _with_hidden(t, cells) for t in hideable}
     if any(c.suppressed for c in cells) or fixed:
         frames, result = protect(frames, cells, min_cell, fixed=fixed, domains=domains)
@@ -430,3 +450,28 @@ def _published(frames: Mapping[str, pd.DataFrame], cells: Sequence[CountCell]) -
         if not (isinstance(shown, str) and shown == SUPPRESSED):
             out.append(cell)
     return out
+
+
+def protect_sections(
+    sections: Sequence,
+    declared: Sequence[CountTable],
+    data: pd.DataFrame,
+    *,
+    min_cell: int,
+    source: Source | None = None,
+) -> tuple[tuple, Protected]:
+    """:func:`protect_tables` for tables already made into report :class:`Table` items: the
+    sections come back with each declared table's data replaced by its protected data."""
+    protected = protect_tables(declared, data, min_cell=min_cell, source=source)
+    names = {d.name for d in declared}
+
+    def swap(item):
+        if isinstance(item, Table) and item.name in names:
+            return dataclasses.replace(item, data=protected[item.name][list(item.data.columns)])
+        return item
+
+    out = tuple(
+        dataclasses.replace(section, items=tuple(swap(i) for i in section.items))
+        for section in sections
+    )
+    return out, protected
