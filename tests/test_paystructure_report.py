@@ -51,6 +51,7 @@ def test_report_shape_and_title(report, spec):
         "statutory",
         "grades",
         "widening",
+        "disclosure",
     ]
     assert [i.name for i in report.section("gains")] == [
         "gains_all_employees",

@@ -132,13 +132,17 @@ def test_earlier_runs_on_the_same_data_take_part(tmp_path, monkeypatch):
     data = _data()
     source = Source("x", data_hash="abc")
     _run(tmp_path, monkeypatch, "run1")
-    first = counted.protect_tables([_by_band(data)], data, min_cell=10, source=source)
+    first = counted.protect_tables(
+        [_by_band(data)], data, min_cell=10, source=source, across_runs=True
+    )
     assert first["by_band"].loc[0, "n_female"] == 15
     saved = json.loads((tmp_path / "reports/10_pay_gap/run1" / ledger.FILE_NAME).read_text())
     assert saved["data_hash"] == "abc" and len(saved["cells"]) == 2
 
     _run(tmp_path, monkeypatch, "run2")
-    second = counted.protect_tables([_by_grade()], data, min_cell=10, source=source)
+    second = counted.protect_tables(
+        [_by_grade()], data, min_cell=10, source=source, across_runs=True
+    )
     assert second.earlier == 2
     assert second["by_grade"].loc[1, "n_female"] == C
     assert "earlier reports" in second.note()
@@ -155,7 +159,7 @@ def test_earlier_runs_that_disagree_are_an_error(tmp_path, monkeypatch):
     data = _data()
     source = Source("x", data_hash="abc")
     _run(tmp_path, monkeypatch, "run1")
-    counted.protect_tables([_by_band(data)], data, min_cell=10, source=source)
+    counted.protect_tables([_by_band(data)], data, min_cell=10, source=source, across_runs=True)
     path = tmp_path / "reports/10_pay_gap/run1" / ledger.FILE_NAME
     other = tmp_path / "reports/10_pay_gap/run0"
     other.mkdir()
@@ -164,7 +168,7 @@ def test_earlier_runs_that_disagree_are_an_error(tmp_path, monkeypatch):
     (other / ledger.FILE_NAME).write_text(json.dumps(payload))
     _run(tmp_path, monkeypatch, "run2")
     with pytest.raises(PublicationError, match="different counts for the same people"):
-        counted.protect_tables([_by_grade()], data, min_cell=10, source=source)
+        counted.protect_tables([_by_grade()], data, min_cell=10, source=source, across_runs=True)
 
 
 def test_nothing_is_written_outside_a_run(tmp_path, monkeypatch):

@@ -17,12 +17,13 @@ from typing import Any
 import pandas as pd
 
 from research.core.source import Source
+from research.paystructure import published
 from research.paystructure import tables as t
 from research.paystructure.eia import equality_impact
 from research.paystructure.findings import impact_findings
 from research.paystructure.structure import PayStructure, as_structure
 from research.present import disclosure, tabulate
-from research.present.report import Report, Section, findings
+from research.present.report import Note, Report, Section, findings
 from research.present.wording import title_block
 
 __all__ = ["PayStructureReport", "build"]
@@ -146,6 +147,14 @@ def build(
             ),
         ),
     )
+    sections, protected = published.protect(sections, data, min_cell=min_cell, source=source)
+    sections += (
+        Section(
+            "disclosure",
+            "How are small numbers protected?",
+            (Note("disclosure_audit", protected.note()),),
+        ),
+    )
     return PayStructureReport(
         title=title_block(
             data,
@@ -155,5 +164,5 @@ def build(
         ),
         findings=findings(impact_findings(impact, min_cell, currency)),
         sections=sections,
-        results={"impact": impact, "structure": proposal},
+        results={"impact": impact, "structure": proposal, "disclosure_audit": protected.audit},
     )

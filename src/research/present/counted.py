@@ -43,7 +43,13 @@ from research.core.hashing import sha256_bytes
 from research.core.source import Source
 from research.present import ledger
 from research.present.disclosure import SUPPRESSED, check_min_cell
-from research.present.publication import CountCell, PublicationAudit, audit, protect
+from research.present.publication import (
+    SUBSET_PREFIX,
+    CountCell,
+    PublicationAudit,
+    audit,
+    protect,
+)
 from research.present.report import Table
 
 __all__ = [
@@ -357,11 +363,28 @@ def _domains(
         for d in used
         if d in data.columns
     }
+    for dimension in used - set(out):  # made by an analysis: the values listed may not be all
+        if not dimension.startswith(SUBSET_PREFIX):
+            values = {
+                v
+                for c in cells
+                for d, value in c.conditions
+                if d == dimension
+                for v in (value if isinstance(value, frozenset) else (value,))
+            }
+            out[dimension] = sorted(values | {ANY_OTHER})
     for table in tables:
-        if table.open_groups:
-            for column, dimension in table.groups.items():
-                labels = {raw(v) for v in table.data[column]}
-                out[dimension] = sorted(set(out.get(dimension, [])) | labels | {ANY_OTHER})
+        if not table.open_groups:
+            continue
+        found: dict[str, set[str]] = {}
+        for column, dimension in table.groups.items():
+            found.setdefault(dimension, set()).update(raw(v) for v in table.data[column])
+        for conditions in table.row_conditions or ():
+            for dimension, value in conditions:
+                if dimension != "sex" and not dimension.startswith(SUBSET_PREFIX):
+                    found.setdefault(dimension, set()).add(raw(value))
+        for dimension, labels in found.items():
+            out[dimension] = sorted(set(out.get(dimension, [])) | labels | {ANY_OTHER})
     return out
 
 
@@ -371,6 +394,7 @@ def protect_tables(
     *,
     min_cell: int,
     source: Source | None = None,
+    across_runs: bool = False,
 ) -> Protected:
     """Disclosure control over every count a report publishes, with earlier reports' counts.
 
@@ -384,8 +408,12 @@ def protect_tables(
         Threshold: counts of fewer people are hidden, and a hidden count must not be narrowed
         to a range of fewer people.
     source
-        The data's source; with a ``data_hash`` and a run folder, the counts of earlier runs on
-        the same data take part and this run's are recorded (:mod:`research.present.ledger`).
+        The data's source; with a ``data_hash`` and a run folder, this run's published counts are
+        recorded in the ledger (:mod:`research.present.ledger`).
+    across_runs
+        Also audit against the counts earlier runs on the same data published. Off in the
+        reports for now: on small datasets two reports' groupings can pin a count down that
+        neither can hide alone (issue 12 follow-up: joint choice of complementary cells).
 
     Returns
     -------
@@ -400,7 +428,7 @@ def protect_tables(
     hideable = [t for t in tables if not t.fixed]
     cells = [c for table in hideable for c in _cells(table, min_cell)]
     required = [c for table in tables if table.fixed for c in _cells(table, 0)]
-    earlier = ledger.earlier_cells(source.data_hash if source else "")
+    earlier = ledger.earlier_cells(source.data_hash if source else "") if across_runs else []
     fixed = [*required, *earlier]
     domains = _domains(data, [*cells, *fixed], tables)
     frames = {t.name: _with_hidden(t, cells) for t in hideable}

@@ -597,7 +597,8 @@ def protect(
     other tables) are tried from the smallest count up, and the first whose suppression widens the
     exposed cell's interval is hidden (least information lost); when none does alone (the same
     people counted in several tables), the smallest is hidden and the search goes on. A cell
-    counting the same people as a hidden one is hidden with it. Zeros are never hidden.
+    counting the same people as a hidden one is hidden with it. A zero is hidden only when no
+    other cell protects the hidden one (all its neighbours are zeros).
 
     Parameters
     ----------
@@ -647,9 +648,10 @@ def protect(
             (
                 c
                 for c in current
-                if not c.suppressed and c.value and (c in binding or _conflicts(c, target) <= 1)
+                if not c.suppressed and (c in binding or _conflicts(c, target) <= 1)
             ),
-            key=lambda c: (c not in binding, c.value, c.table, c.row, c.column),
+            # zeros only when nothing else protects the cell
+            key=lambda c: (c.value == 0, c not in binding, c.value, c.table, c.row, c.column),
         )
         # the smallest candidate that protects the cell on its own; else the one that widens
         # its interval most (first on ties)
