@@ -32,4 +32,5 @@ def report():
 
 def test_the_notebook_publishes_its_report(run, report):
     assert_published(run, report)
-    assert not any(isinstance(item, Note) for item in report.items())
+    notes = [i.name for i in report.items() if isinstance(i, Note)]
+    assert notes == ["disclosure_audit"]

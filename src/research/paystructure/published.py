@@ -51,6 +51,7 @@ def _gains(name: str, frame: pd.DataFrame) -> counted.CountTable:
         counts={"n": {}, "n_gain": {"pay change": "gain"}, "n_loss": {"pay change": "loss"}},
         row_conditions=_by_sex_rows(frame, dimension),
         statistics={"n_gain": ["pct_gain"], "n_loss": ["pct_loss"]},
+        domains={"pay change": ("gain", "loss", "none")},
         open_groups=dimension is not None,
     )
 

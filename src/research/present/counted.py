@@ -137,6 +137,9 @@ class CountTable:
         Conditions of each row beyond its groups (rows in the order of ``data``), for a table
         whose rows count different sub-populations (employees with hours recorded, with pay
         recorded, ...).
+    domains
+        For a dimension the analysis makes (not a column of the data): every value it takes,
+        when the table's values are all there are (gain, loss, no change).
     open_groups
         The group labels are not values of a column of the data (categories made by an
         analysis) and need not be all there are: the audit allows people in none of them.
@@ -156,6 +159,7 @@ class CountTable:
     statistics: Mapping[str, Sequence[str]] = field(default_factory=dict)
     primary: pd.DataFrame | None = None
     row_conditions: Sequence[Iterable[Condition]] | None = None
+    domains: Mapping[str, Sequence[str]] = field(default_factory=dict)
     open_groups: bool = False
     fixed: bool = False
 
@@ -363,6 +367,8 @@ def _domains(
         for d in used
         if d in data.columns
     }
+    for table in tables:
+        out.update({d: sorted(map(raw, values)) for d, values in table.domains.items()})
     for dimension in used - set(out):  # made by an analysis: the values listed may not be all
         if not dimension.startswith(SUBSET_PREFIX):
             values = {
