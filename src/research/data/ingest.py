@@ -126,11 +126,12 @@ class RowProblems:
         if mask.any():
             self._parts.append((np.flatnonzero(mask), column, problem, values, fix))
 
-    def rejected(self) -> np.ndarray:
-        """Boolean mask of rows with at least one problem."""
+    def rejected(self, column: str | None = None) -> np.ndarray:
+        """Boolean mask of rows with at least one problem (in ``column``, when given)."""
         out = np.zeros(self.n_rows, dtype=bool)
-        for rows, *_ in self._parts:
-            out[rows] = True
+        for rows, problem_column, *_ in self._parts:
+            if column is None or problem_column == column:
+                out[rows] = True
         return out
 
     def reasons(self) -> pd.Series:
@@ -906,8 +907,12 @@ def _schema_problems(frame: pd.DataFrame, problems: RowProblems, mapping: Mappin
         mask[position.loc[group["index"].to_numpy()].to_numpy()] = True
         if check == "not_nullable" and column in _DERIVED:
             mask &= ~already
-            if column in ("hourly_pay", "working_pattern"):
+            if column == "hourly_pay":
                 mask &= ~inputs_missing.to_numpy(dtype=bool)
+            if column == "working_pattern" and not mapping.has("working_pattern"):
+                mask &= frame["fte"].notna().to_numpy(dtype=bool)  # derived: FTE named instead
+        elif check == "not_nullable":  # a value that did not parse is not also "missing"
+            mask &= ~problems.rejected(str(column))
         problem = "missing" if check == "not_nullable" else f"fails {check}"
         values = frame[column] if column in frame and check != "not_nullable" else None
         problems.add(mask, str(column), problem, _fix_for(str(column), str(check)), values)
