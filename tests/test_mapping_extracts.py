@@ -551,3 +551,40 @@ def test_codes_apply_to_any_column(tmp_path) -> None:
     pay = {"column": "Salary", "basis": "fte", "codes": {"tbc": "40000"}}
     coded = run(tmp_path, spec(annual_basic_pay=pay), edited({0: {"Salary": "tbc"}}), "c.csv")
     assert coded.data["annual_basic_pay"].iloc[0] == 40000.0
+
+
+# --------------------------------------------------------------------------------------------------
+# The README's examples
+# --------------------------------------------------------------------------------------------------
+
+
+def _readme_section() -> str:
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Adding your own data")
+    return text[start : text.index("\n## ", start + 10)]
+
+
+def test_the_readme_mapping_examples_are_valid_mappings() -> None:
+    import re
+
+    section = _readme_section()
+    blocks = re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
+    full = yaml.safe_load("\n".join(line[3:] for line in blocks[0].splitlines()))
+    assert mapping_from_dict(full).jurisdiction == "GB"
+    declared = yaml.safe_load(blocks[1])
+    document = spec(**declared["columns"])
+    document["source"] = declared["source"]
+    mapping = mapping_from_dict(document)
+    assert "n.k." in mapping.na_values
+    # Inline examples of the option list, each a columns entry.
+    inline = {
+        "working_pattern": "{column: Pattern, codes: {FT: full_time, PT: part_time}}",
+        "pay_plan": "Pay Plan",
+        "grade": "{column: Grade, na_values: [Unassigned]}",
+        "disability": "{column: Disability, default_na_values: false}",
+        "snapshot_date": '{from_file_name: \'_(\\d{4})\\.\', format: "%Y", month_day: "12-01"}',
+        "fte": "{column: FTE, codes: {FT: 1}}",
+        "overtime_12m": "OT Paid",
+    }
+    for target, text in inline.items():
+        mapping_from_dict(spec(**{target: yaml.safe_load(text)}))

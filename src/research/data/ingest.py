@@ -841,7 +841,7 @@ def _date_from_file_name(raw: pd.DataFrame, f: FieldMap, source: Path | None) ->
     match = pattern.search(name)
     fix = (
         "rename the file, or correct columns.snapshot_date.from_file_name (a regular "
-        'expression with the date in brackets, e.g. "(\\\\d{4})") and its format'
+        "expression with the date in brackets, e.g. '(\\d{4})' in single quotes) and its format"
     )
     if match is None:
         raise IngestError(

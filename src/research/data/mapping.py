@@ -5,6 +5,7 @@ A mapping is a small YAML file, one per source::
     name: cincinnati
     description: City of Cincinnati employees with salaries, about December 2020
     currency: USD                 # GBP enables the UK National Living Wage check
+    jurisdiction: US              # where the employer is; empty: the currency decides (below)
     full_time_hours: 40           # contractual full-time week, used to derive FTE or hours
     source: {encoding: auto}      # how the file is read and its values written (below)
     columns:
@@ -26,7 +27,35 @@ canonical codes are F, M, X, U), ``unit`` for pay (annual, monthly, weekly, hour
 annual pay (``fte`` or ``actual``: actual pay is divided by FTE on ingest), ``format`` for dates,
 ``order`` (a list of grades, lowest first) or ``derive: median_pay`` for ``grade_rank``,
 ``true_values`` for booleans, ``decimal``/``thousands`` for numbers and ``dayfirst`` for dates
-(see below).
+(see below), ``na_values``/``default_na_values`` for missing-value tokens (below).
+
+``codes`` work on any column: source value -> value used (values without a code are kept; for
+``sex`` and ``working_pattern`` an unknown code is quarantined). ``working_pattern`` comes from a
+column (``full_time``/``part_time``, ``FT``/``PT``, ``Full time``/``Part-time``, or ``codes`` such
+as ``{Y: full_time, N: part_time}`` for a full-time flag), else from FTE.
+
+Further options (issue 13):
+
+* **Annual-pay-only extracts**: a mapping may leave out both ``weekly_hours`` and ``fte``. Then
+  weekly hours, FTE and hourly pay are missing for every row (never imputed), the working pattern
+  is missing unless mapped, and ``annual_basic_pay`` is kept as declared: ``basis: fte`` (the
+  full-time rate) or ``basis: actual`` (compared as it is; the ingest summary says so). Hourly
+  measures (``unit: hourly``, ``hourly_pay``, ``ordinary_pay_period``) need hours and are refused.
+* **Pay plans**: ``pay_plan`` (the pay scale a grade belongs to) makes grades of different plans
+  different grades: ``grade`` holds ``"plan / grade"`` (``"GS / 7"``).
+* ``grade_rank: {derive: median_pay}`` ranks grades by median annual basic pay over every snapshot
+  (1 = lowest); equal medians are ordered by grade label in natural order (``G2`` before ``G10``),
+  so every grade has its own rank; the summary counts the ties broken.
+* **Pay elements**: ``bonus_12m``, ``overtime_12m``, ``allowances_12m`` (12 months to the snapshot).
+* **Jurisdiction** (``jurisdiction: GB``, ``US``, ``FR``, ...): stored in the ingest summary; reports
+  frame figures in GB or EU statutory terms only where it (or, when empty, the currency) says so.
+* **Snapshot date** from a constant (``{value: "2024-03-31"}``), a column (``{column: AsAt, format:
+  "%d/%m/%Y"}``) or the file name: ``{from_file_name: '_(\\d{4})\\.', format: "%Y", month_day:
+  "12-01"}`` (single quotes: no escapes in YAML) reads the bracketed part of the name with
+  ``format``; ``month_day`` (MM-DD) completes a
+  date that has only a year.
+* **Several files**: ``files: "payroll_*.csv"`` (a pattern or a list): given a folder, ingest reads
+  every matching file with this mapping into one dataset (see :func:`research.data.ingest.ingest`).
 
 Reading as declared (never guessed silently)
 --------------------------------------------
@@ -40,10 +69,17 @@ How numbers, dates, empty cells and text are written in the file is declared, fo
                                 # decimal ","), " " (a space, also a no-break space), "'" or "" (none)
       dayfirst: true            # numeric dates d/m/y (true) or m/d/y (false)
       date_format: "%d/%m/%Y"   # strftime format of every date column (a column's format wins)
-      null_values: ["NULL", "N/A"]  # cells meaning "empty" (exact, after trimming; quote them)
+      na_values: ["n.k."]       # cells meaning "empty" besides the defaults (exact, after trimming;
+                                # quote them); null_values is the old name, still read
+      default_na_values: true   # the defaults NULL, null, N/A, n/a, #N/A, None, - (false: off)
     columns:
       annual_basic_pay: {column: Salary, basis: fte, decimal: ",", thousands: " "}
       start_date: {column: Start, format: "%d.%m.%Y"}     # or {column: Start, dayfirst: true}
+      grade: {column: Grade, na_values: ["Unassigned"]}   # tokens of one column (added)
+      disability: {column: Disability, default_na_values: false}  # "None" is a value here
+
+Missing-value tokens apply to the text columns the mapping reads; the ingest summary counts the
+cells each token blanked, per source column (``na_values.blanked``).
 
 A value that does not parse under its declaration is quarantined with the column, the expected form
 and (for columns that do not identify a person) the value. Without a declaration numbers are read
@@ -365,7 +401,7 @@ def _check_field(f: FieldMap, where: str) -> None:
     if f.month_day is not None and f.from_file_name is None:
         raise MappingError(
             f"{prefix}: month_day completes a date read from the file name; use it with "
-            f'from_file_name, e.g. {{from_file_name: "(\\d{{4}})", format: "%Y", '
+            f"from_file_name, e.g. {{from_file_name: '(\\d{{4}})', format: \"%Y\", "
             f'month_day: "03-31"}}.'
         )
     if f.from_file_name is not None:
@@ -393,7 +429,8 @@ def _check_file_name_date(f: FieldMap, prefix: str) -> None:
     except re.error as err:
         raise MappingError(
             f"{prefix}: from_file_name {f.from_file_name!r} is not a regular expression ({err}). "
-            'Write the part of the file name that holds the date in brackets, e.g. "(\\d{4})".'
+            "Write the part of the file name that holds the date in brackets, e.g. '(\\d{4})' "
+            "(single quotes in YAML)."
         ) from None
     if pattern.groups > 1:
         raise MappingError(
