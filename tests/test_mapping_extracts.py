@@ -588,3 +588,8 @@ def test_the_readme_mapping_examples_are_valid_mappings() -> None:
     }
     for target, text in inline.items():
         mapping_from_dict(spec(**{target: yaml.safe_load(text)}))
+
+
+def test_annual_only_pay_still_declares_its_basis(tmp_path) -> None:
+    with pytest.raises(MappingError, match="needs 'basis: fte'"):
+        run(tmp_path, spec(annual_basic_pay="Salary"))

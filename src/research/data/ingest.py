@@ -601,10 +601,6 @@ def _pay_to_annual_fte(
     """Annual FTE basic pay from the mapped pay column, its unit and its basis."""
     f = mapping.fields["annual_basic_pay"]
     pay = _number_column(raw, f, problems)
-    if not mapping.hours_known:
-        # No hours or FTE: FTE pay is kept, and actual pay is compared as it is (summary says so).
-        weeks = PAY_UNIT_WEEKS[f.unit or "annual"]
-        return pay * weeks if weeks else pay
     unit = f.unit or "annual"
     if unit == "hourly":
         pay = pay * WEEKS_PER_YEAR * frame["weekly_hours"]
@@ -618,6 +614,9 @@ def _pay_to_annual_fte(
                 f"{mapping.path or mapping.name}: columns.annual_basic_pay needs 'basis: fte' "
                 "(full-time-equivalent salary) or 'basis: actual' (pay for the contracted hours)."
             )
+    if not mapping.hours_known:
+        # No hours or FTE: FTE pay is kept, and actual pay is compared as it is (summary says so).
+        return pay
     return pay / frame["fte"] if basis == "actual" else pay
 
 
