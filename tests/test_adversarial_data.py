@@ -268,7 +268,9 @@ def test_null_token_declared_is_empty_and_undeclared_is_not_a_number(tmp_path) -
     assert_reconciles(declared, 12)
     assert declared.quarantine["reason"].tolist() == ["annual_basic_pay: missing"]
     assert declared.data["sex"].iloc[0] == "U"  # a blank sex is counted as not recorded
-    undeclared = ingest(path, mapping(sex="Gender"))
+    by_default = ingest(path, mapping())  # "NULL" is one of the default tokens
+    assert by_default.quarantine["reason"].tolist() == ["annual_basic_pay: missing"]
+    undeclared = ingest(path, mapping({"default_na_values": False}, sex="Gender"))
     assert_reconciles(undeclared, 12)
     assert set(undeclared.quarantine["source_row"]) == {1, 3}
     assert "annual_basic_pay: not a number (NULL)" in undeclared.quarantine["reason"].tolist()
@@ -288,7 +290,7 @@ def test_unquoted_yaml_null_token_is_a_mapping_error(tmp_path) -> None:
 
 
 def test_whole_file_error_names_rows_never_ids_or_names(tmp_path) -> None:
-    salaries = ["n/a"] * 8 + [f"2{k},456.50" for k in range(4)]
+    salaries = ["n.k."] * 8 + [f"2{k},456.50" for k in range(4)]
     path = write_csv(tmp_path / "staff.csv", rows(salary=salaries))
     with pytest.raises(IngestError) as err:
         ingest(path, mapping())
@@ -445,7 +447,7 @@ def test_failed_audit_run_shows_rows_not_ids_in_report_manifest_notebook_and_ind
 ) -> None:
     from research.run.runner import run_notebook
 
-    salaries = ["n/a"] * 8 + [f"2{k},456.50" for k in range(4)]
+    salaries = ["n.k."] * 8 + [f"2{k},456.50" for k in range(4)]
     ids = list(SECRET_IDS)
     ids[9] = ids[8]
     csv = write_csv(tmp_path / "staff.csv", rows(salary=salaries, **{"Staff Number": ids}))

@@ -16,7 +16,7 @@ import pytest
 
 from research.data.ingest import IngestError, IngestResult, ingest, write
 from research.data.mapping import Mapping, mapping_from_dict
-from research.data.schema import COLUMNS, WEEKS_PER_YEAR
+from research.data.schema import ALL_COLUMNS, WEEKS_PER_YEAR
 
 CINCINNATI = (
     Path(__file__).resolve().parents[1] / "data/raw/cincinnati/cincinnati_employees_2020_noname.csv"
@@ -145,8 +145,8 @@ def test_clean_csv_accepts_every_row(clean: IngestResult) -> None:
 
 
 def test_clean_csv_has_canonical_columns_and_dtypes(clean: IngestResult) -> None:
-    assert list(clean.data.columns) == [c.name for c in COLUMNS]
-    for spec in COLUMNS:
+    assert list(clean.data.columns) == [c.name for c in ALL_COLUMNS]
+    for spec in ALL_COLUMNS:
         assert str(clean.data[spec.name].dtype) == spec.dtype, spec.name
     assert list(clean.data["sex"].cat.categories) == ["F", "M", "X", "U"]
 

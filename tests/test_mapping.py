@@ -172,7 +172,6 @@ def test_entry_that_is_neither_name_nor_mapping() -> None:
     [
         (("sex",), "sex"),
         (("annual_basic_pay",), "pay"),
-        (("weekly_hours", "fte"), "weekly hours or FTE"),
         (("occupation",), "occupation"),
         (("employee_id",), "employee_id"),
     ],
@@ -339,7 +338,8 @@ def test_declarations_resolve_per_column_over_source() -> None:
     assert mapping.number_format("annual_basic_pay") == (",", " ")
     assert mapping.date_format("start_date") == (None, False)
     assert mapping.date_format("snapshot_date") == (None, True)
-    assert mapping.null_values == ("NULL",)
+    assert mapping.source["na_values"] == ["NULL"]  # null_values: the old name, still read
+    assert {"NULL", "N/A", "#N/A", "-"} <= set(mapping.na_values)
     assert mapping_from_dict(spec()).number_format("weekly_hours") is None
 
 
@@ -350,7 +350,10 @@ def test_declarations_resolve_per_column_over_source() -> None:
         ({"thousands": "_"}, "source: thousands must be one of"),
         ({"decimal": ",", "thousands": ","}, "decimal and thousands cannot both be ','"),
         ({"dayfirst": "yes"}, "source.dayfirst must be true or false"),
-        ({"null_values": "NULL"}, "source.null_values must be a list"),
+        ({"null_values": "NULL"}, "source.na_values must be a list"),
+        ({"na_values": "NULL"}, "source.na_values must be a list"),
+        ({"na_values": ["NULL"], "null_values": ["NULL"]}, "both na_values and null_values"),
+        ({"default_na_values": "no"}, "source.default_na_values must be true or false"),
         ({"null_values": [None]}, "unquoted null"),
         ({"decimals": ","}, "source has unknown option(s) ['decimals']"),
     ],

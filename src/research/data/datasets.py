@@ -188,7 +188,8 @@ def split_filter(
         return ref, {}
     from urllib.parse import parse_qsl
 
-    from research.data.schema import COLUMN_NAMES  # imports pandera: only when there is a filter
+    # imports pandera: only when there is a filter
+    from research.data.schema import ALL_COLUMN_NAMES as COLUMN_NAMES
 
     base_ref, _, query = ref.partition(FILTER_SEPARATOR)
     try:
@@ -340,7 +341,8 @@ class Resolved:
         elif self.kind == "gpg":
             text = "GOV.UK gender pay gap service downloads in data/raw/gpg"
         else:
-            text = f"file {relative_to_root(self.spec)}"
+            kind = "folder" if self.path is not None and self.path.is_dir() else "file"
+            text = f"{kind} {relative_to_root(self.spec)}"
         if self.filter:
             where = " and ".join(f"{c} in {list(v)}" for c, v in self.filter.items())
             text = f"{text}, rows where {where}"
@@ -420,11 +422,48 @@ def resolve(
             f"no file {candidate} exists."
         )
     path = candidate.resolve()
-    if path.is_dir():
-        raise DatasetError(f"Dataset {spec!r} is a folder ({path}); give a file.")
     mapping_path = _resolve_mapping(mapping, base) if mapping is not None else None
+    if path.is_dir():
+        # A folder of yearly files: the mapping's ``files`` patterns say which are read.
+        found = folder_files(path, mapping_path) if mapping_path else ()
+        files = (*found, mapping_path) if mapping_path else ()
+        return Resolved(ref, "file", str(path), filters, path, mapping_path, files)
     files = (path, mapping_path) if mapping_path else (path,)
     return Resolved(ref, "file", str(path), filters, path, mapping_path, files)
+
+
+def folder_files(folder: Path, mapping: Path) -> tuple[Path, ...]:
+    """The files of ``folder`` that the mapping's ``files`` patterns select (sorted), read
+    without validating the whole mapping.
+
+    Raises
+    ------
+    DatasetError
+        When the mapping has no ``files`` patterns or no file matches.
+    """
+    import yaml
+
+    try:
+        spec = yaml.safe_load(mapping.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        spec = {}
+    patterns = spec.get("files") if isinstance(spec, dict) else None
+    patterns = [patterns] if isinstance(patterns, str) else list(patterns or [])
+    if not patterns:
+        raise DatasetError(
+            f"Dataset {folder} is a folder: give one file, or add files: (a file-name pattern such "
+            f'as files: "payroll_*.csv") to the mapping {mapping} so that each matching file is '
+            "ingested as one snapshot of the dataset."
+        )
+    found = sorted(
+        {p.resolve() for pattern in patterns for p in folder.glob(str(pattern)) if p.is_file()}
+    )
+    if not found:
+        raise DatasetError(
+            f"No file in {folder} matches files: {patterns} of the mapping {mapping}. Correct "
+            "the pattern or the folder."
+        )
+    return tuple(found)
 
 
 def describe(name_or_path: str) -> str:
@@ -468,11 +507,8 @@ def _read_processed(name: str, folder: Path | None = None) -> Dataset:
         else pd.DataFrame()
     )
     data = pd.read_parquet(paths["data"])
-    inputs = tuple(
-        Path(p)
-        for p in (summary.get("source", {}).get("path"), summary.get("mapping", {}).get("path"))
-        if p
-    )
+    mapping_path = summary.get("mapping", {}).get("path")
+    inputs = _source_paths(summary) + ((Path(mapping_path),) if mapping_path else ())
     return Dataset(
         name, data, summary or _plain_summary(name, data), quarantine, inputs or (paths["data"],)
     )
@@ -513,6 +549,12 @@ def ingest_bundled(name: str, *, force: bool = False) -> dict[str, Path]:
 def _from_file(path: Path, mapping: Path | None, name: str) -> Dataset:
     from research.data import ingest as ingest_mod
 
+    if mapping is None and path.is_dir():
+        raise DatasetError(
+            f"Dataset {path} is a folder: give a column mapping whose files: pattern selects the "
+            'yearly files, e.g. -p mapping my_mapping.yaml with files: "payroll_*.csv" in it '
+            "(see README 'Adding your own data')."
+        )
     if mapping is None:
         if path.suffix.lower() in {".parquet", ".pq"}:
             data = ingest_mod.conform(pd.read_parquet(path))
@@ -523,12 +565,21 @@ def _from_file(path: Path, mapping: Path | None, name: str) -> Dataset:
             "(see README 'Adding your own data')."
         )
     result = ingest_mod.ingest(path, mapping)
+    read = _source_paths(result.summary) or (path,)
     inputs = (
-        (path, Path(result.summary["mapping"]["path"]))
+        (*read, Path(result.summary["mapping"]["path"]))
         if result.summary["mapping"]["path"]
-        else (path,)
+        else read
     )
     return Dataset(name, result.data, result.summary, result.quarantine, inputs)
+
+
+def _source_paths(summary: dict[str, Any]) -> tuple[Path, ...]:
+    """The files an ingest summary says were read (each file of a multi-file extract)."""
+    source = summary.get("source", {})
+    if source.get("files"):
+        return tuple(Path(f["path"]) for f in source["files"])
+    return (Path(source["path"]),) if source.get("path") else ()
 
 
 def _load_whole(found: Resolved) -> Dataset:

@@ -6,7 +6,7 @@ result is returned. Errors that concern the whole file (a mapped column that is 
 mapping whose codes match no row) are raised at once with the column, example values and the fix.
 
 Values are read as the mapping declares them (``decimal``, ``thousands``, date ``format`` or
-``dayfirst``, ``null_values``, ``encoding``; see :mod:`research.data.mapping`), never guessed
+``dayfirst``, ``na_values``, ``encoding``; see :mod:`research.data.mapping`), never guessed
 silently: a value that does not fit its declaration is quarantined with the reason, and a column
 whose form cannot be told without a declaration (decimal commas, ``30.000``, ``03/04/2024``) stops
 the ingest with an error that names the column and the key to set.
@@ -33,15 +33,25 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from research.core.hashing import sha256_file
+from research.core.hashing import sha256_file, sha256_json
 from research.core.safe_csv import write_csv
-from research.data.mapping import FieldMap, Mapping, MappingError, load_mapping
+from research.data.mapping import (
+    DEFAULT_NA_VALUES,
+    DEFAULT_PATTERN_CODES,
+    FieldMap,
+    Mapping,
+    MappingError,
+    load_mapping,
+)
 from research.data.readers import read_table
 from research.data.schema import (
-    COLUMNS,
+    ALL_COLUMNS,
+    ALL_OR_NONE,
+    PAY_ELEMENTS,
     SEX_CODES,
     WEEKS_PER_YEAR,
     WORKFORCE_SCHEMA,
+    workforce_schema,
 )
 
 #: Labels understood for sex when a mapping gives no ``codes`` (compared case-insensitively).
@@ -74,6 +84,15 @@ ROW_NUMBERS = "data rows, 1-based: row 1 is the first row below the header (blan
 PRIVATE_MODE = 0o600
 #: Above this share of rejected rows the mapping is probably wrong, so ingest stops with an error.
 MAX_REJECTED_SHARE = 0.5
+#: What the summary says of something the extract does not hold (never 0, never a guess).
+NOT_IN_DATA = "not in the data"
+#: Between pay plan and grade in a grade's name when a pay plan is mapped (``"Police / 7"``).
+PLAN_SEPARATOR = " / "
+#: How ``grade_rank: {derive: median_pay}`` orders grades, as the summary states it.
+MEDIAN_PAY_RULE = (
+    "grades ordered by median annual basic pay over every snapshot, lowest = 1; grades with "
+    "the same median ordered by their label in natural order (G2 before G10)"
+)
 
 
 class IngestError(ValueError):
@@ -107,11 +126,12 @@ class RowProblems:
         if mask.any():
             self._parts.append((np.flatnonzero(mask), column, problem, values, fix))
 
-    def rejected(self) -> np.ndarray:
-        """Boolean mask of rows with at least one problem."""
+    def rejected(self, column: str | None = None) -> np.ndarray:
+        """Boolean mask of rows with at least one problem (in ``column``, when given)."""
         out = np.zeros(self.n_rows, dtype=bool)
-        for rows, *_ in self._parts:
-            out[rows] = True
+        for rows, problem_column, *_ in self._parts:
+            if column is None or problem_column == column:
+                out[rows] = True
         return out
 
     def reasons(self) -> pd.Series:
@@ -366,13 +386,23 @@ def date_order(values: pd.Series) -> tuple[bool | None, str | None, np.ndarray]:
     return (not month_first.any()) if numeric.any() else None, None, np.array([], dtype=int)
 
 
+#: Columns whose ``codes`` are applied by their own parser (unknown codes are then a problem).
+_OWN_CODES = frozenset({"sex", "working_pattern"})
+
+
 def _source_values(raw: pd.DataFrame, f: FieldMap) -> pd.Series:
+    """The values of ``f`` as read, with its ``codes`` applied (values without a code kept)."""
     if f.column is not None:
-        return raw[f.column]
-    if f.generate == "row_number":
+        values = raw[f.column]
+    elif f.generate == "row_number":
         numbers = pd.Series(np.arange(1, len(raw) + 1), index=raw.index).astype("string")
         return f.prefix + numbers.str.zfill(7)
-    return pd.Series([f.value] * len(raw), index=raw.index, dtype="object")
+    else:
+        values = pd.Series([f.value] * len(raw), index=raw.index, dtype="object")
+    if f.codes and f.target not in _OWN_CODES:
+        text = _text(values)
+        values = text.map(lambda v: f.codes.get(v, v) if v is not pd.NA else v).astype("string")
+    return values
 
 
 # --- building the canonical table ---------------------------------------------------------------
@@ -534,10 +564,35 @@ def _bool_column(raw, f: FieldMap, problems: RowProblems) -> pd.Series:
 
 
 def _category_column(raw, f: FieldMap) -> pd.Series:
+    return _text(_source_values(raw, f)).astype("category")
+
+
+def _working_pattern(raw, f: FieldMap, problems: RowProblems) -> pd.Series:
+    """full_time / part_time from the mapped column: its ``codes``, else common labels."""
     text = _text(_source_values(raw, f))
-    if f.codes:
-        text = text.map(lambda v: f.codes.get(v, v) if v is not pd.NA else v).astype("string")
-    return text.astype("category")
+    mapped = text.map(f.codes) if f.codes else pd.Series(pd.NA, index=text.index, dtype="object")
+    mapped = mapped.fillna(text.str.lower().str.strip().map(DEFAULT_PATTERN_CODES))
+    unknown = text.notna() & mapped.isna()
+    problems.add(
+        unknown,
+        "working_pattern",
+        "code not in the mapping",
+        "add the code under columns.working_pattern.codes (full_time or part_time), e.g. "
+        "codes: {FT: full_time, PT: part_time}",
+        text,
+    )
+    return mapped.astype("string")
+
+
+def _qualified_grades(frame: pd.DataFrame) -> pd.Series:
+    """Grades named with their pay plan, ``"plan / grade"``: grades of different plans stay apart.
+
+    A row without a plan keeps the bare grade; a blank grade stays blank.
+    """
+    grade = frame["grade"].astype("string")
+    plan = frame["pay_plan"].astype("string")
+    both = grade.notna() & plan.notna()
+    return grade.mask(both, plan + PLAN_SEPARATOR + grade).astype("category")
 
 
 def _pay_to_annual_fte(
@@ -559,6 +614,9 @@ def _pay_to_annual_fte(
                 f"{mapping.path or mapping.name}: columns.annual_basic_pay needs 'basis: fte' "
                 "(full-time-equivalent salary) or 'basis: actual' (pay for the contracted hours)."
             )
+    if not mapping.hours_known:
+        # No hours or FTE: FTE pay is kept, and actual pay is compared as it is (summary says so).
+        return pay
     return pay / frame["fte"] if basis == "actual" else pay
 
 
@@ -567,20 +625,48 @@ def _grade_rank(frame: pd.DataFrame, f: FieldMap, raw, problems: RowProblems) ->
         numbers = _number_column(raw, f, problems)
         return numbers.round().astype("Int64")
     grades = frame["grade"].astype("string")
-    if f.order:
-        rank = grades.map({g: i + 1 for i, g in enumerate(f.order)})
-        unknown = grades.notna() & rank.isna()
-        problems.add(
-            unknown,
-            "grade_rank",
-            "grade not in columns.grade_rank.order",
-            "add the grade to the order list",
-            grades,
-        )
-        return rank.astype("Int64")
-    medians = frame.groupby(grades, observed=True)["annual_basic_pay"].median()
-    order = medians.rank(method="dense").astype("int64")
-    return grades.map(order).astype("Int64")
+    rank = grades.map({g: i + 1 for i, g in enumerate(f.order or ())})
+    unknown = grades.notna() & rank.isna()
+    problems.add(
+        unknown,
+        "grade_rank",
+        "grade not in columns.grade_rank.order",
+        "add the grade to the order list (with a pay plan, as 'plan / grade')",
+        grades,
+    )
+    return rank.astype("Int64")
+
+
+def _natural_key(label: str) -> tuple:
+    """Sort key reading digit runs as numbers: ``G2`` before ``G10``, then the label itself."""
+    parts = re.split(r"(\d+)", label)
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p), label
+
+
+def median_pay_ranks(data: pd.DataFrame) -> tuple[pd.Series, dict[str, Any]]:
+    """``grade_rank`` by median annual basic pay: 1 = lowest, every grade its own rank.
+
+    Grades (pay plan and grade: ``"plan / grade"`` labels when a plan is mapped) are ordered by
+    their median ``annual_basic_pay`` over all rows (every snapshot), lowest first; grades with the
+    same median are ordered by their label in natural order (digit runs as numbers: ``G2`` before
+    ``G10``), so the ranks never depend on row order. Blank grades have no rank.
+
+    Returns the ranks and what the summary records: the rule, the number of grades and how many
+    ties the labels broke (grades that share a median with the grade ranked below them).
+    """
+    grades = data["grade"].astype("string")
+    medians = data.groupby(grades, observed=True)["annual_basic_pay"].median()
+    ordered = sorted(medians.index, key=lambda g: (medians[g], _natural_key(str(g))))
+    ranks = {g: i + 1 for i, g in enumerate(ordered)}
+    values = [medians[g] for g in ordered]
+    ties = sum(1 for a, b in zip(values, values[1:], strict=False) if a == b)
+    info = {
+        "derived": "median_pay",
+        "rule": MEDIAN_PAY_RULE,
+        "grades": len(ordered),
+        "ties_broken": ties,
+    }
+    return grades.map(ranks).astype("Int64"), info
 
 
 def _period_bonus(
@@ -605,6 +691,8 @@ def _hourly_pay(frame: pd.DataFrame, mapping: Mapping, raw, problems: RowProblem
     """
     from research.data.hourly import annual_hourly_pay, reg6_hourly_pay
 
+    if not mapping.hours_known:  # annual-pay-only extract: hourly pay is not known
+        return pd.Series(np.nan, index=frame.index, dtype="float64")
     if mapping.has("hourly_pay"):
         return _number_column(raw, mapping.fields["hourly_pay"], problems)
     if mapping.has("ordinary_pay_period"):
@@ -634,6 +722,9 @@ def _hours_and_fte(raw, mapping: Mapping, problems: RowProblems) -> tuple[pd.Ser
         else None
     )
     fte = _number_column(raw, mapping.fields["fte"], problems) if mapping.has("fte") else None
+    if hours is None and fte is None:  # annual-pay-only extract: neither is known, none imputed
+        missing = pd.Series(np.nan, index=raw.index, dtype="float64")
+        return missing, missing.copy()
     if hours is None:
         hours = fte * mapping.full_time_hours
     if fte is None:
@@ -641,8 +732,13 @@ def _hours_and_fte(raw, mapping: Mapping, problems: RowProblems) -> tuple[pd.Ser
     return hours, fte
 
 
-def build_canonical(raw: pd.DataFrame, mapping: Mapping, problems: RowProblems) -> pd.DataFrame:
-    """Turn a raw source table into canonical columns (no rows removed yet)."""
+def build_canonical(
+    raw: pd.DataFrame, mapping: Mapping, problems: RowProblems, source: Path | None = None
+) -> pd.DataFrame:
+    """Turn a raw source table into canonical columns (no rows removed yet).
+
+    ``source``: the file read, for a snapshot date taken from its name.
+    """
     fields = mapping.fields
     frame = pd.DataFrame(index=raw.index)
     frame["employee_id"] = _text(_source_values(raw, fields["employee_id"])).astype("string")
@@ -653,20 +749,30 @@ def build_canonical(raw: pd.DataFrame, mapping: Mapping, problems: RowProblems) 
         "job_family",
         "department",
         "grade",
+        "pay_plan",
         "age_band",
         "ethnicity",
         "disability",
     ):
         if target in fields:
             frame[target] = _category_column(raw, fields[target])
-    frame["snapshot_date"] = _date_column(raw, fields["snapshot_date"], problems)
+    if "pay_plan" in fields and "grade" in fields:
+        frame["grade"] = _qualified_grades(frame)
+    if fields["snapshot_date"].from_file_name is not None:
+        frame["snapshot_date"] = _date_from_file_name(raw, fields["snapshot_date"], source)
+        problems.readings.setdefault("snapshot_date", "from the file name")
+    else:
+        frame["snapshot_date"] = _date_column(raw, fields["snapshot_date"], problems)
     frame["sex"] = _map_sex(_source_values(raw, fields["sex"]), fields["sex"], problems)
     frame["weekly_hours"], frame["fte"] = _hours_and_fte(raw, mapping, problems)
     if "working_pattern" in fields:
-        frame["working_pattern"] = _category_column(raw, fields["working_pattern"])
-    else:
-        frame["working_pattern"] = np.where(frame["fte"] < 0.9995, "part_time", "full_time")
-    for target in ("ordinary_pay_period", "bonus_12m"):
+        frame["working_pattern"] = _working_pattern(raw, fields["working_pattern"], problems)
+    else:  # from FTE where it is known, else not known
+        pattern = np.where(frame["fte"] < 0.9995, "part_time", "full_time")
+        frame["working_pattern"] = pd.Series(pattern, index=frame.index, dtype="string").mask(
+            frame["fte"].isna()
+        )
+    for target in ("ordinary_pay_period", *PAY_ELEMENTS):
         if target in fields:
             frame[target] = _number_column(raw, fields[target], problems)
     if "pay_period_days" in fields:
@@ -705,9 +811,9 @@ def _absent(dtype: str, name: str, index: pd.Index) -> pd.Series:
 
 
 def conform(frame: pd.DataFrame) -> pd.DataFrame:
-    """Order columns as in :data:`research.data.schema.COLUMNS`, add absent optional ones, set dtypes."""
+    """Order columns as in :data:`research.data.schema.ALL_COLUMNS`, add absent ones, set dtypes."""
     out = {}
-    for spec in COLUMNS:
+    for spec in ALL_COLUMNS:
         if spec.name not in frame:
             out[spec.name] = _absent(spec.dtype, spec.name, frame.index)
             continue
@@ -723,16 +829,69 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
+def _date_from_file_name(raw: pd.DataFrame, f: FieldMap, source: Path | None) -> pd.Series:
+    """The snapshot date read from the file's name (``from_file_name``, ``format``, ``month_day``).
+
+    A name that does not match, or a date that does not parse, concerns the whole file: an error
+    naming the file, the pattern and the fix.
+    """
+    name = source.name if source is not None else ""
+    pattern = re.compile(f.from_file_name or "")
+    match = pattern.search(name)
+    fix = (
+        "rename the file, or correct columns.snapshot_date.from_file_name (a regular "
+        "expression with the date in brackets, e.g. '(\\d{4})' in single quotes) and its format"
+    )
+    if match is None:
+        raise IngestError(
+            f"{name or 'the data'}: the snapshot date is to come from the file name, but the "
+            f"name does not match from_file_name {f.from_file_name!r}. Fix: {fix}."
+        )
+    text = match.group(1) if pattern.groups else match.group(0)
+    if f.format:
+        date = pd.to_datetime(text, format=f.format, errors="coerce")
+    elif _ISO_DATE.match(text):
+        date = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    elif f.month_day and re.fullmatch(r"\d{4}", text):
+        date = pd.Timestamp(year=int(text), month=1, day=1)
+    else:
+        date = pd.NaT
+    if pd.isna(date):
+        expected = f"format {f.format}" if f.format else "an ISO date (2024-03-31) or a year"
+        raise IngestError(
+            f"{name}: {text!r}, taken from the file name for the snapshot date, is not "
+            f"{expected}. Fix: set columns.snapshot_date.format to how the name writes the date "
+            '(e.g. "%Y" with month_day: "03-31", or "%Y%m%d").'
+        )
+    if f.month_day:
+        month, day = (int(v) for v in f.month_day.split("-"))
+        try:
+            date = pd.Timestamp(year=date.year, month=month, day=day)
+        except ValueError:
+            raise IngestError(
+                f"{name}: month_day {f.month_day!r} is not a date in {date.year}. Fix: correct "
+                "columns.snapshot_date.month_day (MM-DD)."
+            ) from None
+    return pd.Series(pd.Timestamp(date), index=raw.index, dtype="datetime64[ns]")
+
+
 # --- validation ---------------------------------------------------------------------------------
 
 
-_DERIVED = frozenset({"annual_basic_pay", "hourly_pay", "weekly_hours", "fte"})
+_DERIVED = frozenset({"annual_basic_pay", "hourly_pay", "weekly_hours", "fte", "working_pattern"})
 
 
-def _schema_problems(frame: pd.DataFrame, problems: RowProblems) -> None:
+def _known(mapping: Mapping) -> tuple[str, ...]:
+    """Columns of :data:`ALL_OR_NONE` this mapping supplies, so every row must have them."""
+    if mapping.hours_known:
+        return ALL_OR_NONE
+    return ("working_pattern",) if mapping.has("working_pattern") else ()
+
+
+def _schema_problems(frame: pd.DataFrame, problems: RowProblems, mapping: Mapping) -> None:
     """Run the pandera schema lazily and record each failing row with the rule it broke."""
     try:
-        WORKFORCE_SCHEMA.validate(frame, lazy=True)
+        workforce_schema(_known(mapping)).validate(frame, lazy=True)
         return
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases
@@ -749,6 +908,10 @@ def _schema_problems(frame: pd.DataFrame, problems: RowProblems) -> None:
             mask &= ~already
             if column == "hourly_pay":
                 mask &= ~inputs_missing.to_numpy(dtype=bool)
+            if column == "working_pattern" and not mapping.has("working_pattern"):
+                mask &= frame["fte"].notna().to_numpy(dtype=bool)  # derived: FTE named instead
+        elif check == "not_nullable":  # a value that did not parse is not also "missing"
+            mask &= ~problems.rejected(str(column))
         problem = "missing" if check == "not_nullable" else f"fails {check}"
         values = frame[column] if column in frame and check != "not_nullable" else None
         problems.add(mask, str(column), problem, _fix_for(str(column), str(check)), values)
@@ -759,8 +922,11 @@ def _fix_for(column: str, check: str) -> str:
         return f"supply {column} for every row, or map it to a column that has it"
     if column in {"weekly_hours", "fte"}:
         return "check contracted hours and FTE: both must be positive and plausible"
-    if "pay" in column or column == "bonus_12m":
-        return f"check {column}: pay must be positive (bonus non-negative); zero-hour or unpaid posts are out of scope"
+    if "pay" in column or column in PAY_ELEMENTS:
+        return (
+            f"check {column}: pay must be positive (bonus, overtime and allowances "
+            "non-negative); zero-hour or unpaid posts are out of scope"
+        )
     return f"correct {column} in the source"
 
 
@@ -776,12 +942,126 @@ def _duplicate_problems(frame: pd.DataFrame, problems: RowProblems) -> None:
     )
 
 
-# --- the public entry points --------------------------------------------------------------------
+# --- missing-value tokens -----------------------------------------------------------------------
+
+
+def _blank_na_tokens(raw: pd.DataFrame, mapping: Mapping) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Cells equal to a missing-value token (after trimming) made empty, in mapped text columns.
+
+    Tokens per source column are those of the canonical columns it fills
+    (:meth:`~research.data.mapping.Mapping.na_tokens`). Returns the table and a record of what
+    was blanked, ``{source column: {token: cells}}``, with the default tokens that stayed in a
+    column because the mapping turned the defaults off (``kept``).
+    """
+    tokens: dict[str, tuple[str, ...]] = {}
+    for target, column in mapping.source_columns.items():
+        tokens[column] = tuple(dict.fromkeys(tokens.get(column, ()) + mapping.na_tokens(target)))
+    out = raw.copy()
+    blanked: dict[str, dict[str, int]] = {}
+    kept: dict[str, dict[str, int]] = {}
+    for column, column_tokens in tokens.items():
+        values = out[column]
+        if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+            continue
+        text = values.astype("string").str.strip()
+        counts = text.value_counts()
+        hit = {t: int(counts.get(t, 0)) for t in column_tokens if counts.get(t, 0)}
+        if hit:
+            blanked[column] = hit
+            is_na = text.isin(list(hit)).fillna(False).to_numpy(dtype=bool)
+            out[column] = values.mask(is_na)
+        left = {
+            t: int(counts.get(t, 0))
+            for t in DEFAULT_NA_VALUES
+            if t not in column_tokens and counts.get(t, 0)
+        }
+        if left:
+            kept[column] = left
+    record: dict[str, Any] = {"tokens": list(mapping.na_values), "blanked": blanked}
+    own = {
+        mapping.fields[t].column: list(mapping.na_tokens(t))
+        for t in mapping.source_columns
+        if mapping.na_tokens(t) != mapping.na_values
+    }
+    if own:
+        record["columns"] = own
+    if kept:
+        record["kept"] = kept
+    return out, record
+
+
+# --- what the data holds, for the summary -------------------------------------------------------
+
+
+def _given(mapping: Mapping, target: str) -> str | None:
+    """How the mapping supplies ``target``: recorded, a declared constant, or None (not mapped)."""
+    f = mapping.fields.get(target)
+    if f is None:
+        return None
+    if f.column is not None:
+        return "recorded"
+    if f.value is not None:
+        return f"constant declared in the mapping ({f.value})"
+    return "derived"
+
+
+def _holds(mapping: Mapping, data: pd.DataFrame) -> dict[str, Any]:
+    """What the extract records of hours, working pattern, pay basis, grades and pay elements."""
+    hours, fte = _given(mapping, "weekly_hours"), _given(mapping, "fte")
+    ft = f"{mapping.full_time_hours:g}"
+    out: dict[str, Any] = {
+        "hours": hours or (f"derived from FTE x full_time_hours ({ft})" if fte else NOT_IN_DATA),
+        "fte": fte
+        or (f"derived from weekly hours / full_time_hours ({ft})" if hours else NOT_IN_DATA),
+    }
+    if mapping.has("working_pattern"):
+        pattern = _given(mapping, "working_pattern")
+    else:
+        pattern = "derived from FTE (below 1: part time)" if mapping.hours_known else NOT_IN_DATA
+    out["working_pattern"] = pattern
+    if not mapping.hours_known:
+        out["hourly_pay"] = NOT_IN_DATA
+    elif mapping.has("hourly_pay"):
+        out["hourly_pay"] = "recorded"
+    elif mapping.has("ordinary_pay_period"):
+        out["hourly_pay"] = "UK reg 6 from pay-period pay and weekly hours"
+    else:
+        out["hourly_pay"] = "annual basic pay x FTE / 52.143 / weekly hours"
+    pay = mapping.fields.get("annual_basic_pay")
+    basis = (pay.basis or "actual") if pay is not None else "derived from hourly pay"
+    out["pay_basis"] = basis
+    if pay is not None and not mapping.hours_known:
+        out["pay_note"] = (
+            "no hours or FTE in the data: actual annual pay is compared as it is (part-time "
+            "salaries included at their part-time level)"
+            if basis == "actual"
+            else "no hours or FTE in the data: pay is the full-time-equivalent annual salary"
+        )
+    elif basis == "actual":
+        out["pay_note"] = "actual annual pay divided by FTE: full-time-equivalent annual pay"
+    grade = data["grade"]
+    out["grades"] = {
+        "recorded": "recorded" if mapping.has("grade") else NOT_IN_DATA,
+        "distinct": int(grade.nunique()),
+        "blank": int(grade.isna().sum()) if mapping.has("grade") else None,
+    }
+    if mapping.has("pay_plan"):
+        out["pay_plan"] = {
+            "recorded": _given(mapping, "pay_plan"),
+            "distinct": int(data["pay_plan"].nunique()),
+            "blank": int(data["pay_plan"].isna().sum()),
+            "grades_named": f"'plan{PLAN_SEPARATOR}grade'",
+        }
+    else:
+        out["pay_plan"] = {"recorded": NOT_IN_DATA}
+    out["pay_elements"] = {
+        name: _given(mapping, name) or NOT_IN_DATA for name in ("bonus_12m", *PAY_ELEMENTS[1:])
+    }
+    return out
 
 
 def _summary(
-    source: Path,
-    raw_info,
+    sources: list[dict[str, Any]],
     mapping: Mapping,
     n_read: int,
     n_bad: int,
@@ -789,19 +1069,25 @@ def _summary(
     data: pd.DataFrame,
 ) -> dict[str, Any]:
     other_sex = data["sex"].value_counts().reindex(["X", "U"]).fillna(0).astype(int).to_dict()
+    if len(sources) == 1:
+        source = {k: v for k, v in sources[0].items() if k not in ("rows", "snapshot_dates")}
+    else:
+        source = {
+            "path": str(Path(sources[0]["path"]).parent),
+            "sha256": sha256_json([s["sha256"] for s in sources]),
+            "bytes": sum(s["bytes"] for s in sources),
+            "format": ", ".join(dict.fromkeys(s["format"] for s in sources)),
+            "files": sources,
+        }
+    dates = sorted(data["snapshot_date"].dropna().unique())
+    snapshot = mapping.fields["snapshot_date"]
     return {
         "dataset": mapping.name,
         "description": mapping.description,
         "currency": mapping.currency,
+        "jurisdiction": mapping.jurisdiction,
         "full_time_hours": mapping.full_time_hours,
-        "source": {
-            "path": str(source),
-            "sha256": sha256_file(source),
-            "bytes": source.stat().st_size,
-            "format": raw_info.format,
-            "encoding": raw_info.encoding,
-            "header_row": raw_info.header_row,
-        },
+        "source": source,
         "mapping": {
             "name": mapping.name,
             "path": str(mapping.path) if mapping.path else None,
@@ -810,21 +1096,66 @@ def _summary(
         },
         "counts": {"read": n_read, "accepted": n_read - n_bad, "quarantined": n_bad},
         "row_numbers": ROW_NUMBERS,
-        "null_values": list(mapping.null_values),
+        "snapshot_dates": {
+            "from": (
+                "file name"
+                if snapshot.from_file_name is not None
+                else "column"
+                if snapshot.column is not None
+                else "value"
+            ),
+            "dates": [pd.Timestamp(d).date().isoformat() for d in dates],
+        },
+        **_holds(mapping, data),
         "other_sex_codes": other_sex,
         "problems": problems.to_dict(orient="records"),
         "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
-def ingest(path: str | Path, mapping: Mapping | str | Path) -> IngestResult:
+# --- the public entry points --------------------------------------------------------------------
+
+
+def source_files(path: str | Path, mapping: Mapping) -> list[Path]:
+    """The files an ingest reads: ``path`` itself, or the files of folder ``path`` that match the
+    mapping's ``files`` patterns (sorted by name).
+
+    Raises
+    ------
+    IngestError
+        A folder without ``files`` in the mapping, or no file matching.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        return [folder]
+    if not mapping.files:
+        raise IngestError(
+            f"{folder} is a folder. Give one file, or add files: (a file-name pattern such as "
+            f'files: "payroll_*.csv") to the mapping {mapping.path or mapping.name!r} so that '
+            "every matching file in the folder is ingested, each as its own snapshot."
+        )
+    found = sorted({p for pattern in mapping.files for p in folder.glob(pattern) if p.is_file()})
+    if not found:
+        present = sorted(p.name for p in folder.iterdir() if p.is_file())[:10]
+        raise IngestError(
+            f"No file in {folder} matches files: {list(mapping.files)} of the mapping. Files "
+            f"there: {', '.join(present) or 'none'}. Fix: correct the pattern (e.g. "
+            f'"payroll_*.csv") or the folder.'
+        )
+    return found
+
+
+def ingest(path: str | Path | list[str | Path], mapping: Mapping | str | Path) -> IngestResult:
     """Read ``path``, map it to the canonical schema, validate and quarantine bad rows.
 
     Parameters
     ----------
     path
         A CSV (UTF-8, UTF-8 with BOM, cp1252, or the declared encoding), Excel, Parquet, SPSS or
-        Stata file.
+        Stata file; a folder, whose files matching the mapping's ``files`` patterns are read; or
+        a list of files. Several files make one dataset (each file typically one snapshot: a
+        snapshot date from a column or from the file name); the quarantine then names each
+        row's ``source_file``.
     mapping
         A :class:`~research.data.mapping.Mapping`, a YAML mapping file, or a shipped mapping name.
 
@@ -838,16 +1169,61 @@ def ingest(path: str | Path, mapping: Mapping | str | Path) -> IngestResult:
     ------
     IngestError
         A mapped column missing from the file, a file with a header but no rows, a number or date
-        column whose form needs a declaration (decimal comma, ``30.000``, ``03/04/2024``), or more
-        than half the rows rejected (the mapping is then almost certainly wrong; the message lists
-        the main problems with their data rows). Messages name rows, never identifiers.
+        column whose form needs a declaration (decimal comma, ``30.000``, ``03/04/2024``), a file
+        name without the snapshot date the mapping takes from it, the same employee and snapshot
+        in two files, or more than half the rows of a file rejected (the mapping is then almost
+        certainly wrong; the message lists the main problems with their data rows). Messages name
+        rows, never identifiers.
     research.data.readers.ReadError
         A file that cannot be read as declared (UTF-16 or mixed encodings under ``auto``, ...).
     """
-    source = Path(path)
     if not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
     mapping = declared(mapping)
+    if isinstance(path, list | tuple):
+        files = [Path(p) for p in path]
+        if not files:
+            raise IngestError("No file to ingest: the list of files is empty.")
+    else:
+        files = source_files(path, mapping)
+    several = len(files) > 1
+    parts = [_ingest_file(file, mapping, optional_missing=several) for file in files]
+    return _combine(parts, mapping)
+
+
+@dataclass
+class _Part:
+    """One file ingested, before grade ranks are derived over every file."""
+
+    source: Path
+    info: dict[str, Any]
+    data: pd.DataFrame
+    quarantine: pd.DataFrame
+    problems: pd.DataFrame
+    readings: dict[str, str]
+    na: dict[str, Any]
+
+
+#: Canonical columns a file of a multi-file extract may lack (its rows then have them blank).
+_MAY_LACK = frozenset(
+    {
+        "occupation_title",
+        "job_family",
+        "department",
+        "grade",
+        "pay_plan",
+        "age_band",
+        "ethnicity",
+        "disability",
+        "start_date",
+        "bonus_12m",
+        "overtime_12m",
+        "allowances_12m",
+    }
+)
+
+
+def _ingest_file(source: Path, mapping: Mapping, *, optional_missing: bool = False) -> _Part:
     table = read_table(source, **mapping.reader_options)
     raw = table.frame.reset_index(drop=True)
     if raw.empty:
@@ -857,48 +1233,22 @@ def ingest(path: str | Path, mapping: Mapping | str | Path) -> IngestResult:
             "system); if the column names are not on the first row, set source.header_row in "
             "the mapping to the 0-based row that holds them."
         )
+    lacking: list[str] = []
+    if optional_missing:
+        lacking = [
+            t for t, c in mapping.source_columns.items() if c not in raw.columns and t in _MAY_LACK
+        ]
+        for target in lacking:  # a column this year's file lacks: blank for its rows
+            raw[mapping.source_columns[target]] = pd.Series(pd.NA, index=raw.index, dtype="string")
     _check_source_columns(raw, mapping, source, table.header_row)
-    raw = _blank_null_tokens(raw, mapping.null_values)
+    raw, na = _blank_na_tokens(raw, mapping)
     problems = RowProblems(len(raw))
     try:
-        frame = build_canonical(raw, mapping, problems)
+        frame = build_canonical(raw, mapping, problems, source)
     except _Undeclared as err:
         raise IngestError(f"{source.name}: {err}") from None
-    _schema_problems(frame, problems)
+    _schema_problems(frame, problems, mapping)
     _duplicate_problems(frame, problems)
-    return _split(source, table, raw, frame, mapping, problems)
-
-
-def declared(mapping: Mapping) -> Mapping:
-    """The mapping with each field's number and date declarations resolved (own, else source)."""
-    fields = {}
-    for target, f in mapping.fields.items():
-        number = mapping.number_format(target)
-        fmt, dayfirst = mapping.date_format(target)
-        fields[target] = replace(
-            f,
-            decimal=number[0] if number else None,
-            thousands=number[1] if number else None,
-            format=fmt,
-            dayfirst=dayfirst,
-        )
-    return replace(mapping, fields=fields)
-
-
-def _blank_null_tokens(raw: pd.DataFrame, tokens: tuple[str, ...]) -> pd.DataFrame:
-    """Cells equal to a declared null token (after trimming) made empty, in text columns."""
-    if not tokens:
-        return raw
-    out = raw.copy()
-    for name in out.columns:
-        column = out[name]
-        if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
-            is_null = column.astype("string").str.strip().isin(tokens).fillna(False)
-            out[name] = column.mask(is_null.to_numpy(dtype=bool))
-    return out
-
-
-def _split(source, table, raw, frame, mapping, problems: RowProblems) -> IngestResult:
     rejected = problems.rejected()
     n_read, n_bad = len(raw), int(rejected.sum())
     problem_table = problems.table()
@@ -917,20 +1267,123 @@ def _split(source, table, raw, frame, mapping, problems: RowProblems) -> IngestR
     quarantine = mapped.loc[rejected].astype("string")
     quarantine.insert(0, "reason", problems.reasons().to_numpy())
     quarantine.insert(0, "source_row", np.flatnonzero(rejected) + 1)
-    data = frame.loc[~rejected].reset_index(drop=True)
-    if "grade_rank" in mapping.fields and mapping.fields["grade_rank"].derive:
-        data["grade_rank"] = _grade_rank(data, mapping.fields["grade_rank"], raw, problems)
+    data = frame.loc[~rejected]
+    dates = sorted(data["snapshot_date"].dropna().unique())
+    info = {
+        "path": str(source),
+        "sha256": sha256_file(source),
+        "bytes": source.stat().st_size,
+        "format": table.format,
+        "encoding": table.encoding,
+        "header_row": table.header_row,
+        "rows": {"read": n_read, "accepted": n_read - n_bad, "quarantined": n_bad},
+        "snapshot_dates": [pd.Timestamp(d).date().isoformat() for d in dates],
+    }
+    if lacking:
+        info["columns_not_in_file"] = {t: mapping.source_columns[t] for t in lacking}
+    return _Part(source, info, data, quarantine, problem_table, dict(problems.readings), na)
+
+
+def _combine(parts: list[_Part], mapping: Mapping) -> IngestResult:
+    """One result from the files' parts: grade ranks over every file, cross-file duplicates."""
+    several = len(parts) > 1
+    data = pd.concat([p.data for p in parts], ignore_index=True)
+    if several:
+        _refuse_cross_file_duplicates(parts)
+    quarantines, problem_tables = [], []
+    for part in parts:
+        quarantine = part.quarantine
+        problem_table = part.problems
+        if several:
+            quarantine = quarantine.copy()
+            quarantine.insert(1, "source_file", part.source.name)
+            problem_table = problem_table.assign(
+                examples=part.source.name + ": " + problem_table["examples"].astype(str)
+            )
+        quarantines.append(quarantine)
+        problem_tables.append(problem_table)
+    quarantine = pd.concat(quarantines, ignore_index=True) if quarantines else pd.DataFrame()
+    problem_table = pd.concat(problem_tables, ignore_index=True)
+    rank_info = None
+    f = mapping.fields.get("grade_rank")
+    if f is not None and f.derive:
+        data["grade_rank"], rank_info = median_pay_ranks(data)
     data = conform(data)
     WORKFORCE_SCHEMA.validate(data)
-    assert len(data) + len(quarantine) == n_read, "ingest lost rows"
-    summary = _summary(source, table, mapping, n_read, n_bad, problem_table, data)
-    summary["readings"] = dict(problems.readings)
+    n_read = sum(p.info["rows"]["read"] for p in parts)
+    n_bad = len(quarantine)
+    assert len(data) + n_bad == n_read, "ingest lost rows"
+    summary = _summary([p.info for p in parts], mapping, n_read, n_bad, problem_table, data)
+    readings: dict[str, str] = {}
+    for part in parts:
+        for column, reading in part.readings.items():
+            readings.setdefault(column, reading)
+    summary["readings"] = readings
+    summary["na_values"] = _merged_na([p.na for p in parts])
+    if rank_info is not None:
+        summary["grade_rank"] = rank_info
+    elif f is not None:
+        summary["grade_rank"] = {
+            "recorded": "order list" if f.order else _given(mapping, "grade_rank")
+        }
     return IngestResult(
         data=data,
         quarantine=quarantine.reset_index(drop=True),
         problems=problem_table,
         summary=summary,
     )
+
+
+def _merged_na(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The files' missing-value records added up."""
+    out: dict[str, Any] = dict(records[0])
+    for key in ("blanked", "kept"):
+        total: dict[str, dict[str, int]] = {}
+        for record in records:
+            for column, counts in record.get(key, {}).items():
+                column_total = total.setdefault(column, {})
+                for token, n in counts.items():
+                    column_total[token] = column_total.get(token, 0) + n
+        if total or key == "blanked":
+            out[key] = total
+    return out
+
+
+def _refuse_cross_file_duplicates(parts: list[_Part]) -> None:
+    """The same employee at the same snapshot in two files: an error naming the files."""
+    keys = ["employer", "snapshot_date", "employee_id"]
+    frames = [
+        p.data[keys].dropna().astype("string").drop_duplicates().assign(file=p.source.name)
+        for p in parts
+    ]
+    both = pd.concat(frames, ignore_index=True)
+    repeated = both[both.duplicated(keys, keep=False)]
+    if repeated.empty:
+        return
+    files = list(dict.fromkeys(repeated["file"]))
+    raise IngestError(
+        f"{' and '.join(files[:2])} hold the same employees at the same snapshot date "
+        f"({str(repeated['snapshot_date'].iloc[0])[:10]}): the same extract twice, or a snapshot "
+        "date that is not the file's. Fix: remove the copy from the folder or the files list, or "
+        "take the snapshot date from a column or the file name "
+        "(columns.snapshot_date.from_file_name)."
+    )
+
+
+def declared(mapping: Mapping) -> Mapping:
+    """The mapping with each field's number and date declarations resolved (own, else source)."""
+    fields = {}
+    for target, f in mapping.fields.items():
+        number = mapping.number_format(target)
+        fmt, dayfirst = mapping.date_format(target)
+        fields[target] = replace(
+            f,
+            decimal=number[0] if number else None,
+            thousands=number[1] if number else None,
+            format=fmt,
+            dayfirst=dayfirst,
+        )
+    return replace(mapping, fields=fields)
 
 
 def output_paths(name: str, out_dir: str | Path | None = None) -> dict[str, Path]:

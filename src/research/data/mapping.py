@@ -5,6 +5,7 @@ A mapping is a small YAML file, one per source::
     name: cincinnati
     description: City of Cincinnati employees with salaries, about December 2020
     currency: USD                 # GBP enables the UK National Living Wage check
+    jurisdiction: US              # where the employer is; empty: the currency decides (below)
     full_time_hours: 40           # contractual full-time week, used to derive FTE or hours
     source: {encoding: auto}      # how the file is read and its values written (below)
     columns:
@@ -26,7 +27,35 @@ canonical codes are F, M, X, U), ``unit`` for pay (annual, monthly, weekly, hour
 annual pay (``fte`` or ``actual``: actual pay is divided by FTE on ingest), ``format`` for dates,
 ``order`` (a list of grades, lowest first) or ``derive: median_pay`` for ``grade_rank``,
 ``true_values`` for booleans, ``decimal``/``thousands`` for numbers and ``dayfirst`` for dates
-(see below).
+(see below), ``na_values``/``default_na_values`` for missing-value tokens (below).
+
+``codes`` work on any column: source value -> value used (values without a code are kept; for
+``sex`` and ``working_pattern`` an unknown code is quarantined). ``working_pattern`` comes from a
+column (``full_time``/``part_time``, ``FT``/``PT``, ``Full time``/``Part-time``, or ``codes`` such
+as ``{Y: full_time, N: part_time}`` for a full-time flag), else from FTE.
+
+Further options (issue 13):
+
+* **Annual-pay-only extracts**: a mapping may leave out both ``weekly_hours`` and ``fte``. Then
+  weekly hours, FTE and hourly pay are missing for every row (never imputed), the working pattern
+  is missing unless mapped, and ``annual_basic_pay`` is kept as declared: ``basis: fte`` (the
+  full-time rate) or ``basis: actual`` (compared as it is; the ingest summary says so). Hourly
+  measures (``unit: hourly``, ``hourly_pay``, ``ordinary_pay_period``) need hours and are refused.
+* **Pay plans**: ``pay_plan`` (the pay scale a grade belongs to) makes grades of different plans
+  different grades: ``grade`` holds ``"plan / grade"`` (``"GS / 7"``).
+* ``grade_rank: {derive: median_pay}`` ranks grades by median annual basic pay over every snapshot
+  (1 = lowest); equal medians are ordered by grade label in natural order (``G2`` before ``G10``),
+  so every grade has its own rank; the summary counts the ties broken.
+* **Pay elements**: ``bonus_12m``, ``overtime_12m``, ``allowances_12m`` (12 months to the snapshot).
+* **Jurisdiction** (``jurisdiction: GB``, ``US``, ``FR``, ...): stored in the ingest summary; reports
+  frame figures in GB or EU statutory terms only where it (or, when empty, the currency) says so.
+* **Snapshot date** from a constant (``{value: "2024-03-31"}``), a column (``{column: AsAt, format:
+  "%d/%m/%Y"}``) or the file name: ``{from_file_name: '_(\\d{4})\\.', format: "%Y", month_day:
+  "12-01"}`` (single quotes: no escapes in YAML) reads the bracketed part of the name with
+  ``format``; ``month_day`` (MM-DD) completes a
+  date that has only a year.
+* **Several files**: ``files: "payroll_*.csv"`` (a pattern or a list): given a folder, ingest reads
+  every matching file with this mapping into one dataset (see :func:`research.data.ingest.ingest`).
 
 Reading as declared (never guessed silently)
 --------------------------------------------
@@ -40,10 +69,17 @@ How numbers, dates, empty cells and text are written in the file is declared, fo
                                 # decimal ","), " " (a space, also a no-break space), "'" or "" (none)
       dayfirst: true            # numeric dates d/m/y (true) or m/d/y (false)
       date_format: "%d/%m/%Y"   # strftime format of every date column (a column's format wins)
-      null_values: ["NULL", "N/A"]  # cells meaning "empty" (exact, after trimming; quote them)
+      na_values: ["n.k."]       # cells meaning "empty" besides the defaults (exact, after trimming;
+                                # quote them); null_values is the old name, still read
+      default_na_values: true   # the defaults NULL, null, N/A, n/a, #N/A, None, - (false: off)
     columns:
       annual_basic_pay: {column: Salary, basis: fte, decimal: ",", thousands: " "}
       start_date: {column: Start, format: "%d.%m.%Y"}     # or {column: Start, dayfirst: true}
+      grade: {column: Grade, na_values: ["Unassigned"]}   # tokens of one column (added)
+      disability: {column: Disability, default_na_values: false}  # "None" is a value here
+
+Missing-value tokens apply to the text columns the mapping reads; the ingest summary counts the
+cells each token blanked, per source column (``na_values.blanked``).
 
 A value that does not parse under its declaration is quarantined with the column, the expected form
 and (for columns that do not identify a person) the value. Without a declaration numbers are read
@@ -64,18 +100,24 @@ relates to); with ``ordinary_pay_period`` and ``pay_period_days`` they give the 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from research.data.schema import COLUMN_NAMES, DEFAULT_FULL_TIME_HOURS, SEX_CODES
+from research.data.schema import (
+    ALL_COLUMN_NAMES,
+    DEFAULT_FULL_TIME_HOURS,
+    SEX_CODES,
+    WORKING_PATTERNS,
+)
 
 #: Inputs a mapping may supply that are used at ingest but not kept as canonical columns: the bonus
 #: paid in the relevant pay period and the length of the period it relates to (UK reg 6(1)(b)).
 INPUT_ONLY_COLUMNS = ("bonus_pay_period", "bonus_period_days")
-MAPPABLE = COLUMN_NAMES + INPUT_ONLY_COLUMNS
+MAPPABLE = ALL_COLUMN_NAMES + INPUT_ONLY_COLUMNS
 
 PAY_UNITS = ("annual", "monthly", "weekly", "hourly")
 PAY_BASES = ("fte", "actual")
@@ -95,15 +137,62 @@ FIELD_KEYS = {
     "decimal",
     "thousands",
     "dayfirst",
+    "na_values",
+    "null_values",
+    "default_na_values",
+    "from_file_name",
+    "month_day",
 }
-TOP_KEYS = {"name", "description", "currency", "full_time_hours", "source", "columns", "notes"}
+TOP_KEYS = {
+    "name",
+    "description",
+    "currency",
+    "jurisdiction",
+    "full_time_hours",
+    "files",
+    "source",
+    "columns",
+    "notes",
+}
 #: Options under ``source`` handed to :func:`research.data.readers.read_table`.
 READER_KEYS = {"encoding", "sheet", "header_row", "delimiter"}
 #: Options under ``source`` that say how values are written (see "Reading as declared").
-PARSE_KEYS = {"decimal", "thousands", "dayfirst", "date_format", "null_values"}
+PARSE_KEYS = {
+    "decimal",
+    "thousands",
+    "dayfirst",
+    "date_format",
+    "na_values",
+    "null_values",
+    "default_na_values",
+}
 SOURCE_KEYS = READER_KEYS | PARSE_KEYS
 DECIMAL_MARKS = (".", ",")
 THOUSANDS_SEPARATORS = (",", ".", " ", "'", "")
+#: Cells read as empty in every text column unless the mapping turns them off
+#: (``default_na_values: false``): exact, after trimming. Empty cells are always empty.
+DEFAULT_NA_VALUES: tuple[str, ...] = ("NULL", "null", "N/A", "n/a", "#N/A", "None", "-")
+#: Old name of ``na_values``, still accepted (under ``source`` and per column).
+NA_ALIAS = "null_values"
+#: Where each canonical column may come from (one of these keys per entry).
+VALUE_SOURCES = ("column", "value", "generate", "derive")
+#: Working-pattern labels understood without ``codes`` (compared case-insensitively).
+DEFAULT_PATTERN_CODES = {
+    "full_time": "full_time",
+    "full time": "full_time",
+    "full-time": "full_time",
+    "fulltime": "full_time",
+    "ft": "full_time",
+    "f/t": "full_time",
+    "part_time": "part_time",
+    "part time": "part_time",
+    "part-time": "part_time",
+    "parttime": "part_time",
+    "pt": "part_time",
+    "p/t": "part_time",
+}
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+_JURISDICTION = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,19}$")
 
 
 class MappingError(ValueError):
@@ -130,6 +219,10 @@ class FieldMap:
     decimal: str | None = None
     thousands: str | None = None
     dayfirst: bool | None = None
+    na_values: tuple[str, ...] = ()
+    default_na_values: bool | None = None
+    from_file_name: str | None = None
+    month_day: str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +237,8 @@ class Mapping:
     source: dict[str, Any] = field(default_factory=dict)
     notes: str = ""
     path: Path | None = None
+    jurisdiction: str = ""
+    files: tuple[str, ...] = ()
 
     @property
     def source_columns(self) -> dict[str, str]:
@@ -156,9 +251,30 @@ class Mapping:
         return {k: v for k, v in self.source.items() if k in READER_KEYS}
 
     @property
-    def null_values(self) -> tuple[str, ...]:
-        """Cells that mean "empty" (``source.null_values``)."""
-        return tuple(str(v) for v in self.source.get("null_values") or ())
+    def na_values(self) -> tuple[str, ...]:
+        """Cells that mean "empty" in every text column: the defaults (unless
+        ``source.default_na_values: false``) and ``source.na_values``."""
+        defaults = DEFAULT_NA_VALUES if self.source.get("default_na_values", True) else ()
+        declared = tuple(str(v) for v in self.source.get("na_values") or ())
+        return tuple(dict.fromkeys(defaults + declared))
+
+    def na_tokens(self, target: str) -> tuple[str, ...]:
+        """Cells that mean "empty" in the source column of ``target``: the file-wide tokens
+        (:attr:`na_values`; a column's ``default_na_values`` wins over the source's) and the
+        column's own ``na_values``."""
+        f = self.fields.get(target)
+        use_defaults = self.source.get("default_na_values", True)
+        if f is not None and f.default_na_values is not None:
+            use_defaults = f.default_na_values
+        defaults = DEFAULT_NA_VALUES if use_defaults else ()
+        declared = tuple(str(v) for v in self.source.get("na_values") or ())
+        own = f.na_values if f is not None else ()
+        return tuple(dict.fromkeys(defaults + declared + own))
+
+    @property
+    def hours_known(self) -> bool:
+        """Whether the mapping supplies weekly hours or FTE (else pay is compared as annual pay)."""
+        return self.has("weekly_hours") or self.has("fte")
 
     def number_format(self, target: str) -> tuple[str, str] | None:
         """``(decimal, thousands)`` declared for ``target`` (its entry, else ``source``), or None."""
@@ -203,17 +319,22 @@ def _field_from_entry(target: str, entry: Any, where: str) -> FieldMap:
             f"{where}: columns.{target} has unknown option(s) {unknown}. "
             f"Allowed options: {', '.join(sorted(FIELD_KEYS))}."
         )
-    # grade_rank may also come from an ``order`` list of the grades (ranked from columns.grade).
-    source_keys = ("column", "value", "generate", "derive")
+    # grade_rank may also come from an ``order`` list of the grades (ranked from columns.grade);
+    # snapshot_date from the name of the file read.
+    source_keys = VALUE_SOURCES
     if target == "grade_rank":
         source_keys += ("order",)
+    if target == "snapshot_date":
+        source_keys += ("from_file_name",)
     sources = [k for k in source_keys if k in entry]
     if len(sources) != 1:
         raise MappingError(
             f"{where}: columns.{target} needs exactly one of {', '.join(source_keys)} "
             f"(found {sources or 'none'})."
         )
-    kwargs = dict(entry)
+    kwargs = _na_alias(dict(entry), f"{where}: columns.{target}")
+    if "na_values" in kwargs:
+        kwargs["na_values"] = _na_list(kwargs["na_values"], f"{where}: columns.{target}")
     if "column" in kwargs:
         kwargs["column"] = str(kwargs["column"])
     if "codes" in kwargs:
@@ -225,7 +346,37 @@ def _field_from_entry(target: str, entry: Any, where: str) -> FieldMap:
             kwargs[key] = str(kwargs[key])
     if "true_values" in kwargs:
         kwargs["true_values"] = tuple(str(v).lower() for v in kwargs["true_values"])
+    for key in ("from_file_name", "month_day"):
+        if kwargs.get(key) is not None:
+            kwargs[key] = str(kwargs[key])
     return FieldMap(target=target, **kwargs)
+
+
+def _na_alias(entry: dict[str, Any], where: str) -> dict[str, Any]:
+    """``null_values`` (the old name) read as ``na_values``; both at once is an error."""
+    if NA_ALIAS in entry:
+        if "na_values" in entry:
+            raise MappingError(
+                f"{where}: has both na_values and null_values (its old name); keep na_values."
+            )
+        entry["na_values"] = entry.pop(NA_ALIAS)
+    return entry
+
+
+def _na_list(tokens: Any, where: str) -> tuple[str, ...]:
+    """A checked list of missing-value tokens."""
+    if tokens is None:
+        return ()
+    if not isinstance(tokens, list):
+        raise MappingError(
+            f'{where}.na_values must be a list, e.g. ["NULL", "N/A"], got {tokens!r}.'
+        )
+    if any(v is None for v in tokens):
+        raise MappingError(
+            f"{where}.na_values has an unquoted null (YAML reads NULL, null and ~ as "
+            f"'nothing'): write the token in quotes exactly as the file has it, e.g. [\"NULL\"]."
+        )
+    return tuple(str(v) for v in tokens)
 
 
 def _check_field(f: FieldMap, where: str) -> None:
@@ -243,6 +394,25 @@ def _check_field(f: FieldMap, where: str) -> None:
     _check_number_format(f.decimal, f.thousands, prefix)
     if f.dayfirst is not None and not isinstance(f.dayfirst, bool):
         raise MappingError(f"{prefix}: dayfirst must be true or false, got {f.dayfirst!r}.")
+    if f.default_na_values is not None and not isinstance(f.default_na_values, bool):
+        raise MappingError(
+            f"{prefix}: default_na_values must be true or false, got {f.default_na_values!r}."
+        )
+    if f.month_day is not None and f.from_file_name is None:
+        raise MappingError(
+            f"{prefix}: month_day completes a date read from the file name; use it with "
+            f"from_file_name, e.g. {{from_file_name: '(\\d{{4}})', format: \"%Y\", "
+            f'month_day: "03-31"}}.'
+        )
+    if f.from_file_name is not None:
+        _check_file_name_date(f, prefix)
+    if f.target == "working_pattern" and f.codes:
+        bad = sorted(set(f.codes.values()) - set(WORKING_PATTERNS))
+        if bad:
+            raise MappingError(
+                f"{prefix}: codes map to {bad}, but working patterns are "
+                f"{', '.join(WORKING_PATTERNS)} (e.g. codes: {{FT: full_time, PT: part_time}})."
+            )
     if f.target == "sex" and f.codes:
         bad = sorted(set(f.codes.values()) - set(SEX_CODES))
         if bad:
@@ -250,6 +420,35 @@ def _check_field(f: FieldMap, where: str) -> None:
                 f"{prefix}: codes map to {bad}, but canonical sex codes are "
                 f"{', '.join(SEX_CODES)} (X = another recorded sex or gender, U = not recorded)."
             )
+
+
+def _check_file_name_date(f: FieldMap, prefix: str) -> None:
+    """``snapshot_date: {from_file_name: REGEX, format: ..., month_day: MM-DD}``."""
+    try:
+        pattern = re.compile(f.from_file_name or "")
+    except re.error as err:
+        raise MappingError(
+            f"{prefix}: from_file_name {f.from_file_name!r} is not a regular expression ({err}). "
+            "Write the part of the file name that holds the date in brackets, e.g. '(\\d{4})' "
+            "(single quotes in YAML)."
+        ) from None
+    if pattern.groups > 1:
+        raise MappingError(
+            f"{prefix}: from_file_name {f.from_file_name!r} has {pattern.groups} groups in "
+            "brackets; keep one, around the date (use (?:...) for other groups)."
+        )
+    if f.month_day is not None:
+        match = _MONTH_DAY.match(f.month_day)
+        if not match or not (1 <= int(match[1]) <= 12 and 1 <= int(match[2]) <= 31):
+            raise MappingError(
+                f'{prefix}: month_day must be "MM-DD" (e.g. "03-31" for 31 March), got '
+                f"{f.month_day!r}."
+            )
+    elif f.format and not any(code in f.format for code in ("%d", "%j")):
+        raise MappingError(
+            f"{prefix}: format {f.format!r} gives no day, so the snapshot date is not known: "
+            'add month_day, e.g. month_day: "03-31" for 31 March of that year.'
+        )
 
 
 def _check_number_format(decimal: Any, thousands: Any, prefix: str) -> None:
@@ -275,15 +474,13 @@ def _check_source(source: dict[str, Any], where: str) -> None:
         raise MappingError(
             f"{where}: source.dayfirst must be true or false, got {source['dayfirst']!r}."
         )
-    nulls = source.get("null_values")
-    if nulls is not None and not isinstance(nulls, list):
+    _na_alias(source, f"{where}: source")
+    if "na_values" in source:
+        source["na_values"] = list(_na_list(source["na_values"], f"{where}: source"))
+    if "default_na_values" in source and not isinstance(source["default_na_values"], bool):
         raise MappingError(
-            f'{where}: source.null_values must be a list, e.g. ["NULL", "N/A"], got {nulls!r}.'
-        )
-    if nulls and any(v is None for v in nulls):
-        raise MappingError(
-            f"{where}: source.null_values has an unquoted null (YAML reads NULL, null and ~ as "
-            f"'nothing'): write the token in quotes exactly as the file has it, e.g. [\"NULL\"]."
+            f"{where}: source.default_na_values must be true or false, got "
+            f"{source['default_na_values']!r}."
         )
 
 
@@ -294,7 +491,6 @@ def _check_coverage(fields: dict[str, FieldMap], where: str) -> None:
         "snapshot_date": ("snapshot_date",),
         "sex": ("sex",),
         "occupation": ("occupation",),
-        "weekly hours or FTE": ("weekly_hours", "fte"),
         "pay": ("annual_basic_pay", "hourly_pay", "ordinary_pay_period"),
     }
     for label, options in needs.items():
@@ -309,11 +505,68 @@ def _check_coverage(fields: dict[str, FieldMap], where: str) -> None:
             f"{where}: columns.grade_rank ranks the grades, so columns.grade must be mapped too "
             f"(e.g. grade: GRADE)."
         )
+    if not ("weekly_hours" in fields or "fte" in fields):
+        _check_annual_only(fields, where)
     if "ordinary_pay_period" in fields and "pay_period_days" not in fields:
         raise MappingError(
             f"{where}: ordinary_pay_period needs pay_period_days (the length of the pay period, "
             f"e.g. {{value: 31}} for March) to compute reg 6 hourly pay."
         )
+
+
+def _check_annual_only(fields: dict[str, FieldMap], where: str) -> None:
+    """Without weekly hours or FTE, pay must be annual (or monthly, weekly) basic pay."""
+    fix = (
+        "Map weekly_hours or fte if the extract has them; otherwise map the salary as "
+        "annual_basic_pay: {column: SALARY, unit: annual, basis: fte} (or basis: actual), and "
+        "pay is then compared as annual pay."
+    )
+    pay = fields.get("annual_basic_pay")
+    if pay is None:
+        given = "hourly_pay" if "hourly_pay" in fields else "ordinary_pay_period"
+        raise MappingError(
+            f"{where}: {given} needs weekly hours to become annual pay, and the mapping has "
+            f"neither weekly_hours nor fte. {fix}"
+        )
+    if pay.unit == "hourly":
+        raise MappingError(
+            f"{where}: columns.annual_basic_pay has unit hourly, which needs weekly hours, and "
+            f"the mapping has neither weekly_hours nor fte. {fix}"
+        )
+    for name in ("hourly_pay", "ordinary_pay_period"):
+        if name in fields:
+            raise MappingError(
+                f"{where}: columns.{name} is an hourly measure, which needs weekly hours or FTE; "
+                f"the mapping has neither. Leave {name} out (pay is compared as annual pay), or "
+                "map weekly_hours or fte."
+            )
+
+
+def _files(value: Any, where: str) -> tuple[str, ...]:
+    """``files:``: one glob pattern or a list of them."""
+    patterns = [value] if isinstance(value, str) else value
+    if (
+        not isinstance(patterns, list)
+        or not patterns
+        or not all(isinstance(p, str) and p.strip() for p in patterns)
+    ):
+        raise MappingError(
+            f"{where}: files must be a file-name pattern or a list of them, e.g. files: "
+            f'"payroll_*.csv", got {value!r}.'
+        )
+    return tuple(p.strip() for p in patterns)
+
+
+def _jurisdiction(value: Any, where: str) -> str:
+    if value is None or str(value).strip() == "":
+        return ""
+    text = str(value).strip()
+    if not _JURISDICTION.match(text):
+        raise MappingError(
+            f"{where}: jurisdiction must be a country or region code such as GB, US or FR "
+            f"(ISO 3166), got {value!r}."
+        )
+    return text.upper()
 
 
 def mapping_from_dict(spec: dict[str, Any], *, path: Path | None = None) -> Mapping:
@@ -338,12 +591,14 @@ def mapping_from_dict(spec: dict[str, Any], *, path: Path | None = None) -> Mapp
         if target not in MAPPABLE:
             raise MappingError(
                 f"{where}: columns.{target} is not a canonical column.{_suggest(target, MAPPABLE)}"
-                f" Canonical columns: {', '.join(COLUMN_NAMES)}; ingest-only inputs: "
+                f" Canonical columns: {', '.join(ALL_COLUMN_NAMES)}; ingest-only inputs: "
                 f"{', '.join(INPUT_ONLY_COLUMNS)}."
             )
         fields[target] = _field_from_entry(target, entry, where)
         _check_field(fields[target], where)
     _check_coverage(fields, where)
+    if not isinstance(spec.get("source") or {}, dict):
+        raise MappingError(f"{where}: source must be a dictionary of reading options.")
     source = dict(spec.get("source") or {})
     _check_source(source, where)
     return Mapping(
@@ -355,6 +610,8 @@ def mapping_from_dict(spec: dict[str, Any], *, path: Path | None = None) -> Mapp
         source=source,
         notes=str(spec.get("notes", "")),
         path=path,
+        jurisdiction=_jurisdiction(spec.get("jurisdiction"), where),
+        files=_files(spec["files"], where) if spec.get("files") is not None else (),
     )
 
 

@@ -7,6 +7,12 @@ Units and conventions
 ---------------------
 * ``annual_basic_pay`` is the **full-time-equivalent** gross annual basic salary. A source that records
   actual (part-time) pay declares ``basis: actual`` in its mapping and is divided by ``fte`` on ingest.
+  An annual-pay-only extract (no hours, no FTE) keeps the pay as declared: FTE pay, or actual pay
+  compared as it is (the ingest summary says which, under ``pay_basis``).
+* ``weekly_hours``, ``fte``, ``hourly_pay`` and ``working_pattern`` are always in the table, but may
+  be **all missing**: an extract without hours or FTE has none of them (a working pattern only when
+  the mapping gives one). Each is either recorded for every row or for none
+  (:data:`ALL_OR_NONE`); where values exist the row rules apply.
 * ``hourly_pay`` follows the UK Equality Act 2010 (Gender Pay Gap Information) Regulations 2017 reg 6
   where the extract has ordinary pay for the relevant pay period, ``ordinary_pay_period * 7 /
   pay_period_days / weekly_hours``; otherwise it is derived from annual pay as
@@ -97,17 +103,26 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("occupation_title", "category", False, "occupation or job title"),
     ColumnSpec("job_family", "category", False, "job family grouping"),
     ColumnSpec("department", "category", False, "department or service"),
-    ColumnSpec("grade", "category", False, "pay grade"),
+    ColumnSpec("grade", "category", False, "pay grade ('plan / grade' when a pay plan is mapped)"),
     ColumnSpec("grade_rank", "Int64", False, "order of the grade, 1 = lowest"),
-    ColumnSpec("weekly_hours", "float64", True, "contractual weekly hours (> 0)"),
-    ColumnSpec("fte", "float64", True, "full-time equivalence (> 0)"),
-    ColumnSpec("working_pattern", "category", True, "full_time or part_time"),
+    ColumnSpec(
+        "weekly_hours", "float64", False, "contractual weekly hours (> 0); all missing: not known"
+    ),
+    ColumnSpec("fte", "float64", False, "full-time equivalence (> 0); all missing: not known"),
+    ColumnSpec(
+        "working_pattern", "category", False, "full_time or part_time; all missing: not known"
+    ),
     ColumnSpec(
         "annual_basic_pay", "float64", True, "full-time-equivalent gross annual basic salary"
     ),
     ColumnSpec("ordinary_pay_period", "float64", False, "ordinary pay in the relevant pay period"),
     ColumnSpec("pay_period_days", "Int64", False, "length of the relevant pay period in days"),
-    ColumnSpec("hourly_pay", "float64", True, "hourly pay (reg 6 or annual / 52.143 / hours)"),
+    ColumnSpec(
+        "hourly_pay",
+        "float64",
+        False,
+        "hourly pay (reg 6 or annual / 52.143 / hours); all missing when hours are not known",
+    ),
     ColumnSpec("bonus_12m", "float64", False, "bonus pay in the 12 months to the snapshot"),
     ColumnSpec("full_pay", "boolean", False, "full-pay relevant employee (not on reduced pay)"),
     ColumnSpec("age_band", "category", False, "age band"),
@@ -116,19 +131,62 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("start_date", "datetime64[ns]", False, "start date in the organisation"),
 )
 
+#: Canonical columns added for issue 13 (pay plans, further pay elements). Ingest always writes them
+#: (all missing when the source lacks them); tables made otherwise (the synthetic generator) may
+#: leave them out, so read them with ``data.get(name)``. To be folded into :data:`COLUMNS` once
+#: every producer writes them.
+EXTENSION_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec(
+        "pay_plan",
+        "category",
+        False,
+        "pay plan or pay scale the grade belongs to (grades of different plans are different "
+        "grades: a grade is identified by (pay_plan, grade))",
+    ),
+    ColumnSpec(
+        "overtime_12m",
+        "float64",
+        False,
+        "overtime pay in the 12 months to the snapshot (not basic pay)",
+    ),
+    ColumnSpec(
+        "allowances_12m",
+        "float64",
+        False,
+        "allowances and other additions in the 12 months to the snapshot (longevity or "
+        "seniority pay, shift, standby, market supplements; not basic pay, not bonus)",
+    ),
+)
+ALL_COLUMNS: tuple[ColumnSpec, ...] = COLUMNS + EXTENSION_COLUMNS
+
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+#: Every canonical column name, extensions included (what a mapping or a filter may name).
+ALL_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in ALL_COLUMNS)
+#: Pay elements besides basic pay, in the 12 months to the snapshot.
+PAY_ELEMENTS: tuple[str, ...] = ("bonus_12m", "overtime_12m", "allowances_12m")
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
-CATEGORY_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.dtype == "category")
+CATEGORY_COLUMNS: tuple[str, ...] = tuple(c.name for c in ALL_COLUMNS if c.dtype == "category")
 OCCUPATION_LEVELS: tuple[str, ...] = ("occupation", "occupation_title", "job_family", "department")
 
 #: Hard limits: a row outside them cannot be analysed and is quarantined.
 MAX_WEEKLY_HOURS = 100.0
 MAX_FTE = 2.0
 
+#: Columns recorded for every row or for none (hours and what follows from them): an extract
+#: without hours has all of them missing, never some.
+ALL_OR_NONE: tuple[str, ...] = ("weekly_hours", "fte", "hourly_pay", "working_pattern")
 
-def _row_checks() -> dict[str, pa.Column]:
-    """Pandera column definitions with the row-level rules of the canonical table."""
+
+def _row_checks(known: tuple[str, ...] = ()) -> dict[str, pa.Column]:
+    """Pandera column definitions with the row-level rules of the canonical table.
+
+    ``known``: columns of :data:`ALL_OR_NONE` that must have a value in every row.
+    """
     nonneg = pa.Check.ge(0)
+
+    def maybe(name: str) -> bool:
+        return name not in known
+
     return {
         "employee_id": pa.Column(str, nullable=False, coerce=True),
         "employer": pa.Column(nullable=False),
@@ -138,23 +196,51 @@ def _row_checks() -> dict[str, pa.Column]:
         "weekly_hours": pa.Column(
             float,
             checks=[pa.Check.gt(0), pa.Check.le(MAX_WEEKLY_HOURS)],
-            nullable=False,
+            nullable=maybe("weekly_hours"),
         ),
-        "fte": pa.Column(float, checks=[pa.Check.gt(0), pa.Check.le(MAX_FTE)], nullable=False),
-        "working_pattern": pa.Column(checks=pa.Check.isin(WORKING_PATTERNS), nullable=False),
+        "fte": pa.Column(
+            float, checks=[pa.Check.gt(0), pa.Check.le(MAX_FTE)], nullable=maybe("fte")
+        ),
+        "working_pattern": pa.Column(
+            checks=pa.Check.isin(WORKING_PATTERNS), nullable=maybe("working_pattern")
+        ),
         "annual_basic_pay": pa.Column(float, checks=pa.Check.gt(0), nullable=False),
-        "hourly_pay": pa.Column(float, checks=pa.Check.gt(0), nullable=False),
+        "hourly_pay": pa.Column(float, checks=pa.Check.gt(0), nullable=maybe("hourly_pay")),
         "ordinary_pay_period": pa.Column(float, checks=nonneg, nullable=True, required=False),
         "pay_period_days": pa.Column(
             "Int64", checks=[pa.Check.ge(1), pa.Check.le(366)], nullable=True, required=False
         ),
-        "bonus_12m": pa.Column(float, checks=nonneg, nullable=True, required=False),
+        **{
+            name: pa.Column(float, checks=nonneg, nullable=True, required=False)
+            for name in PAY_ELEMENTS
+        },
         "grade_rank": pa.Column("Int64", checks=pa.Check.ge(1), nullable=True, required=False),
     }
 
 
-#: The pandera schema of a canonical workforce table (row rules only; extra columns allowed).
-WORKFORCE_SCHEMA = pa.DataFrameSchema(_row_checks(), strict=False, name="canonical workforce")
+def _all_or_none(frame: pd.DataFrame) -> bool:
+    """Each :data:`ALL_OR_NONE` column is recorded in every row or in none."""
+    return all(frame[c].isna().all() or frame[c].notna().all() for c in ALL_OR_NONE if c in frame)
+
+
+def workforce_schema(known: tuple[str, ...] = ()) -> pa.DataFrameSchema:
+    """The canonical table's pandera schema; ``known`` columns of :data:`ALL_OR_NONE` must be
+    recorded in every row (ingest passes the ones its mapping supplies)."""
+    return pa.DataFrameSchema(
+        _row_checks(known),
+        checks=pa.Check(
+            _all_or_none,
+            name="hours_all_or_none",
+            error=f"each of {', '.join(ALL_OR_NONE)} is recorded for every row or for none",
+        ),
+        strict=False,
+        name="canonical workforce",
+    )
+
+
+#: The pandera schema of a canonical workforce table (row rules; hours, FTE, hourly pay and working
+#: pattern recorded for every row or for none; extra columns allowed).
+WORKFORCE_SCHEMA = workforce_schema()
 
 
 def column_spec(name: str) -> ColumnSpec:
@@ -165,14 +251,15 @@ def column_spec(name: str) -> ColumnSpec:
     KeyError
         If ``name`` is not a canonical column; the message lists the valid names.
     """
-    for spec in COLUMNS:
+    for spec in ALL_COLUMNS:
         if spec.name == name:
             return spec
     raise KeyError(
-        f"'{name}' is not a canonical workforce column. Valid columns: {', '.join(COLUMN_NAMES)}."
+        f"'{name}' is not a canonical workforce column. Valid columns: "
+        f"{', '.join(ALL_COLUMN_NAMES)}."
     )
 
 
 def describe_schema() -> pd.DataFrame:
     """The canonical columns as a tidy table (name, dtype, required, meaning)."""
-    return pd.DataFrame([c.__dict__ for c in COLUMNS])
+    return pd.DataFrame([c.__dict__ for c in ALL_COLUMNS])
