@@ -925,6 +925,13 @@ def _split(source, table, raw, frame, mapping, problems: RowProblems) -> IngestR
     assert len(data) + len(quarantine) == n_read, "ingest lost rows"
     summary = _summary(source, table, mapping, n_read, n_bad, problem_table, data)
     summary["readings"] = dict(problems.readings)
+    from research.core.source import Source  # the data profile, stored with the dataset
+    from research.data.profile import profile
+
+    jurisdiction = str(getattr(mapping, "jurisdiction", "") or "")
+    summary["profile"] = profile(
+        data, Source(mapping.name, "", mapping.currency, jurisdiction)
+    ).to_dict()
     return IngestResult(
         data=data,
         quarantine=quarantine.reset_index(drop=True),
