@@ -256,3 +256,10 @@ def test_no_grades_at_all_is_not_applicable():
     row = check(none, "Blank grades")
     assert pd.isna(row["n_rows"]) and "not applicable" in row["detail"]
     assert pd.isna(check(frame().drop(columns="grade"), "Blank grades")["n_rows"])
+
+
+def test_floor_with_fte_but_no_hours_and_currency_in_lower_case():
+    # FTE 0.5 and FTE pay 30,000: actual 15,000 against 7.25 x 0.5 x 2,080 = 7,540 -> fine;
+    # FTE pay 14,000 -> actual 7,000 below
+    data = annual_only(n=2, fte=0.5, annual_basic_pay=[30000.0, 14000.0])
+    assert check(data, "Pay below a plausible floor", currency="usd")["n_rows"] == 1

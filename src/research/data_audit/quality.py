@@ -191,6 +191,7 @@ def _pattern_contradicts_fte(data: pd.DataFrame) -> dict:
 
 def _floor_rates(data: pd.DataFrame, currency: str) -> tuple[np.ndarray, float, float] | None:
     """(hourly floor per row, weeks a year, full-time weekly hours) for the currency, or None."""
+    currency = currency.upper()
     if currency == "GBP":
         return national_living_wage_on(data["snapshot_date"]), WEEKS_PER_YEAR, np.nan
     if currency == "USD":
@@ -218,20 +219,22 @@ def _below_floor(data: pd.DataFrame, currency: str, full_time_hours: float) -> d
         if "working_pattern" in data
         else pd.Series(pd.NA, index=data.index, dtype="string")
     )
-    part_time = ((pattern == "part_time").fillna(False) | (fte < 1).fillna(False)).to_numpy()
-    # Hours known: actual pay (FTE pay x FTE) against the floor for those hours. Not known: pay as
-    # recorded against a full-time year, unless the row is known to be part time (not checked).
+    part_time = (pattern == "part_time").fillna(False).to_numpy()
+    # Actual pay (FTE pay x FTE) against the floor for the hours worked: weekly hours when known,
+    # else FTE x a full-time week. Neither known: pay as recorded against a full-time year, unless
+    # the row is known to be part time (then not judged).
     share = fte.where(fte.notna(), hours / full_time_hours)
-    known = hours.notna().to_numpy()
-    actual = np.where(known, pay * share, np.where(fte.notna(), pay * fte, pay))
-    row_hours = np.where(known, hours, np.where(part_time, np.nan, week))
+    actual = np.where(share.notna(), pay * share, pay)
+    row_hours = np.where(
+        hours.notna(), hours, np.where(fte.notna(), fte * week, np.where(part_time, np.nan, week))
+    )
     full_pay = (
         data["full_pay"].astype("boolean").fillna(True).to_numpy(dtype=bool)
         if "full_pay" in data
         else np.ones(n, dtype=bool)
     )
     mask = (actual < rate * row_hours * weeks) & full_pay
-    if currency == "GBP":
+    if currency.upper() == "GBP":
         latest = pd.Timestamp(data["snapshot_date"].max())
         top = national_living_wage(latest)
         floor = top * full_time_hours * weeks
@@ -264,7 +267,11 @@ def _low_outliers(data: pd.DataFrame) -> dict:
     grade = data["grade"].astype("string").str.strip() if "grade" in data else None
     if grade is not None and "pay_plan" in data:
         grade = data["pay_plan"].astype("string").fillna("") + " | " + grade
-    occupation = data["occupation"].astype("string") if "occupation" in data else pd.Series(pd.NA)
+    occupation = (
+        data["occupation"].astype("string")
+        if "occupation" in data
+        else pd.Series(pd.NA, index=data.index, dtype="string")
+    )
     key = ("grade: " + grade).where(graded) if grade is not None else None
     key = ("occupation: " + occupation) if key is None else key.fillna("occupation: " + occupation)
     pay = _numbers(data, "annual_basic_pay")
