@@ -314,3 +314,9 @@ def test_annual_only_data_with_blank_grades_and_null_tokens(data):
     assert "US federal minimum wage" in checks.loc["Pay below a plausible floor", "detail"]
     html = report._repr_html_()
     assert "Working hours are not in the data: pay is compared as annual basic pay." in html
+
+
+def test_a_hostile_jurisdiction_is_escaped_in_the_profile(data):
+    report = build(data, source=Source("x", "X", "GBP", HOSTILE), ingest=INGEST)
+    html = report["data_profile"]._repr_html_()
+    assert HOSTILE not in html and "&lt;img src=x onerror=alert(1)&gt;" in html

@@ -304,12 +304,12 @@ def _profile_section(held: DataProfile, *, stored: bool, min_cell: int) -> Secti
             "consequence": [i.consequence for i in items],
         }
     )
-    absent = [i.label.lower() for i in items if i.held == "No"]
+    absent = [i.label[0].lower() + i.label[1:] for i in items if i.held == "No"]
     missing = f"Not in the data: {', '.join(absent)}." if absent else "Every item is in the data."
     where = (
         "measured at ingest and stored with the dataset"
         if stored
-        else "measured from the data (the dataset has no stored profile)"
+        else "measured from the data, as the dataset has no stored profile"
     )
     return Section(
         "profile",
