@@ -41,7 +41,7 @@ US_FULL_TIME_HOURS_A_YEAR = 2080.0
 #: A value held by more than this share of rows with a value looks filled in, not recorded.
 CONSTANT_SHARE = 0.95
 #: Annual pay below this fraction of its grade's (else occupation's) median is a low-end outlier.
-LOW_OUTLIER_FRACTION = 0.25
+LOW_OUTLIER_FRACTION = 0.25  # "a quarter" in the check's detail
 #: Text cells that mean "missing" but survived as values (compared trimmed, case-insensitively).
 NULL_TOKENS: tuple[str, ...] = ("NULL", "N/A", "n/a", "#N/A", "null", "None", "-")
 
@@ -284,7 +284,7 @@ def _low_outliers(data: pd.DataFrame) -> dict:
         name,
         mask.to_numpy(dtype=bool),
         n,
-        f"annual basic pay below {LOW_OUTLIER_FRACTION:g} of the median of the same {group}: "
+        f"annual basic pay below a quarter of the median of the same {group}: "
         "wrong units (monthly or hourly amounts), placeholders or part-time pay recorded as "
         "actual pay",
     )
@@ -329,7 +329,8 @@ def _null_tokens(data: pd.DataFrame) -> dict:
     if found:
         detail = (
             f"text cells reading {listed}, in: {', '.join(found)}; they count as a category "
-            "(a grade called NULL). Declare them as missing in the mapping (source.null_values)"
+            "(such as a grade called NULL). Declare them as missing in the mapping "
+            "(source.null_values)"
         )
     else:
         detail = f"no text cell reads {listed}"
