@@ -13,9 +13,9 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "research"
 LAYERS = ("core", "data", "present", "run")
-#: Pure definitions of the data layer that analysis code may use: the canonical vocabulary and the
-#: statutory hourly-pay formula (no file access, no generation).
-TOPIC_MAY_USE_FROM_DATA = ("research.data.schema", "research.data.hourly")
+#: Pure definitions of the data layer that analysis code may use: the canonical vocabulary, the
+#: statutory hourly-pay formula and the data profile (no file access, no generation).
+TOPIC_MAY_USE_FROM_DATA = ("research.data.schema", "research.data.hourly", "research.data.profile")
 MAX_FLAT_MODULES = 8
 
 

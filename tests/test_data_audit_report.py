@@ -58,6 +58,7 @@ def finding(report, key):
 
 def test_sections_and_title(report):
     assert [s.key for s in report.sections] == [
+        "profile",
         "ingest",
         "completeness",
         "workforce",
@@ -169,8 +170,9 @@ def test_absent_hours_grades_and_patterns_are_said_to_be_absent(data):
     for name in ("headcount_by_grade", "headcount_by_working_pattern"):
         assert isinstance(report[name], Note) and "records no" in report[name].text
     pay = report["pay_and_hours_by_sex"]
-    assert "No working hours are recorded" in pay.caption
-    assert set(pay.to_frame()["measure"]) == {"Annual basic pay, FTE (GBP)"}
+    assert "Working hours are not in the data" in pay.caption
+    assert "annual basic pay as recorded" in pay.caption  # FTE is not in the data either
+    assert set(pay.to_frame()["measure"]) == {"Annual basic pay (GBP)"}
     assert "hourly" not in report["pay_and_hours_distributions"].alt
     checks = report["quality_warnings"].to_frame().set_index("check")
     assert pd.isna(checks.loc["Implausible weekly hours", "n_rows"])
@@ -194,3 +196,128 @@ def test_a_small_count_of_other_recorded_sex_is_not_stated(data):
     many = data.assign(sex=data["sex"].where(data.index >= 30, "X"))
     text = finding(build(many, source=SOURCE, ingest=INGEST), "pct_female").text
     assert "30 more have another or no recorded sex" in text
+
+
+# ----------------------------------------------------------------------------- the data profile
+
+
+def annual_only(data: pd.DataFrame) -> pd.DataFrame:
+    """An extract with annual pay only: no hours, FTE, hourly pay or working pattern."""
+    return data.assign(
+        weekly_hours=np.nan,
+        fte=np.nan,
+        hourly_pay=np.nan,
+        working_pattern=pd.Series(pd.NA, index=data.index, dtype="string"),
+    )
+
+
+def with_blank_grades(data: pd.DataFrame, n_blank: int) -> pd.DataFrame:
+    grade = data["grade"].astype("string")
+    rank = data["grade_rank"].astype("Int64")
+    grade.iloc[:n_blank] = pd.NA
+    rank.iloc[:n_blank] = pd.NA
+    return data.assign(grade=grade, grade_rank=rank)
+
+
+def test_the_profile_section_comes_first_and_states_what_the_data_hold(report, data):
+    section = report.sections[0]
+    assert section.title == "What does the data hold?"
+    table = report["data_profile"]
+    assert [c.label for c in table.columns] == [
+        "Item",
+        "In the data",
+        "Detail",
+        "Consequence for the reports",
+    ]
+    frame = table.to_frame().set_index("item")
+    assert frame.loc["Working hours", "held"] == "Yes"
+    assert frame.loc["Pay plans (pay scales)", "held"] == "No"
+    assert frame.loc["Pay plans (pay scales)", "detail"] == "not in the data"
+    assert frame.loc["Overtime pay", "held"] == "No"
+    assert frame.loc["Currency", "held"] == "GBP"
+    assert "measured from the data" in table.caption  # INGEST holds no stored profile
+    assert "Not in the data: pay plans (pay scales), overtime pay, allowances." in table.caption
+    assert report.results["profile"].n_rows == len(data)
+
+
+def test_a_stored_profile_is_used_and_a_subset_is_measured_again(data):
+    from research.data.profile import profile
+
+    stored = profile(data, SOURCE).to_dict()
+    stored["n_age_band_values"] = 99  # marks the stored one
+    report = build(data, source=SOURCE, ingest={**INGEST, "profile": stored})
+    assert report.results["profile"].n_age_band_values == 99
+    assert "measured at ingest and stored with the dataset" in report["data_profile"].caption
+    subset = data.iloc[:600]
+    report = build(subset, source=SOURCE, ingest={**INGEST, "profile": stored})
+    assert report.results["profile"].n_rows == 600
+    assert report.results["profile"].n_age_band_values != 99
+    # The source decides currency and framework, whatever the stored profile says.
+    us = Source("county", "A US county", "USD", "US")
+    report = build(data, source=us, ingest={**INGEST, "profile": stored})
+    frame = report["data_profile"].to_frame().set_index("item")
+    assert frame.loc["Currency", "held"] == "USD"
+    assert frame.loc["Jurisdiction and statutory framework", "held"] == "None applies"
+
+
+def test_annual_only_data_lead_with_hours_not_in_the_data(data):
+    report = build(annual_only(data), source=SOURCE, ingest=INGEST)
+    first = report.findings.items[0]
+    assert first.key == "no_hours"
+    assert first.text == "Working hours are not in the data: pay is compared as annual basic pay."
+    texts = " ".join(report.findings.texts())
+    assert "hourly" not in texts.replace("no hourly", "")
+    assert "part time" not in texts
+    frame = report["data_profile"].to_frame().set_index("item")
+    assert frame.loc["Working hours", "held"] == "No"
+    assert frame.loc["Working hours", "consequence"] == (
+        "No hourly pay gap; annual basic pay is compared."
+    )
+    assert frame.loc["Full-time equivalence (FTE)", "held"] == "No"
+    assert frame.loc["Working pattern (full or part time)", "held"] == "No"
+    median = finding(report, "median_pay")
+    assert "Median annual basic pay is" in median.text and "full-time" not in median.text
+    checks = report["quality_warnings"].to_frame().set_index("check")
+    for name in ("Constant or imputed hours", "Working pattern contradicts FTE"):
+        assert (
+            pd.isna(checks.loc[name, "n_rows"]) and "not applicable" in checks.loc[name, "detail"]
+        )
+
+
+def test_blank_grades_are_not_recorded_counted_and_never_crash(data):
+    blank = with_blank_grades(data, 40)
+    report = build(blank, source=SOURCE, ingest=INGEST, max_grade_groups=5)  # grades pooled
+    grades = report["headcount_by_grade"].to_frame()
+    assert grades["grade"].tolist()[-2:] == ["Not recorded", "Total"]
+    assert grades.loc[grades["grade"] == "Not recorded", "Total"].item() == 40
+    stated = finding(report, "blank_grades")
+    assert stated.value == 40 and "blank for 40 of 1,200 employees (3.3%)" in stated.text
+    checks = report["quality_warnings"].to_frame().set_index("check")
+    assert checks.loc["Blank grades", "n_rows"] == 40
+    frame = report["data_profile"].to_frame().set_index("item")
+    assert frame.loc["Grades", "held"] == "Some rows"
+    few = build(with_blank_grades(data, 4), source=SOURCE, ingest=INGEST)
+    stated = finding(few, "blank_grades")
+    assert stated.value is None and "fewer than 10 of 1,200" in stated.text
+    checks = few["quality_warnings"].to_frame().set_index("check")
+    assert checks.loc["Blank grades", "n_rows"] == "[c]"
+
+
+def test_annual_only_data_with_blank_grades_and_null_tokens(data):
+    messy = with_blank_grades(annual_only(data), 25)
+    messy["department"] = messy["department"].astype("string")
+    messy.loc[messy.index[100:130], "department"] = "NULL"
+    report = build(messy, source=Source("county", "A US county", "USD", "US"), ingest=INGEST)
+    checks = report["quality_warnings"].to_frame().set_index("check")
+    assert checks.loc["Missing-value tokens kept as text", "n_rows"] == 30
+    assert "department" in checks.loc["Missing-value tokens kept as text", "detail"]
+    assert checks.loc["Blank grades", "n_rows"] == 25
+    assert "US federal minimum wage" in checks.loc["Pay below a plausible floor", "detail"]
+    html = report._repr_html_()
+    assert "Working hours are not in the data: pay is compared as annual basic pay." in html
+
+
+def test_a_hostile_jurisdiction_is_escaped_in_the_profile(data):
+    report = build(data, source=Source("x", "X", "GBP", HOSTILE), ingest=INGEST)
+    html = report["data_profile"]._repr_html_()
+    assert HOSTILE not in html and "&lt;img src=x onerror=alert(1)&gt;" in html

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from notebook_checks import assert_published, notebook_run
 
@@ -22,3 +24,12 @@ def report():
 
 def test_the_notebook_publishes_its_report(run, report):
     assert_published(run, report)
+
+
+def test_the_page_shows_what_the_data_hold_first(run, report):
+    page = assert_published(run, report)
+    assert "What does the data hold?" in page
+    first = page.index("What does the data hold?")
+    assert first < page.index("What was read and what was kept?")
+    for sentence in report["data_profile"].to_frame()["consequence"]:
+        assert html.escape(sentence, quote=False) in page, sentence

@@ -35,6 +35,7 @@ import pandera.pandas as pa
 
 from research.core.hashing import sha256_file, sha256_json
 from research.core.safe_csv import write_csv
+from research.core.source import Source
 from research.data.mapping import (
     DEFAULT_NA_VALUES,
     DEFAULT_PATTERN_CODES,
@@ -43,6 +44,7 @@ from research.data.mapping import (
     MappingError,
     load_mapping,
 )
+from research.data.profile import profile
 from research.data.readers import read_table
 from research.data.schema import (
     ALL_COLUMNS,
@@ -1326,6 +1328,9 @@ def _combine(parts: list[_Part], mapping: Mapping) -> IngestResult:
         summary["grade_rank"] = {
             "recorded": "order list" if f.order else _given(mapping, "grade_rank")
         }
+    summary["profile"] = profile(
+        data, Source(mapping.name, "", mapping.currency, summary.get("jurisdiction", ""))
+    ).to_dict()
     return IngestResult(
         data=data,
         quarantine=quarantine.reset_index(drop=True),

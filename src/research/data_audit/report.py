@@ -6,7 +6,11 @@ in as plain data: ``ingest`` is the ingest summary (a dict with ``counts``, ``pr
 ``full_time_hours``, as the data layer writes it) and ``quarantine`` the quarantined rows (only
 counted: their contents are sensitive and never reach a report).
 
-Sections, each a question: ``ingest`` (rows read, accepted and quarantined), ``completeness``,
+The data profile (:mod:`research.data.profile`: what the data hold, stored with the dataset at ingest
+as ``ingest["profile"]``, measured from ``data`` when the summary has none) comes first.
+
+Sections, each a question: ``profile`` (what the data hold and what that means for the other
+reports), ``ingest`` (rows read, accepted and quarantined), ``completeness``,
 ``workforce`` (headcounts and women's share by occupation), ``pay`` (pay and hours by sex) and
 ``quality`` (warnings about rows that were kept).
 """
@@ -14,19 +18,28 @@ Sections, each a question: ``ingest`` (rows read, accepted and quarantined), ``c
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from research.core.source import Source
+from research.data.profile import DataProfile, profile
 from research.data_audit.quality import completeness, quality_checks
 from research.present import counted, disclosure, plots, tabulate
 from research.present.formats import fmt_int, fmt_money, fmt_pct
 from research.present.report import Figure, Finding, Note, Report, Section, Table, columns, findings
 from research.present.wording import count_words, plural, title_block
 
-__all__ = ["HEADCOUNT_TABLES", "DataAuditReport", "build", "headcount", "overview"]
+__all__ = [
+    "HEADCOUNT_TABLES",
+    "DataAuditReport",
+    "build",
+    "data_profile",
+    "headcount",
+    "overview",
+]
 
 #: (grouping, table name, title) of the headcount tables the audit shows, in order.
 HEADCOUNT_TABLES: tuple[tuple[str, str, str], ...] = (
@@ -36,13 +49,16 @@ HEADCOUNT_TABLES: tuple[tuple[str, str, str], ...] = (
     ("occupation", "headcount_by_occupation", "Occupation"),
 )
 SEX_COLUMNS = {**plots.SEX_LABELS, "Total": "Total"}
+#: Label of blank grades in the grade headcount (listed last).
+NOT_RECORDED = "Not recorded"
 
 
 class DataAuditReport(Report):
     """The data audit: ingest accounting, completeness, headcounts, pay and hours, warnings.
 
-    ``results`` holds ``overview`` (the headline numbers, small groups as ``None``),
-    ``completeness`` and ``quality`` (the full check tables).
+    ``results`` holds ``profile`` (the :class:`~research.data.profile.DataProfile`), ``overview``
+    (the headline numbers, small groups as ``None``), ``completeness`` and ``quality`` (the full
+    check tables).
     """
 
 
@@ -58,6 +74,15 @@ def hours_recorded(data: pd.DataFrame) -> bool:
     return _known(data, "weekly_hours") and _known(data, "hourly_pay")
 
 
+def _grade_labels(data: pd.DataFrame, max_grade_groups: int) -> pd.Series:
+    """Each employee's grade (or band of grades) as the headcount shows it; blanks "Not
+    recorded"."""
+    graded = data["grade"].astype("string").str.strip().fillna("") != ""
+    groups = pd.Series(NOT_RECORDED, index=data.index, dtype="string")
+    groups[graded] = tabulate.grade_groups(data[graded], max_groups=max_grade_groups)
+    return groups
+
+
 def headcount(
     data: pd.DataFrame,
     by: str,
@@ -69,7 +94,7 @@ def headcount(
     """Headcount by sex for one of the audit's groupings, or ``None`` when the data lack it.
 
     ``by`` is ``"all"``, ``"working_pattern"``, ``"grade"`` (grades in rank order, pooled into bands
-    of ranks when there are more than ``max_grade_groups``) or ``"occupation"`` (the column named by
+    of ranks when there are more than ``max_grade_groups``; blank grades last as "Not recorded") or ``"occupation"`` (the column named by
     ``occupation_level``; the ``top_n`` largest shown and the rest pooled as "All other").
     """
     if by == "all":
@@ -78,8 +103,12 @@ def headcount(
     if by == "grade":
         if not _known(data, "grade"):
             return None
-        frame = data.assign(grade_group=tabulate.grade_groups(data, max_groups=max_grade_groups))
-        return tabulate.headcount_by_sex(frame, "grade_group").rename_axis("grade")
+        groups = _grade_labels(data, max_grade_groups)
+        counts = tabulate.headcount_by_sex(data.assign(grade_group=groups), "grade_group")
+        order = [g for g in counts.index if g != NOT_RECORDED] + [
+            g for g in counts.index if g == NOT_RECORDED
+        ]
+        return counts.loc[order].rename_axis("grade")
     if by == "occupation":
         if not _known(data, occupation_level):
             return None
@@ -104,6 +133,27 @@ def _counts(
         n_bad = len(quarantine)
         return {"read": len(data) + n_bad, "accepted": len(data), "quarantined": n_bad}
     return None
+
+
+def data_profile(
+    data: pd.DataFrame, source: Source, ingest: Mapping[str, Any] | None = None
+) -> DataProfile:
+    """The data profile: the one stored at ingest (``ingest["profile"]``), else measured live.
+
+    A stored profile of a different number of rows (a subset of the dataset) is measured again
+    from ``data``. Currency, jurisdiction and framework always come from ``source``.
+    """
+    stored = (ingest or {}).get("profile")
+    if stored:
+        found = DataProfile.from_dict(stored)
+        if found.n_rows == len(data):
+            return replace(
+                found,
+                currency=source.currency,
+                jurisdiction=source.jurisdiction.strip(),
+                framework=source.framework,
+            )
+    return profile(data, source)
 
 
 def overview(
@@ -153,9 +203,15 @@ def overview(
 # ----------------------------------------------------------------------------- findings
 
 
-def key_findings(facts: Mapping[str, Any]) -> list[Finding]:
-    """Three to six plain sentences, each with its number; absent inputs said to be absent."""
+def key_findings(facts: Mapping[str, Any], held: DataProfile | None = None) -> list[Finding]:
+    """Three to seven plain sentences, each with its number; absent inputs said to be absent.
+
+    With a data profile (``held``), missing working hours lead, in the profile's words, and blank
+    grades are stated.
+    """
     out: list[Finding] = []
+    if held is not None and held.hours == "none":
+        out.append(Finding(held.sentence("hours", facts["min_cell"]), key="no_hours"))
     counts = facts["counts"]
     if counts is not None:
         out.append(
@@ -190,7 +246,12 @@ def key_findings(facts: Mapping[str, Any]) -> list[Finding]:
     )
     med = facts["median_pay"]
     if med["F"] is not None and med["M"] is not None:
-        what = "hourly pay" if facts["has_hours"] else "annual basic pay (full-time equivalent)"
+        fte = held is None or held.fte != "none"
+        what = (
+            "hourly pay"
+            if facts["has_hours"]
+            else ("annual basic pay (full-time equivalent)" if fte else "annual basic pay")
+        )
         money = facts["currency"]
         digits = 2 if facts["has_hours"] else 0
         out.append(
@@ -202,7 +263,7 @@ def key_findings(facts: Mapping[str, Any]) -> list[Finding]:
                 key="median_pay",
             )
         )
-    if not facts["has_hours"]:
+    if not facts["has_hours"] and (held is None or held.hours != "none"):
         out.append(
             Finding(
                 "The data record no working hours: hourly pay cannot be worked out, so pay is "
@@ -225,10 +286,57 @@ def key_findings(facts: Mapping[str, Any]) -> list[Finding]:
                 "The data record no grades, so no analysis by grade is possible.", key="no_grades"
             )
         )
+    elif held is not None and held.grades == "some":
+        blank = held.n_grade_blank
+        out.append(
+            Finding(
+                held.sentence("grades", facts["min_cell"]),
+                value=blank if blank >= facts["min_cell"] else None,
+                key="blank_grades",
+            )
+        )
     return out
 
 
 # ----------------------------------------------------------------------------- sections
+
+
+def _profile_section(held: DataProfile, *, stored: bool, min_cell: int) -> Section:
+    items = held.items(min_cell)
+    table = pd.DataFrame(
+        {
+            "item": [i.label for i in items],
+            "held": [i.held for i in items],
+            "detail": [i.detail for i in items],
+            "consequence": [i.consequence for i in items],
+        }
+    )
+    absent = [i.label[0].lower() + i.label[1:] for i in items if i.held == "No"]
+    missing = f"Not in the data: {', '.join(absent)}." if absent else "Every item is in the data."
+    where = (
+        "measured at ingest and stored with the dataset"
+        if stored
+        else "measured from the data, as the dataset has no stored profile"
+    )
+    return Section(
+        "profile",
+        "What does the data hold?",
+        (
+            Table(
+                "data_profile",
+                table,
+                f"What the {held.n_rows:,} accepted rows hold and what it means for the other "
+                f"reports ({where}). {missing}",
+                columns(
+                    ("item", "Item"),
+                    ("held", "In the data"),
+                    ("detail", "Detail"),
+                    ("consequence", "Consequence for the reports"),
+                ),
+                notes=('"Not in the data" means no row has a value: it is never counted as zero.',),
+            ),
+        ),
+    )
 
 
 def _ingest_section(counts: dict[str, int] | None, problems: pd.DataFrame | None) -> Section:
@@ -309,7 +417,7 @@ def _grouping(
 ) -> tuple[str | None, pd.Series | None]:
     """The raw column a headcount table groups and its row labels per employee."""
     if by == "grade":
-        return "grade", tabulate.grade_groups(data, max_groups=max_grade_groups)
+        return "grade", _grade_labels(data, max_grade_groups)
     if by == "occupation":
         labels = tabulate.lump_rare(tabulate.occupation_labels(data, occupation_level), top_n)
         return occupation_level, labels
@@ -489,24 +597,30 @@ def _share_items(
     ]
 
 
-def _measures(currency: str) -> tuple[tuple[str, str], ...]:
-    """The columns the pay and hours table describes, with their labels."""
+def _measures(currency: str, *, fte: bool = True) -> tuple[tuple[str, str], ...]:
+    """The columns the pay and hours table describes, with their labels (annual pay as full-time
+    equivalent only when FTE is in the data)."""
     return (
         ("hourly_pay", f"Hourly pay ({currency})"),
-        ("annual_basic_pay", f"Annual basic pay, FTE ({currency})"),
+        ("annual_basic_pay", f"Annual basic pay{', FTE' if fte else ''} ({currency})"),
         ("weekly_hours", "Weekly hours"),
     )
 
 
 def pay_and_hours(
-    data: pd.DataFrame, *, currency: str = "GBP", min_cell: int = disclosure.DEFAULT_MIN_CELL
+    data: pd.DataFrame,
+    *,
+    currency: str = "GBP",
+    min_cell: int = disclosure.DEFAULT_MIN_CELL,
+    fte: bool = True,
 ) -> pd.DataFrame:
     """Hourly pay, FTE annual basic pay and weekly hours of women and men, small groups hidden.
 
-    A measure with no recorded value has no rows.
+    A measure with no recorded value has no rows. ``fte=False`` (FTE not in the data): annual
+    basic pay is labelled as recorded, not as full-time equivalent.
     """
     frames = []
-    for value, label in _measures(currency):
+    for value, label in _measures(currency, fte=fte):
         if _known(data, value):
             frames.append(tabulate.summary_by_sex(data, value).assign(measure=label))
     table = pd.concat(frames, ignore_index=True)
@@ -517,14 +631,16 @@ def pay_and_hours(
     return shown
 
 
-def _pay_count_table(data: pd.DataFrame, *, currency: str, min_cell: int) -> counted.CountTable:
+def _pay_count_table(
+    data: pd.DataFrame, *, currency: str, min_cell: int, fte: bool = True
+) -> counted.CountTable:
     """The pay and hours table declared for the audit: each row counts the women (or men) with
     a value of its measure."""
-    table = pay_and_hours(data, currency=currency, min_cell=min_cell)
+    table = pay_and_hours(data, currency=currency, min_cell=min_cell, fte=fte)
     codes = {label: code for code, label in plots.SEX_LABELS.items()}
     known = {
         label: counted.subpopulation(data[column].notna().to_numpy())
-        for column, label in _measures(currency)
+        for column, label in _measures(currency, fte=fte)
         if column in data
     }
     return counted.CountTable(
@@ -541,14 +657,21 @@ def _pay_count_table(data: pd.DataFrame, *, currency: str, min_cell: int) -> cou
 
 
 def _pay_section(
-    data: pd.DataFrame, *, table: pd.DataFrame, currency: str, min_cell: int, note: str
+    data: pd.DataFrame,
+    *,
+    table: pd.DataFrame,
+    currency: str,
+    min_cell: int,
+    note: str,
+    fte: bool = True,
 ) -> Section:
     hours = hours_recorded(data)
+    basis = "annual full-time-equivalent basic pay" if fte else "annual basic pay as recorded"
     caveat = (
         ""
         if hours
-        else " No working hours are recorded, so there is no hourly pay or weekly hours: pay is "
-        "annual full-time-equivalent basic pay."
+        else " Working hours are not in the data, so there is no hourly pay or weekly hours: pay "
+        f"is {basis}."
     )
     items: list = [
         Table(
@@ -574,7 +697,13 @@ def _pay_section(
             ("weekly_hours", "Weekly hours", "Contracted weekly hours"),
         ]
         if hours
-        else [("annual_basic_pay", "Annual basic pay (FTE)", f"Annual basic pay ({currency})")]
+        else [
+            (
+                "annual_basic_pay",
+                "Annual basic pay (FTE)" if fte else "Annual basic pay",
+                f"Annual basic pay ({currency})",
+            )
+        ]
     )
     fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4), squeeze=False)
     for ax, (column, title, xlabel) in zip(axes[0], panels, strict=True):
@@ -659,8 +788,9 @@ def build(
         Dataset name, description and currency, for the title block.
     ingest
         The ingest summary as the data layer writes it: ``counts`` (read, accepted, quarantined),
-        ``problems`` (records with column, problem, n_rows, fix; examples are never published)
-        and ``full_time_hours``. ``None``: the report says that what ingest did is not known.
+        ``problems`` (records with column, problem, n_rows, fix; examples are never published),
+        ``full_time_hours`` and ``profile`` (the data profile stored at ingest; measured from
+        ``data`` when absent). ``None``: the report says that what ingest did is not known.
     quarantine
         The quarantined rows; only counted (when ``ingest`` holds no counts), never shown.
     min_cell, occupation_level, top_n, max_grade_groups
@@ -680,6 +810,8 @@ def build(
         if ingest is not None
         else None
     )
+    held = data_profile(data, source, ingest)
+    stored = bool((ingest or {}).get("profile")) and held.n_rows == len(data)
     facts = overview(data, counts=counts, currency=currency, min_cell=min_cell)
     complete = completeness(data)
     full_time_hours = float((ingest or {}).get("full_time_hours", 37.0))
@@ -693,7 +825,7 @@ def build(
         max_grade_groups=max_grade_groups,
     )
     shares = _share_table(data, min_cell=min_cell, occupation_level=occupation_level, top_n=top_n)
-    pay_table = _pay_count_table(data, currency=currency, min_cell=min_cell)
+    pay_table = _pay_count_table(data, currency=currency, min_cell=min_cell, fte=held.fte != "none")
     tables = [e[2] for e in declared if not isinstance(e, Note)]
     tables += [t for t in (shares, pay_table) if t is not None]
     protected = counted.protect_tables(tables, data, min_cell=min_cell, source=source)
@@ -710,8 +842,9 @@ def build(
     )
     return DataAuditReport(
         title=title_block(data, "Data audit", source, details=details),
-        findings=findings(key_findings(facts)),
+        findings=findings(key_findings(facts, held)),
         sections=(
+            _profile_section(held, stored=stored, min_cell=min_cell),
             _ingest_section(counts, problems),
             _completeness_section(complete),
             Section("workforce", "Who is in the workforce?", tuple(workforce)),
@@ -721,6 +854,7 @@ def build(
                 currency=currency,
                 min_cell=min_cell,
                 note=note,
+                fte=held.fte != "none",
             ),
             _quality_section(checks, min_cell),
             Section(
@@ -730,6 +864,7 @@ def build(
             ),
         ),
         results={
+            "profile": held,
             "overview": facts,
             "completeness": complete,
             "quality": checks,
