@@ -127,10 +127,7 @@ def grade_groups(
         # One label per band, from its edges; rows without a rank (code -1) get none.
         edges = bands.cat.categories
         texts = pd.array(
-            [
-                f"ranks {int(np.floor(b.left)) + 1:0{width}d}-{int(b.right):0{width}d}"
-                for b in edges
-            ]
+            [f"ranks {int(np.floor(b.left)) + 1:0{width}d}-{int(b.right):0{width}d}" for b in edges]
             + [pd.NA],
             dtype="string",
         )

@@ -154,7 +154,7 @@ def grade_shares(
     shown = drawn_grades(table, grade=grade)
     ax = ax or plt.subplots(figsize=(7.5, 0.3 * max(len(shown), 1) + 1.4))[1]
     ax.barh([_short(g, 36) for g in shown[grade]], shown["pct"], color=SEX_PALETTE["F"])
-    ax.axvline(overall, color="#333333", linestyle="--", linewidth=1, label="all employees")
+    ax.axvline(overall, color="#333333", linestyle="--", linewidth=1, label="all women and men")
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("Women among women and men (%)")
