@@ -70,6 +70,7 @@ def test_sections_and_items(report):
     assert [t.name for t in report.tables()] == [
         "indices_occupations",
         "indices_grades",
+        "women_by_grade",
         "largest_contributions",
         "most_dominated_occupations",
         "between_within_families",
@@ -78,6 +79,7 @@ def test_sections_and_items(report):
     ]
     assert [f.name for f in report.figures()] == [
         "indices_with_intervals",
+        "women_by_grade_chart",
         "largest_contributions_chart",
         "change_decomposition_chart",
         "segregation_curves",
@@ -114,7 +116,11 @@ def test_index_tables(report):
     assert occupations.notes[0].startswith("Dissimilarity (D): Share of women (or of men) who")
     assert "change occupation" in occupations.notes[0]
     grades = report.table("indices_grades")
-    assert "grades (or bands of grades)" in grades.caption
+    n_grades = workforce(report)["grade"].nunique()
+    assert grades.caption == (
+        f"Segregation of women and men across all {n_grades} grades: "
+        f"D = {report.results['grades']['D'].value:.3f}"
+    )
     assert "change grade" in grades.notes[0]
     assert len(grades.data) == len(occupations.data)
 

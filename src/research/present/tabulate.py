@@ -91,36 +91,45 @@ def lump_rare(values: pd.Series, keep: int, *, other: str = "All other") -> pd.S
     return text.where(text.isin(kept), other)
 
 
+#: How a blank grade is shown where grades are listed (pass as ``missing=`` to :func:`grade_groups`).
+NOT_RECORDED = "not recorded"
+
+
 def grade_groups(
-    data: pd.DataFrame, *, max_groups: int = 30, grade: str = "grade", rank: str = "grade_rank"
+    data: pd.DataFrame,
+    *,
+    max_groups: int = 30,
+    grade: str = "grade",
+    rank: str = "grade_rank",
+    missing: str = "(missing)",
 ) -> pd.Series:
     """Labels for tabulating by grade, in grade order.
 
     With at most ``max_groups`` grades each grade is its own group, labelled ``"<rank>. <grade>"`` so
     that text order is grade order. With more, grades are pooled into ``max_groups`` bands of
     consecutive ranks of roughly equal headcount (``"ranks 1-12"``), because a table of hundreds of
-    grades hides the pattern and breaks disclosure control.
+    grades hides the pattern and breaks disclosure control. Pooling is for tables and charts only:
+    indices across grades are computed on the grades themselves.
+
+    Blank grades (missing ``grade``) are labelled ``missing`` (e.g. :data:`NOT_RECORDED`) and take
+    no part in the banding; a recorded grade without a rank keeps its own name.
     """
+    names = data[grade].astype("string")
     if rank not in data or data[rank].isna().all():
-        return data[grade].astype("string").fillna("(missing)")
-    ranks = data[rank].astype("Float64")
-    n_grades = ranks.nunique()
-    if n_grades <= max_groups:
-        width = len(str(int(ranks.max())))
-        label = (
-            ranks.astype("Int64").astype("string").str.zfill(width)
-            + ". "
-            + data[grade].astype("string")
+        return names.fillna(missing)
+    ranks = data[rank].astype("Float64").where(names.notna())
+    width = len(str(int(ranks.max()))) if ranks.notna().any() else 1
+    if ranks.nunique() <= max_groups:
+        label = ranks.astype("Int64").astype("string").str.zfill(width) + ". " + names
+    else:
+        values = ranks.astype("float64")
+        bands = pd.qcut(values, q=max_groups, duplicates="drop")
+        # One label per band, from its edges; rows without a rank (code -1) get none.
+        edges = bands.cat.categories
+        texts = pd.array(
+            [f"ranks {int(np.floor(b.left)) + 1:0{width}d}-{int(b.right):0{width}d}" for b in edges]
+            + [pd.NA],
+            dtype="string",
         )
-        return label.fillna("(missing)")
-    bands = pd.qcut(ranks.astype("float64"), q=max_groups, duplicates="drop")
-    low = bands.map(lambda b: int(np.floor(b.left)) + 1).astype("Int64")
-    high = bands.map(lambda b: int(b.right)).astype("Int64")
-    width = len(str(int(ranks.max())))
-    label = (
-        "ranks "
-        + low.astype("string").str.zfill(width)
-        + "-"
-        + high.astype("string").str.zfill(width)
-    )
-    return label.fillna("(missing)")
+        label = pd.Series(texts[bands.cat.codes.to_numpy()], index=data.index, dtype="string")
+    return label.fillna(names).fillna(missing)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from research.present.disclosure import SUPPRESSED
 from research.present.plots import SEX_PALETTE
+from research.present.tabulate import NOT_RECORDED
 from research.segregation.change import ChangeDecomposition
 from research.segregation.indices import INDEX_LABELS, ExpectedValues, IndexTable, SegregationCurve
 
@@ -131,6 +132,34 @@ def contributions(
         fontsize=8,
         frameon=False,
     )
+    return ax
+
+
+def drawn_grades(table: pd.DataFrame, *, grade: str = "grade_band") -> pd.DataFrame:
+    """The rows of the women-by-grade table that are drawn: a recorded grade whose share is shown
+    (blank grades and hidden statistics are not drawn), with the share as ``pct``."""
+    shown = table[(table["pct_female"] != SUPPRESSED) & (table[grade] != NOT_RECORDED)]
+    return shown.assign(pct=shown["pct_female"].astype(float)).reset_index(drop=True)
+
+
+def grade_shares(
+    table: pd.DataFrame,
+    *,
+    overall: float,
+    grade: str = "grade_band",
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """Share of women in each grade (or band of grades), lowest grade at the top, with a line at
+    their share of the whole workforce."""
+    shown = drawn_grades(table, grade=grade)
+    ax = ax or plt.subplots(figsize=(7.5, 0.3 * max(len(shown), 1) + 1.4))[1]
+    ax.barh([_short(g, 36) for g in shown[grade]], shown["pct"], color=SEX_PALETTE["F"])
+    ax.axvline(overall, color="#333333", linestyle="--", linewidth=1, label="all women and men")
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Women among women and men (%)")
+    ax.set_ylabel("")
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
     return ax
 
 

@@ -13,6 +13,7 @@ from research.present.report import Finding
 from research.present.wording import count_words
 from research.segregation.change import ChangeDecomposition
 from research.segregation.indices import ExpectedValues, IndexTable
+from research.segregation.matching import UnitMatch, noun
 from research.segregation.tables import UNIT
 
 
@@ -67,12 +68,24 @@ def occupational(occ: IndexTable, chance: ExpectedValues) -> Finding:
     )
 
 
-def vertical(grade: IndexTable, occ: IndexTable) -> Finding:
+def vertical(
+    grade: IndexTable, occ: IndexTable, n_grades: int, n_no_grade: int = 0, *, min_cell: int
+) -> Finding:
     d = grade["D"]
     word = "less" if d.value < occ["D"].value else "more"
-    return Finding(
+    text = (
         f"Women and men are {word} separated by grade than by occupation: D across grades is "
-        f"{with_interval(d)}.",
+        f"{with_interval(d)}, computed on all {fmt_int(n_grades)} grades."
+    )
+    if n_no_grade:
+        who = "employee" if n_no_grade == 1 else "employees"
+        verb = "is" if n_no_grade == 1 else "are"
+        text += (
+            f" {count_words(n_no_grade, min_cell).capitalize()} {who} with no recorded grade "
+            f"{verb} left out."
+        )
+    return Finding(
+        text,
         value=d.value,
         ci=_interval(d),
         key="D_grades",
@@ -106,9 +119,17 @@ def families(split: pd.DataFrame) -> Finding | None:
     )
 
 
-def change(result: ChangeDecomposition | None, label: str, reason: str) -> Finding:
+def change(
+    result: ChangeDecomposition | None, label: str, reason: str, match: UnitMatch | None = None
+) -> Finding:
     if result is None:
-        return Finding(f"Change over time is not shown: {reason}.", key="change")
+        text = f"Change over time is not shown: {reason}."
+        if match is not None and not match.matched:
+            text += (
+                f" {noun(match.level).capitalize()} may have been renamed: the change section "
+                "says which and what would match them."
+            )
+        return Finding(text, key="change")
     diff = result.difference
     ci = result.uncertainty.get("difference", {}).get("ci")
     ci = tuple(float(v) for v in ci) if ci is not None and all(map(math.isfinite, ci)) else None
@@ -118,8 +139,19 @@ def change(result: ChangeDecomposition | None, label: str, reason: str) -> Findi
         f"Compared with the {label}, segregation (M) {verb} from {fmt_index(result.before)} to "
         f"{fmt_index(result.after)}, a change of {diff:+.3f}{ci_text}; the structural part (who "
         f"works where, with the sizes of occupations and the sex mix held fixed) is "
-        f"{result.components['structural']:+.3f}.",
+        f"{result.components['structural']:+.3f}." + _unmatched(match),
         value=diff,
         ci=ci,
         key="change",
+    )
+
+
+def _unmatched(match: UnitMatch | None) -> str:
+    """`` N occupations found in only one snapshot count as additions and removals.``"""
+    if match is None or match.matched:
+        return ""
+    n = len(match.only_earlier) + len(match.only_current)
+    return (
+        f" {fmt_int(n)} {noun(match.level, n)} found in only one snapshot "
+        f"{'counts' if n == 1 else 'count'} as additions and removals."
     )

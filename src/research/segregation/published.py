@@ -14,9 +14,11 @@ import pandas as pd
 
 from research.core.source import Source
 from research.present import counted, tabulate
-from research.segregation.tables import FAMILY, SEXES, UNIT
+from research.segregation.tables import BAND, FAMILY, SEXES, UNIT
 
 _BINARY = frozenset(SEXES)
+#: The grade as a unit when grades of several pay plans share names (pay plan and grade).
+_GRADE_UNIT = "pay_plan / grade"
 _SHARE = counted.Share({"sex": "F"}, "n", rest={"sex": "M"})
 
 
@@ -33,9 +35,12 @@ def declare(
     *,
     occupation_level: str,
     family_level: str | None,
+    bands: pd.Series | None = None,
 ) -> list[counted.CountTable]:
     """The report's count tables: ``largest_contributions`` and ``most_dominated_occupations``
-    (by occupation) and ``job_families`` (by family), women and men of the latest snapshot."""
+    (by occupation), ``job_families`` (by family) and ``women_by_grade`` (by grade or band of
+    grades, ``bands`` giving each employee's, in the order of the latest snapshot's women and
+    men), women and men of the latest snapshot."""
     current = _current(data)
     binary = current & data["sex"].astype("string").isin(list(SEXES)).fillna(False)
     rows = data[binary.to_numpy()]
@@ -76,6 +81,24 @@ def declare(
                 statistics={"n": ["pct_female", *dependent], "pct_female": dependent},
             )
         )
+    shares = frames.get("women_by_grade")
+    if shares is not None and bands is not None:
+        tables.append(
+            counted.CountTable(
+                "women_by_grade",
+                shares,
+                {BAND: _GRADE_UNIT if _GRADE_UNIT in data else "grade"},
+                counts={"n": {"sex": _BINARY}},
+                shares={"pct_female": _SHARE},
+                members={
+                    BAND: counted.members(
+                        bands.astype("string"),
+                        rows[_GRADE_UNIT if _GRADE_UNIT in data else "grade"],
+                    )
+                },
+                common=common,
+            )
+        )
     return tables
 
 
@@ -85,9 +108,15 @@ def protect(
     *,
     occupation_level: str,
     family_level: str | None,
+    bands: pd.Series | None = None,
     min_cell: int,
     source: Source | None,
 ) -> counted.Protected:
     """The report's count tables after disclosure control across the publication."""
-    tables = declare(data, frames, occupation_level=occupation_level, family_level=family_level)
+    if "pay_plan" in data and data["pay_plan"].notna().any():
+        plan = data["pay_plan"].astype("string").fillna("")
+        data = data.assign(**{_GRADE_UNIT: plan + " / " + data["grade"].astype("string")})
+    tables = declare(
+        data, frames, occupation_level=occupation_level, family_level=family_level, bands=bands
+    )
     return counted.protect_tables(tables, data, min_cell=min_cell, source=source)

@@ -1,8 +1,9 @@
 """The segregation report (``notebooks/20_segregation.ipynb``): :func:`build` computes it all.
 
-``build(data, source=..., earlier=...)`` takes the canonical workforce table (its latest snapshot is
-analysed) and, for the change section, the rows of an earlier snapshot as data (the notebook finds
-them with :func:`research.data.snapshots.earlier_snapshot`). It returns a
+``build(data, source=..., earlier=..., crosswalk=...)`` takes the canonical workforce table (its
+latest snapshot is analysed) and, for the change section, the rows of an earlier snapshot as data
+(the notebook finds them with :func:`research.data.snapshots.earlier_snapshot`) with, optionally, a
+crosswalk of renamed units (:mod:`research.segregation.matching`). It returns a
 :class:`SegregationReport`: title block, key findings and sections of publishable tables and
 figures, with disclosure control applied (:mod:`research.segregation.tables`) and every sentence
 written (:mod:`research.segregation.findings`).
@@ -10,6 +11,7 @@ written (:mod:`research.segregation.findings`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,14 +20,15 @@ from research.core.checks import InputError
 from research.core.source import Source
 from research.present import disclosure, tabulate
 from research.present.report import Figure, Item, Note, Report, Section, findings
+from research.present.tabulate import NOT_RECORDED
 from research.present.wording import join_words, title_block
-from research.segregation import figures, published, registry, tables
+from research.segregation import figures, matching, published, registry, tables
 from research.segregation import findings as sentences
 from research.segregation.change import decompose_change
 from research.segregation.indices import expected_values, segregation_curve, segregation_indices
 from research.segregation.mutual import local_segregation, mutual_information
 from research.segregation.profile import segregation_profile
-from research.segregation.tables import FAMILY, GRADE, SEXES, UNIT
+from research.segregation.tables import BAND, FAMILY, GRADE, SEXES, UNIT
 
 TOPIC = "Occupational segregation"
 #: Indices drawn in the chart of intervals (all on a 0-1 scale).
@@ -39,14 +42,30 @@ class SegregationReport(Report):
 
 @dataclass(frozen=True)
 class Workforce:
-    """The snapshot analysed: women and men only, with the unit labels the report uses."""
+    """The snapshot analysed: women and men only, with the unit labels the report uses.
 
-    data: pd.DataFrame  # F and M only; columns sex, occupation, grade, job_family (as present)
+    ``data`` holds ``sex``, ``occupation`` and, as present, ``grade`` (every grade, with its pay
+    plan when the data have one; ``"not recorded"`` when blank), ``grade_band`` (the grades drawn in
+    the chart, pooled into bands when there are many) and ``job_family``.
+    """
+
+    data: pd.DataFrame
     n_other: int
     snapshot: pd.Timestamp
     occupation_level: str
     family_level: str | None
     has_grades: bool
+    n_grades: int = 0  # distinct grades recorded (pay plan and grade)
+    n_no_grade: int = 0  # women and men with no recorded grade
+    n_bands: int = 0  # grade groups drawn in the chart
+    n_pay_plans: int = 0  # distinct pay plans of graded employees (0: no pay plan column)
+
+    @property
+    def graded(self) -> pd.DataFrame:
+        """Women and men with a recorded grade: the rows of every index across grades."""
+        if not self.has_grades:
+            return self.data.iloc[:0]
+        return self.data[(self.data[GRADE] != NOT_RECORDED).to_numpy()]
 
 
 def _binary(data: pd.DataFrame, occupation_level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -69,6 +88,29 @@ def _binary(data: pd.DataFrame, occupation_level: str) -> tuple[pd.DataFrame, pd
     return binary, frame
 
 
+def _grades(binary: pd.DataFrame, max_groups: int) -> tuple[pd.Series, pd.Series, int]:
+    """Every grade (with its pay plan), the grade groups of the chart and the number of pay plans.
+
+    Grades of different pay plans are different units. The chart pools grades into at most
+    ``max_groups`` bands of grade rank; indices never do.
+    """
+    recorded = binary["grade"].notna().to_numpy()
+    every = tabulate.grade_groups(binary, max_groups=len(binary), missing=NOT_RECORDED)
+    n_plans = 0
+    if "pay_plan" in binary and binary["pay_plan"].notna().any():
+        plans = binary["pay_plan"].astype("string")
+        with_plan = recorded & plans.notna().to_numpy()
+        every = every.mask(with_plan, plans + ": " + every)
+        n_plans = int(plans[recorded].nunique())
+    if every[recorded].nunique() <= max_groups:
+        return every, every, n_plans
+    return (
+        every,
+        tabulate.grade_groups(binary, max_groups=max_groups, missing=NOT_RECORDED),
+        n_plans,
+    )
+
+
 def prepare(
     data: pd.DataFrame,
     *,
@@ -78,8 +120,9 @@ def prepare(
 ) -> Workforce:
     """The latest snapshot, women and men only, with report labels.
 
-    ``occupation`` holds readable occupation labels (code and title), ``grade`` the grades in
-    order (pooled into bands when there are more than ``max_grade_groups``), ``job_family`` the
+    ``occupation`` holds readable occupation labels (code and title), ``grade`` every grade in
+    order (``"not recorded"`` when blank), ``grade_band`` the grades of the chart (pooled into
+    bands of grade rank when there are more than ``max_grade_groups``), ``job_family`` the
     grouping for the between/within split (left out when the data lack it).
     """
     if "snapshot_date" in data and data["snapshot_date"].notna().any():
@@ -89,8 +132,18 @@ def prepare(
         latest, current = pd.NaT, data
     binary, frame = _binary(current, occupation_level)
     has_grades = bool("grade" in binary and binary["grade"].notna().any())
+    grade_counts = {}
     if has_grades:
-        frame[GRADE] = tabulate.grade_groups(binary, max_groups=max_grade_groups).to_numpy()
+        every, bands, n_plans = _grades(binary, max_grade_groups)
+        recorded = binary["grade"].notna().to_numpy()
+        frame[GRADE] = every.to_numpy()
+        frame[BAND] = bands.to_numpy()
+        grade_counts = {
+            "n_grades": int(every[recorded].nunique()),
+            "n_no_grade": int((~recorded).sum()),
+            "n_bands": int(bands[recorded].nunique()),
+            "n_pay_plans": n_plans,
+        }
     family = None
     if family_level and family_level in binary and binary[family_level].notna().any():
         family = family_level
@@ -102,21 +155,64 @@ def prepare(
         occupation_level=occupation_level,
         family_level=family,
         has_grades=has_grades,
+        **grade_counts,
     )
 
 
 def _vertical(workforce: Workforce, n_boot: int, seed: int):
+    """Indices across every recorded grade (never across the chart's bands)."""
     if not workforce.has_grades:
         return None, "the dataset records no grades"
+    graded = workforce.graded
     try:
         return (
             segregation_indices(
-                workforce.data, "sex", GRADE, compare="F", reference="M", n_boot=n_boot, seed=seed
+                graded, "sex", GRADE, compare="F", reference="M", n_boot=n_boot, seed=seed
             ),
-            expected_values(workforce.data, "sex", GRADE, compare="F", reference="M", seed=seed),
+            expected_values(graded, "sex", GRADE, compare="F", reference="M", seed=seed),
         ), ""
     except InputError as err:
         return None, str(err).rstrip(".")
+
+
+def _change(
+    earlier: pd.DataFrame,
+    current: pd.DataFrame,
+    frame: pd.DataFrame,
+    *,
+    level: str,
+    crosswalk: Mapping[str, str] | None,
+    label: str,
+    n_boot: int,
+    seed: int,
+):
+    """The change decomposition on the earlier snapshot's units in current names, or why not.
+
+    Returns the decomposition (or ``None``), the reason it is missing (a clause) and how the
+    units matched (:class:`matching.UnitMatch`, ``None`` when they could not be compared).
+    """
+    try:
+        before_rows, _ = _binary(earlier, level)
+    except InputError:
+        return None, f"the {label} has no {level.replace('_', ' ')} column", None
+    current = current[current["sex"].astype("string").isin(SEXES).to_numpy()]
+    units, match = matching.earlier_labels(before_rows, current, level, crosswalk)
+    before = pd.DataFrame(
+        {"sex": before_rows["sex"].astype("string").to_numpy(), UNIT: units.to_numpy()}
+    )
+    try:
+        change = decompose_change(before, frame, "sex", UNIT, index="M", n_boot=n_boot, seed=seed)
+    except InputError as err:
+        if match.n_common >= 2:
+            return None, str(err).rstrip("."), match
+        what = matching.noun(level)
+        common = (
+            f"none of the current {match.n_current} {what} is"
+            if match.n_common == 0
+            else f"only 1 of the current {match.n_current} {what} is"
+        )
+        return None, f"{common} also in the {label}, too few to compare", match
+    return change, "", match
 
 
 def build(
@@ -126,6 +222,7 @@ def build(
     earlier: pd.DataFrame | None = None,
     earlier_label: str = "earlier snapshot",
     earlier_reason: str = "no earlier snapshot was given",
+    crosswalk: Mapping[str, str] | None = None,
     occupation_level: str = "occupation",
     family_level: str = "job_family",
     max_grade_groups: int = 30,
@@ -147,11 +244,17 @@ def build(
         Rows of the earlier snapshot for the change section and how sentences name it
         ("Compared with the <label>, ..."); without them the change section says
         "Change over time is not shown: <reason>."
+    crosswalk
+        Earlier unit name -> current name (names as in the ``occupation_level`` column, or the
+        report's labels), applied to the earlier snapshot before change is computed: renamed units
+        are then matched, not counted as additions and removals. Units still found in only one
+        snapshot are counted and named in the change section, with a suggestion.
     occupation_level, family_level
         Column of the occupations compared, and of their grouping for the between/within split
         (``"none"``: no split).
     max_grade_groups
-        Grades are pooled into bands of ranks when there are more.
+        The chart of women by grade pools grades into bands of ranks when there are more;
+        indices always use every grade.
     min_cell, top_n, n_boot, seed
         Disclosure threshold, occupations listed, bootstrap replicates (0: no intervals), seed of
         the bootstrap and of the chance simulations.
@@ -190,31 +293,50 @@ def build(
         split = tables.family_split(mi)
         family_frame = tables.families(frame, mi, profile, min_cell=min_cell)
 
+    shares = None
+    if vertical is not None:
+        shares, _ = tables.grade_shares(frame, min_cell=min_cell)
     protected = published.protect(
         data,
         {
             "largest_contributions": drivers,
             "most_dominated_occupations": dominated,
             "job_families": family_frame,
+            "women_by_grade": shares,
         },
         occupation_level=occupation_level,
         family_level=workforce.family_level,
+        bands=frame.get(tables.BAND),
         min_cell=min_cell,
         source=source,
     )
+    if shares is not None:
+        shares = protected["women_by_grade"]
+        n_shares_hidden = int(shares["pct_female"].astype(object).eq(disclosure.SUPPRESSED).sum())
     drivers = protected["largest_contributions"]
     dominated = protected["most_dominated_occupations"]
     family_frame = protected.get("job_families")
     n_hidden = int(drivers["pct_female"].astype(object).eq(disclosure.SUPPRESSED).sum())
 
-    change = None
+    current = data
+    if pd.notna(workforce.snapshot):
+        current = data[data["snapshot_date"] == workforce.snapshot]
+    change, change_reason, match = None, earlier_reason, None
     if earlier is not None:
-        _, before = _binary(earlier, occupation_level)
-        change = decompose_change(before, frame, "sex", UNIT, index="M", n_boot=n_boot, seed=seed)
+        change, change_reason, match = _change(
+            earlier,
+            current,
+            frame,
+            level=occupation_level,
+            crosswalk=crosswalk,
+            label=earlier_label,
+            n_boot=n_boot,
+            seed=seed,
+        )
 
     curves = {"occupations": segregation_curve(frame, "sex", UNIT, **pair)}
     if vertical is not None:
-        curves["grades"] = segregation_curve(frame, "sex", GRADE, **pair)
+        curves["grades"] = segregation_curve(workforce.graded, "sex", GRADE, **pair)
 
     n_women = int((frame["sex"] == "F").sum())
     key = [
@@ -222,10 +344,14 @@ def build(
         sentences.occupational(occ, occ_chance),
     ]
     if vertical is not None:
-        key.append(sentences.vertical(vertical[0], occ))
+        key.append(
+            sentences.vertical(
+                vertical[0], occ, workforce.n_grades, workforce.n_no_grade, min_cell=min_cell
+            )
+        )
     key.append(sentences.drivers(drivers))
     key.append(sentences.families(split) if split is not None else None)
-    key.append(sentences.change(change, earlier_label, earlier_reason))
+    key.append(sentences.change(change, earlier_label, change_reason, match))
 
     figure_source = f"{source.label}; research workbench segregation report"
     n_occupations = frame[UNIT].nunique()
@@ -244,7 +370,8 @@ def build(
                 "indices_grades",
                 *vertical,
                 noun="grade",
-                what=tables.counted(frame[GRADE].nunique(), "grades (or bands of grades)"),
+                what=tables.grades_counted(workforce.n_grades, workforce.n_pay_plans),
+                extra=tables.no_grade_notes(workforce.n_no_grade, min_cell),
             )
         )
     else:
@@ -252,6 +379,20 @@ def build(
             Note("indices_grades", f"Segregation by grade is not shown: {vertical_reason}.")
         )
     index_items.append(_intervals_figure(occ, occ_chance, vertical, figure_source))
+    if vertical is not None:
+        index_items.append(
+            tables.grade_shares_table(
+                shares,
+                n_grades=workforce.n_grades,
+                n_bands=workforce.n_bands,
+                n_no_grade=workforce.n_no_grade,
+                n_hidden=n_shares_hidden,
+                min_cell=min_cell,
+            )
+        )
+        index_items.append(
+            _grade_shares_figure(shares, workforce, 100 * n_women / len(frame), figure_source)
+        )
 
     driver_items: list[Item] = [
         tables.drivers_table(drivers, n_hidden, min_cell),
@@ -265,18 +406,19 @@ def build(
     else:
         family_items = [tables.family_split_table(split), tables.families_table(family_frame)]
     if change is None:
-        change_items: list[Item] = [
-            Note("change_decomposition", f"Change over time is not shown: {earlier_reason}.")
-        ]
+        text = f"Change over time is not shown: {change_reason}."
+        if match is not None and not match.matched:
+            text += " " + matching.explain(match, earlier_label)
+        change_items: list[Item] = [Note("change_decomposition", text)]
     else:
+        notes = ()
+        if match is not None and (match.renamed or not match.matched):
+            notes = (matching.explain(match, earlier_label),)
         change_items = [
-            tables.change_table(change, earlier_label),
+            tables.change_table(change, earlier_label, notes=notes),
             _change_figure(change, earlier_label, figure_source),
         ]
 
-    current = data
-    if pd.notna(workforce.snapshot):
-        current = data[data["snapshot_date"] == workforce.snapshot]
     title = title_block(
         current,
         TOPIC,
@@ -323,6 +465,7 @@ def build(
             "families": mi,
             "family_profile": profile,
             "change": change,
+            "unit_match": match,
             "curves": curves,
         },
     )
@@ -355,6 +498,48 @@ def _intervals_figure(occ, occ_chance, vertical, source: str) -> Figure:
         + (f"; across grades it is {vertical[0]['D'].value:.2f}." if vertical else ".")
     )
     return Figure("indices_with_intervals", fig, alt, table="indices_occupations")
+
+
+def _grade_shares_figure(
+    shares: pd.DataFrame, workforce: Workforce, overall: float, source: str
+) -> Figure:
+    drawn = figures.drawn_grades(shares)
+    ax = figures.grade_shares(shares, overall=overall)
+    pooled = workforce.n_bands < workforce.n_grades
+    what = (
+        f"{workforce.n_bands} bands of neighbouring grades (grades pooled into "
+        f"{workforce.n_bands} bands for the chart; indices use all {workforce.n_grades} grades)"
+        if pooled
+        else f"{workforce.n_grades} grades"
+    )
+    note = source
+    if pooled:
+        note += (
+            f". Grades pooled into {workforce.n_bands} bands for the chart; indices use all "
+            f"{workforce.n_grades} grades"
+        )
+    if len(drawn):
+        low, high = drawn.iloc[0], drawn.iloc[-1]
+        title = (
+            f"Women are {low['pct']:.0f}% of the lowest and {high['pct']:.0f}% of the highest "
+            f"{'band' if pooled else 'grade'} shown"
+        )
+        alt = (
+            f"Bar chart of the share of women in each of {what}, lowest first, with a line at "
+            f"their share of the workforce ({overall:.1f}%). Women are {low['pct']:.1f}% of "
+            f"{low[BAND]} and {high['pct']:.1f}% of {high[BAND]}."
+        )
+    else:
+        title = "Share of women by grade"
+        alt = (
+            f"Bar chart of the share of women in each of {what}: every share is hidden because "
+            "the counts are small, so no bars are drawn."
+        )
+    hidden = len(shares) - len(drawn) - int((shares[BAND] == NOT_RECORDED).sum())
+    if hidden:
+        note += f". {hidden} with hidden statistics are not drawn"
+    fig = figures.finish(ax, title=title, source=note + ".")
+    return Figure("women_by_grade_chart", fig, alt, table="women_by_grade")
 
 
 def _contributions_figure(drivers: pd.DataFrame, top_n: int, source: str) -> Figure:

@@ -18,6 +18,8 @@ import pandas as pd
 from research.present import disclosure, tabulate
 from research.present.formats import fmt_int
 from research.present.report import Table, columns
+from research.present.tabulate import NOT_RECORDED
+from research.present.wording import count_words
 from research.segregation import registry
 from research.segregation.change import ChangeDecomposition
 from research.segregation.indices import ExpectedValues, IndexTable, representation_ratios
@@ -27,6 +29,7 @@ from research.segregation.profile import SegregationProfile
 SEXES = ("F", "M")
 UNIT = "occupation"
 GRADE = "grade"
+BAND = "grade_band"
 FAMILY = "job_family"
 
 _INTERVAL_COLUMNS = (
@@ -70,9 +73,16 @@ def meanings(noun: str) -> tuple[str, ...]:
 
 
 def index_table(
-    name: str, table: IndexTable, expected: ExpectedValues, *, noun: str, what: str
+    name: str,
+    table: IndexTable,
+    expected: ExpectedValues,
+    *,
+    noun: str,
+    what: str,
+    extra: tuple[str, ...] = (),
 ) -> Table:
-    """The index table across occupations or grades (``what``: e.g. ``"40 occupations"``)."""
+    """The index table across occupations or grades (``what``: e.g. ``"40 occupations"``);
+    ``extra`` notes go after the meanings of the indices."""
     frame = index_frame(table, expected)
     specs = [("index", "Index", "text"), ("estimate", "As measured", "float3", "index")]
     if "ci_low" in frame:
@@ -83,7 +93,96 @@ def index_table(
         frame,
         caption=f"Segregation of women and men across {what}: D = {table['D'].value:.3f}",
         columns=columns(*specs),
-        notes=meanings(noun),
+        notes=meanings(noun) + tuple(extra),
+    )
+
+
+def grades_counted(n_grades: int, n_pay_plans: int = 0) -> str:
+    """``"all 78 grades"``, or ``"all 78 grades of 5 pay plans (each plan's grades apart)"``."""
+    text = f"all {fmt_int(n_grades)} grades" if n_grades > 1 else counted(n_grades, "grade")
+    if n_pay_plans > 1:
+        text += f" of {fmt_int(n_pay_plans)} pay plans (each plan's grades counted apart)"
+    return text
+
+
+def no_grade_notes(n_no_grade: int, min_cell: int) -> tuple[str, ...]:
+    """The note saying how many employees with no recorded grade are left out, if any."""
+    if not n_no_grade:
+        return ()
+    verb = "is" if n_no_grade == 1 else "are"
+    who = "employee" if n_no_grade == 1 else "employees"
+    return (
+        f"{count_words(n_no_grade, min_cell)} {who} with no recorded grade {verb} left out of "
+        "the indices across grades.",
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Women by grade (the chart's grouping), with disclosure control
+# --------------------------------------------------------------------------------------------------
+
+
+def grade_shares(data: pd.DataFrame, *, min_cell: int) -> tuple[pd.DataFrame, int]:
+    """Employees and women's share in each grade group of the chart, lowest grade first and
+    ``"not recorded"`` last; statistics of small groups as ``[c]``. Also how many rows had their
+    share hidden."""
+    counts = _counts(data, BAND)
+    binary = counts["F"] + counts["M"]
+    table = pd.DataFrame(
+        {
+            BAND: counts.index.astype(str),
+            "n": binary.to_numpy(),
+            "pct_female": (100 * counts["F"] / binary.where(binary > 0)).to_numpy(),
+        }
+    )
+    last = (table[BAND] == NOT_RECORDED).to_numpy()
+    table = pd.concat(
+        [table[~last].sort_values(BAND, kind="stable"), table[last]], ignore_index=True
+    )
+    return _suppress(table, BAND, data, ["pct_female"], min_cell)
+
+
+def grade_shares_table(
+    frame: pd.DataFrame,
+    *,
+    n_grades: int,
+    n_bands: int,
+    n_no_grade: int,
+    n_hidden: int,
+    min_cell: int,
+) -> Table:
+    """The table behind the chart of women by grade; its caption says when grades are pooled."""
+    if n_bands < n_grades:
+        caption = (
+            f"Share of women in each band of grades: grades pooled into {fmt_int(n_bands)} bands "
+            f"for the chart; indices use all {fmt_int(n_grades)} grades"
+        )
+    else:
+        caption = f"Share of women in each of the {counted(n_grades, 'grades')}"
+    notes = []
+    if n_no_grade:
+        who = "employee" if n_no_grade == 1 else "employees"
+        verb = "is" if n_no_grade == 1 else "are"
+        notes.append(
+            f"{count_words(n_no_grade, min_cell)} {who} with no recorded grade {verb} listed as "
+            f"{NOT_RECORDED} and left out of the indices across grades."
+        )
+    if n_hidden:
+        notes.append(
+            f"Statistics of {n_hidden} rows are hidden ({disclosure.SUPPRESSED}) because they "
+            f"have fewer than {min_cell} women or men."
+        )
+    return Table(
+        "women_by_grade",
+        frame,
+        caption=caption,
+        columns=columns(
+            (BAND, "Grade" if n_bands == n_grades else "Grades"),
+            ("n", "Employees", "int"),
+            ("pct_female", "Women (%)", "pct", "%"),
+        ),
+        row_header=BAND,
+        notes=tuple(notes),
     )
 
 
@@ -301,7 +400,9 @@ def change_frame(result: ChangeDecomposition) -> pd.DataFrame:
     return frame
 
 
-def change_table(result: ChangeDecomposition, earlier_label: str) -> Table:
+def change_table(
+    result: ChangeDecomposition, earlier_label: str, *, notes: tuple[str, ...] = ()
+) -> Table:
     frame = change_frame(result)
     unit = "natural-log units"
     specs = [("label", "Part"), ("estimate", "As measured", "float3", unit)]
@@ -313,6 +414,7 @@ def change_table(result: ChangeDecomposition, earlier_label: str) -> Table:
         caption=f"Change in segregation (M) since the {earlier_label}: "
         f"{result.difference:+.3f}, of which structural {result.components['structural']:+.3f}",
         columns=columns(*specs),
+        notes=notes,
     )
 
 
