@@ -148,11 +148,11 @@ def key_findings(
     g_m, g_w = math.exp(ob.mean_a.value), math.exp(ob.mean_b.value)
     direction = "lower" if gap > 0 else "higher"
     decimals = 2 if m.hourly else 0
-    among = " of full-time employees" if m.full_time_only else ""
+    among = ", among full-time employees," if m.full_time_only else ""
     items = [measure_finding(m)]
     items.append(
         Finding(
-            f"Women's average {m.full_words}, as a geometric mean{among}, is "
+            f"Women's geometric mean {m.full_words}{among} is "
             f"{fmt_pct(abs(pct_lower(gap)))} {direction} than men's: "
             f"{fmt_money(g_w, currency, decimals)} against {fmt_money(g_m, currency, decimals)}, "
             f"a gap of {points(gap):.1f} log points in mean {m.log_words}{_interval(ob.gap)}.",

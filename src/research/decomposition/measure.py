@@ -67,8 +67,13 @@ class PayMeasure:
 
     @property
     def full_words(self) -> str:
-        """The measure with its basis: ``"annual basic pay (full-time equivalent)"``."""
-        return f"{self.words} ({self.basis})" if self.basis else self.words
+        """The measure with its basis: ``"hourly pay"``, ``"full-time-equivalent annual basic
+        pay"`` or ``"annual basic pay as recorded"``."""
+        if self.hourly:
+            return self.words
+        if self.fte_known:
+            return f"full-time-equivalent {self.words}"
+        return f"{self.words} as recorded"
 
     @property
     def log_words(self) -> str:

@@ -176,7 +176,10 @@ def reconciliation_sentence(rows: list[Reconciled], *, min_cell: int) -> str:
     lead = rows[0]
     m = lead.measure
     text = lead.paygap_sentence(min_cell)
-    if not np.isfinite(lead.log_gap):
+    too_few = lead.uk is not None and (
+        min(lead.uk.counts["full_pay_male"], lead.uk.counts["full_pay_female"]) < min_cell
+    )
+    if lead.uk is None or too_few or not np.isfinite(lead.log_gap):
         return text
     points = 100 * lead.log_gap
     text += (

@@ -129,8 +129,8 @@ def pay_table(af: AnalysisFrame, *, currency: str, min_cell: int) -> Table:
     return Table(
         "pay_by_sex",
         hidden.table,
-        f"{m.full_words[:1].upper()}{m.full_words[1:]} of men and women compared{who} (groups "
-        "below the threshold are suppressed)",
+        f"Men's and women's {m.full_words} compared{who} (groups below the threshold are "
+        "suppressed)",
         columns(
             ("group", "Group"),
             ("n", "Employees", "int", "employees"),
