@@ -353,3 +353,22 @@ def test_sticky_floor_needs_a_positive_gap_a_middle_and_intervals():
     text = fd.profile_sentence(floor, as_recorded)
     assert "not read as a glass ceiling or sticky floor" in text
     assert "annual basic pay" in text and "hourly" not in text
+
+
+def test_the_known_answer_is_not_claimed_on_annual_pay_as_recorded(workforce):
+    result = build(annual(workforce), truth=synth.truth(within_job_gap=0.05), **FAST)
+    known = next(f for f in result.findings if f.key == "known_answer")
+    assert "is not expected to recover it" in known.text
+    assert "recovers it." not in known.text
+
+
+def test_a_small_count_not_on_full_pay_is_not_given_away(workforce):
+    data = workforce.assign(full_pay=True)
+    data.loc[data.index[:3], "full_pay"] = False  # 3 employees not on full pay
+    result = build(data, **FAST)
+    reconciled = next(f for f in result.findings if f.key == "reconciled")
+    frame = result.results["frame"]
+    total = frame.counts["men"] + frame.counts["women"]
+    assert f"{total - 3:,}" not in reconciled.text
+    assert "over full-pay relevant employees." in reconciled.text
+    assert "leave out employees not on full pay" in reconciled.text

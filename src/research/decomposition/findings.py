@@ -228,11 +228,18 @@ def key_findings(
     if truth is not None:
         u = ob.twofold.unexplained
         inside = u.ci is not None and u.ci[0] <= truth <= u.ci[1]
+        if m.part_time_pay_mixed:
+            verdict = (
+                "is not expected to recover it: the known gap is in rates of pay, and annual pay "
+                "as recorded also differs with the hours part-timers work."
+            )
+        else:
+            verdict = "recovers it." if inside else "does not cover it (see the check below)."
         items.append(
             Finding(
                 f"This is synthetic data with a known within-job gap of {points(truth):.1f} "
                 f"points; the unexplained part, {points(u.value):.1f} points{_interval(u)}, "
-                + ("recovers it." if inside else "does not cover it (see the check below)."),
+                + verdict,
                 value=points(u.value),
                 ci=_ci(u),
                 key="known_answer",

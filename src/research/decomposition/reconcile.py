@@ -28,7 +28,7 @@ from research.paygap.findings import statutory_findings
 from research.paygap.statutory import UKGenderPayGap, uk_gpg
 from research.paygap.tables import statutory_table
 from research.present import disclosure
-from research.present.formats import fmt_pct
+from research.present.formats import fmt_int, fmt_pct
 from research.present.report import Table, columns
 
 __all__ = [
@@ -65,6 +65,13 @@ class Reconciled:
     error: str = ""
 
     @property
+    def compared(self) -> int:
+        """Women and men the pay gap report's percentages are over (0 without them)."""
+        if self.uk is None:
+            return 0
+        return self.uk.counts["full_pay_male"] + self.uk.counts["full_pay_female"]
+
+    @property
     def label(self) -> str:
         return POPULATION_LABELS[self.population]
 
@@ -78,6 +85,11 @@ class Reconciled:
             pay_words=self.measure.full_words,
             hourly=self.measure.hourly,
         )[0].text
+        compared = self.compared
+        if 0 < self.n_men + self.n_women - compared < min_cell:
+            # beside this report's own count, the exact count would give away how few
+            # employees are not on full pay: the sentence keeps its words without the number
+            found = found.replace(f" over {fmt_int(compared)} ", " over ")
         if self.population == "full_time":
             return "Among full-time employees, " + found[:1].lower() + found[1:]
         return found
@@ -196,11 +208,9 @@ def reconciliation_sentence(rows: list[Reconciled], *, min_cell: int) -> str:
             f" Including part-time employees at their {basis} annual pay, as the pay gap report "
             f"compares everyone, {found[:1].lower()}{found[1:]}"
         )
-    if lead.uk is not None:
-        fpre = lead.uk.counts["full_pay_male"] + lead.uk.counts["full_pay_female"]
-        if fpre != lead.n_men + lead.n_women:
-            text += (
-                " The percentages leave out employees not on full pay, as the pay gap report "
-                f"does; the log points cover every woman and man with {m.words}."
-            )
+    if lead.uk is not None and lead.compared != lead.n_men + lead.n_women:
+        text += (
+            " The percentages leave out employees not on full pay, as the pay gap report does; "
+            f"the log points cover every woman and man with {m.words}."
+        )
     return text
