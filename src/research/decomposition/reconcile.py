@@ -78,7 +78,8 @@ class Reconciled:
     def paygap_sentence(self, min_cell: int) -> str:
         """The pay gap report's headline sentence on these figures, as that report words it."""
         if self.uk is None:
-            return f"The pay gap report's figures cannot be computed on these data: {self.error}"
+            why = self.error[:1].lower() + self.error[1:]
+            return f"The pay gap report's figures cannot be computed on these data: {why}"
         found = statutory_findings(
             self.uk,
             min_cell=min_cell,
