@@ -21,7 +21,9 @@ seed, groups and design, the bootstrap over resampled counts, estimates and ``in
 
 The report of ``notebooks/30_decomposition.ipynb`` is :func:`research.decomposition.report.build`
 (tables, findings and figures in :mod:`.tables`, :mod:`.findings`, :mod:`.figures`; the analysis
-frame in :mod:`.frame`, the decompositions run together in :mod:`.suite`).
+frame in :mod:`.frame`, the pay it compares in :mod:`.measure` (hourly pay, or annual basic pay
+when the data hold no hours), the decompositions run together in :mod:`.suite`, and the pay gap
+report's percentage gaps beside the log points in :mod:`.reconcile`).
 """
 
 from research.decomposition.bmz import BMZResult, brown_moon_zoloth

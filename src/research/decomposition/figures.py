@@ -22,6 +22,11 @@ from research.present.report import Figure
 from research.present.wording import join_words
 
 
+def _words(dec: Decompositions) -> str:
+    """The pay compared, for axis labels and alt text (``"hourly pay"`` by default)."""
+    return dec.measure.words if dec.measure is not None else "hourly pay"
+
+
 def _finish(ax, title: str, source: str):
     ax.set_title(title)
     plots.source_note(ax, source)
@@ -34,10 +39,11 @@ def waterfall_figure(dec: Decompositions, *, source: str) -> Figure:
     gap = dec.ob.gap.value
     explained, unexplained = dec.ob.twofold.explained.value, dec.ob.twofold.unexplained.value
     expl = table[(table["component"] == "explained") & (table["variable"] != "_cons")]
-    ax = _finish(charts.waterfall(table, gap), waterfall_title(dec), source)
+    ax = _finish(charts.waterfall(table, gap, pay_words=_words(dec)), waterfall_title(dec), source)
     alt = (
-        f"Horizontal waterfall chart of the {points(gap):.1f}-point gap in hourly pay between men "
-        f"and women. The explained contributions of {join_words([label.lower() for label in expl['label']])} add up to "
+        f"Horizontal waterfall chart of the {points(gap):.1f}-point gap in log {_words(dec)} "
+        "between men and women. The explained contributions of "
+        f"{join_words([label.lower() for label in expl['label']])} add up to "
         f"{points(explained):.1f} points ({share(explained, gap)} of the gap); the unexplained "
         f"part is {points(unexplained):.1f} points ({share(unexplained, gap)})."
     )
@@ -50,7 +56,11 @@ def waterfall_figure(dec: Decompositions, *, source: str) -> Figure:
 def contributions_figure(dec: Decompositions, *, source: str) -> Figure:
     """Explained and unexplained contribution of each characteristic with 95% intervals."""
     table = contributions(dec.ob)
-    ax = _finish(charts.contribution_intervals(table), contributions_title(dec), source)
+    ax = _finish(
+        charts.contribution_intervals(table, pay_words=_words(dec)),
+        contributions_title(dec),
+        source,
+    )
     parts = table[table["variable"] != "_cons"]
     sentences = []
     for kind in ("explained", "unexplained"):
@@ -73,9 +83,12 @@ def occupational_split_figure(dec: Decompositions, *, source: str) -> Figure:
     """Between- and within-occupation parts of the gap, each explained and unexplained."""
     c = dec.bmz.components
     gap = c["gap"].value
-    ax = _finish(charts.occupational_split(dec.bmz.to_frame()), bmz_title(dec), source)
+    ax = _finish(
+        charts.occupational_split(dec.bmz.to_frame(), pay_words=_words(dec)), bmz_title(dec), source
+    )
     alt = (
-        f"Bar chart of the {points(gap):.1f}-point gap split between and within occupations: "
+        f"Bar chart of the {points(gap):.1f}-point gap in log {_words(dec)} split between and "
+        "within occupations: "
         f"between occupations {points(c['between'].value):.1f} points "
         f"({share(c['between'].value, gap)}; explained "
         f"{points(c['between_explained'].value):.1f}, unexplained "
@@ -90,10 +103,12 @@ def occupational_split_figure(dec: Decompositions, *, source: str) -> Figure:
 def quantile_figure(dec: Decompositions, *, source: str) -> Figure:
     """Gap, explained and unexplained parts across the pay distribution, with 95% bands."""
     gaps = dec.rif.table[dec.rif.table["component"] == "gap"].sort_values("quantile")
-    ax = _finish(charts.quantile_profile(dec.rif.table), quantile_title(dec), source)
+    ax = _finish(
+        charts.quantile_profile(dec.rif.table, pay_words=_words(dec)), quantile_title(dec), source
+    )
     alt = (
-        "Line chart of the gap between men's and women's hourly pay and its explained and "
+        f"Line chart of the gap between men's and women's {_words(dec)} and its explained and "
         "unexplained parts at each percentile, in log points, with 95% bands. "
-        + profile_sentence(gaps)
+        + profile_sentence(gaps, dec.measure)
     )
     return Figure("quantile_profile", ax, alt, "quantile_decomposition")

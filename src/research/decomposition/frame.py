@@ -1,11 +1,13 @@
 """The analysis frame of the decomposition report: who is compared, on which characteristics.
 
-:func:`analysis_frame` turns a canonical workforce table into women and men with log hourly pay
-and categorical characteristics ready for the decompositions: job characteristics (occupation at
+:func:`analysis_frame` turns a canonical workforce table into women and men with log pay and
+categorical characteristics ready for the decompositions: job characteristics (occupation at
 the chosen level, grade) and personal ones (working pattern, age band, length of service from
 ``start_date``). The comparison is men (group A) with women (group B), so every gap is
-``men - women`` in log hourly pay, positive when men are paid more, as in the UK statutory gender
-pay gap. Categories too small in either sex are pooled first
+``men - women`` in log pay, positive when men are paid more, as in the UK statutory gender
+pay gap. The pay is hourly pay, or annual basic pay when the data record no hours
+(:mod:`research.decomposition.measure`); with annual pay and a recorded working pattern, only
+full-time employees are compared. Categories too small in either sex are pooled first
 (:func:`~research.decomposition.pool_rare`), at no fewer than the disclosure threshold, so that
 every per-category number rests on at least that many women and men; a characteristic that is
 not recorded, not requested or left with one category is dropped, with the reason.
@@ -24,6 +26,7 @@ import pandas as pd
 from research.core.checks import InputError
 from research.decomposition import _numeric as nm
 from research.decomposition._harness import prepare
+from research.decomposition.measure import FULL_TIME, PayMeasure, pay_measure
 from research.decomposition.pooling import pool_rare
 from research.present import tabulate
 
@@ -45,7 +48,11 @@ __all__ = [
 CHARACTERISTICS = ("occupation_group", "grade_group", "working_pattern", "age_band", "service_band")
 
 MEN, WOMEN = "M", "F"
-OUTCOME = "log_hourly_pay"
+OUTCOME = "log_pay"
+#: Reason recorded for a characteristic the data do not hold.
+NOT_RECORDED = "not recorded"
+#: Reason recorded for working pattern when only full-time employees are compared.
+FULL_TIME_ONLY = "only full-time employees are compared"
 
 VARIABLE_LABELS = {
     "occupation_group": "Occupation",
@@ -90,7 +97,8 @@ def parse_quantiles(text: str) -> list[float]:
 
 @dataclass(frozen=True)
 class AnalysisFrame:
-    """Women and men with the analysis columns, and what was pooled or left out."""
+    """Women and men with the analysis columns, the pay compared (``measure``), and what was
+    pooled or left out."""
 
     data: pd.DataFrame
     job: list[str]
@@ -101,6 +109,7 @@ class AnalysisFrame:
     min_group: int
     notes: list[str] = field(default_factory=list)
     max_leverage: float = float("nan")
+    measure: PayMeasure = field(default_factory=lambda: PayMeasure("hourly_pay", True, True, True))
 
     @property
     def covariates(self) -> list[str]:
@@ -148,10 +157,16 @@ def analysis_frame(
     min_group: int = 10,
     max_grade_groups: int = 30,
     include_grade: bool = True,
+    measure: PayMeasure | None = None,
 ) -> AnalysisFrame:
-    """Women and men with log hourly pay and pooled categorical characteristics.
+    """Women and men with log pay and pooled categorical characteristics.
 
-    Columns: ``log_hourly_pay``; job characteristics ``occupation_group`` (the occupation level
+    The pay is ``measure`` (by default :func:`~research.decomposition.measure.pay_measure` of
+    ``data``): hourly pay, or annual basic pay when the data record no hours; with annual pay and
+    a recorded working pattern only full-time employees are compared (the others are counted in
+    ``counts["not_full_time"]``) and working pattern is not a characteristic.
+
+    Columns: ``log_pay`` and ``pay``; job characteristics ``occupation_group`` (the occupation level
     chosen; rare occupations pooled within their job family first) and ``grade_group`` (grades, or
     bands of grade ranks); personal ones ``working_pattern``, ``age_band`` and ``service_band``
     (years since ``start_date``). Every category with fewer than ``min_group`` women or men is
@@ -166,6 +181,7 @@ def analysis_frame(
     """
     bands = max_grade_groups
     notes: list[str] = []
+    measure = measure or pay_measure(data)
     while True:
         af = _analysis_frame(
             data,
@@ -173,6 +189,7 @@ def analysis_frame(
             min_group=min_group,
             max_grade_groups=bands,
             include_grade=include_grade,
+            measure=measure,
         )
         leverage = max_leverage(af)
         if leverage <= LEVERAGE_LIMIT or "grade_group" not in af.data:
@@ -200,6 +217,7 @@ def analysis_frame(
         min_group=af.min_group,
         notes=notes,
         max_leverage=leverage,
+        measure=measure,
     )
 
 
@@ -232,18 +250,24 @@ def _analysis_frame(
     min_group: int,
     max_grade_groups: int,
     include_grade: bool,
+    measure: PayMeasure,
 ) -> AnalysisFrame:
     n_read = len(data)
     sex = data["sex"].astype("string")
     binary = data.loc[sex.isin([MEN, WOMEN]).to_numpy()]
-    pay = binary["hourly_pay"].astype("float64")
+    not_full_time = 0
+    if measure.full_time_only:
+        full_time = binary["working_pattern"].astype("string").eq(FULL_TIME).fillna(False)
+        not_full_time = int((~full_time).sum())
+        binary = binary.loc[full_time.to_numpy()]
+    pay = pd.to_numeric(binary[measure.column], errors="coerce").astype("float64")
     usable = pay.notna() & (pay > 0)
     frame = binary.loc[usable.to_numpy()].copy()
     out = pd.DataFrame(
         {
             "sex": frame["sex"].astype("string").astype(object).to_numpy(),
-            OUTCOME: np.log(frame["hourly_pay"].astype("float64").to_numpy()),
-            "hourly_pay": frame["hourly_pay"].astype("float64").to_numpy(),
+            OUTCOME: np.log(pay[usable].to_numpy()),
+            "pay": pay[usable].to_numpy(),
         },
         index=frame.index,
     )
@@ -252,7 +276,9 @@ def _analysis_frame(
         candidates["occupation_group"] = tabulate.occupation_labels(frame, occupation_level)
     if include_grade and "grade" in frame and frame["grade"].notna().any():
         candidates["grade_group"] = tabulate.grade_groups(frame, max_groups=max_grade_groups)
-    if "working_pattern" in frame and frame["working_pattern"].notna().any():
+    if measure.full_time_only:
+        pass  # one working pattern: not a characteristic (said in ``dropped``)
+    elif "working_pattern" in frame and frame["working_pattern"].notna().any():
         candidates["working_pattern"] = (
             frame["working_pattern"].astype("string").fillna("(missing)")
         )
@@ -267,9 +293,12 @@ def _analysis_frame(
     pooled_rows, dropped_rows = [], []
     for name in CHARACTERISTICS:
         if name not in candidates:
-            reason = (
-                "not requested" if name == "grade_group" and not include_grade else "not recorded"
-            )
+            if name == "grade_group" and not include_grade:
+                reason = "not requested"
+            elif name == "working_pattern" and measure.full_time_only:
+                reason = FULL_TIME_ONLY
+            else:
+                reason = NOT_RECORDED
             dropped_rows.append({"variable": variable_label(name), "reason": reason})
             continue
         result = pool_rare(
@@ -303,15 +332,17 @@ def _analysis_frame(
     personal = [c for c in ("working_pattern", "age_band", "service_band") if c in out]
     counts = {
         "read": n_read,
-        "other_sex": int(n_read - len(binary)),
+        "other_sex": int(n_read - len(binary) - not_full_time),
+        "not_full_time": not_full_time,
         "no_pay": int((~usable).sum()),
         "men": int((out["sex"] == MEN).sum()),
         "women": int((out["sex"] == WOMEN).sum()),
     }
     if counts["men"] < min_group or counts["women"] < min_group:
         raise InputError(
-            f"The data have {counts['men']} men and {counts['women']} women with hourly pay; a "
-            f"decomposition needs at least {min_group} of each."
+            f"The data have {counts['men']} men and {counts['women']} women"
+            + (" working full time" if measure.full_time_only else "")
+            + f" with {measure.words}; a decomposition needs at least {min_group} of each."
         )
     return AnalysisFrame(
         data=out,

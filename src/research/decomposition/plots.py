@@ -16,7 +16,11 @@ import pandas as pd
 
 PART_COLOURS = {"explained": "#009E73", "unexplained": "#CC79A7", "gap": "#444444"}
 PART_LABELS = {"explained": "Explained", "unexplained": "Unexplained", "gap": "Total gap"}
-POINTS_LABEL = "Log points (about % of hourly pay)"
+
+
+def points_label(pay_words: str = "hourly pay") -> str:
+    """The axis label of log points: ``"Log points (about % of annual basic pay)"``."""
+    return f"Log points (about % of {pay_words})"
 
 
 def _new_axes(rows: int, ax: plt.Axes | None, width: float = 7.5) -> plt.Axes:
@@ -25,7 +29,13 @@ def _new_axes(rows: int, ax: plt.Axes | None, width: float = 7.5) -> plt.Axes:
     return plt.subplots(figsize=(width, 0.42 * rows + 1.6))[1]
 
 
-def waterfall(contributions: pd.DataFrame, gap: float, *, ax: plt.Axes | None = None) -> plt.Axes:
+def waterfall(
+    contributions: pd.DataFrame,
+    gap: float,
+    *,
+    ax: plt.Axes | None = None,
+    pay_words: str = "hourly pay",
+) -> plt.Axes:
     """Horizontal waterfall: the explained contribution of each characteristic, the unexplained
     part, and the total gap they add up to.
 
@@ -85,7 +95,7 @@ def waterfall(contributions: pd.DataFrame, gap: float, *, ax: plt.Axes | None = 
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
     ax.axvline(0, color="#333333", linewidth=0.8)
-    ax.set_xlabel(POINTS_LABEL)
+    ax.set_xlabel(points_label(pay_words))
     ax.margins(x=0.12)
     handles = [plt.Rectangle((0, 0), 1, 1, color=PART_COLOURS[k]) for k in PART_COLOURS]
     ax.legend(
@@ -100,7 +110,9 @@ def waterfall(contributions: pd.DataFrame, gap: float, *, ax: plt.Axes | None = 
     return ax
 
 
-def contribution_intervals(contributions: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt.Axes:
+def contribution_intervals(
+    contributions: pd.DataFrame, *, ax: plt.Axes | None = None, pay_words: str = "hourly pay"
+) -> plt.Axes:
     """Explained and unexplained contribution of each characteristic with 95% intervals."""
     table = contributions[contributions["variable"] != "_cons"]
     labels = list(dict.fromkeys(table["label"]))
@@ -123,12 +135,14 @@ def contribution_intervals(contributions: pd.DataFrame, *, ax: plt.Axes | None =
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
     ax.axvline(0, color="#333333", linewidth=0.8)
-    ax.set_xlabel(POINTS_LABEL)
+    ax.set_xlabel(points_label(pay_words))
     ax.legend(fontsize=8, loc="best")
     return ax
 
 
-def occupational_split(bmz_frame: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt.Axes:
+def occupational_split(
+    bmz_frame: pd.DataFrame, *, ax: plt.Axes | None = None, pay_words: str = "hourly pay"
+) -> plt.Axes:
     """Between- and within-occupation parts, each split into explained and unexplained, with
     95% intervals (``bmz_frame`` is ``BMZResult.to_frame()``)."""
     frame = bmz_frame.set_index("component")
@@ -157,11 +171,13 @@ def occupational_split(bmz_frame: pd.DataFrame, *, ax: plt.Axes | None = None) -
     ax.set_yticks(range(len(rows)), [r[0] for r in rows])
     ax.invert_yaxis()
     ax.axvline(0, color="#333333", linewidth=0.8)
-    ax.set_xlabel(POINTS_LABEL)
+    ax.set_xlabel(points_label(pay_words))
     return ax
 
 
-def quantile_profile(rif_table: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt.Axes:
+def quantile_profile(
+    rif_table: pd.DataFrame, *, ax: plt.Axes | None = None, pay_words: str = "hourly pay"
+) -> plt.Axes:
     """Gap, explained and unexplained parts across the pay distribution with 95% bands."""
     ax = ax or plt.subplots(figsize=(7.5, 4.2))[1]
     for kind in ("gap", "explained", "unexplained"):
@@ -180,7 +196,7 @@ def quantile_profile(rif_table: pd.DataFrame, *, ax: plt.Axes | None = None) -> 
                 x, 100 * part["ci_low"], 100 * part["ci_high"], color=PART_COLOURS[kind], alpha=0.15
             )
     ax.axhline(0, color="#333333", linewidth=0.8)
-    ax.set_xlabel("Percentile of hourly pay (within women and within men)")
-    ax.set_ylabel(POINTS_LABEL)
+    ax.set_xlabel(f"Percentile of {pay_words} (within women and within men)")
+    ax.set_ylabel(points_label(pay_words))
     ax.legend(fontsize=8)
     return ax

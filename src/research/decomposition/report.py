@@ -7,8 +7,12 @@ label, sentence and alt text (:mod:`.tables`, :mod:`.findings`, :mod:`.figures`)
 files and never generates data: the known answer of a synthetic dataset comes in as ``truth=``
 from the data layer (:func:`research.data.truth.synthetic_truth`).
 
-Men are group A and women group B throughout, so every gap is men minus women in log hourly pay,
-positive when men are paid more, as in the UK statutory gender pay gap.
+Men are group A and women group B throughout, so every gap is men minus women in log pay,
+positive when men are paid more, as in the UK statutory gender pay gap. The pay is hourly pay,
+or annual basic pay when the data hold no hours (:mod:`research.decomposition.measure`): then
+the first key finding says so, nothing is called hourly, and with a recorded working pattern the
+decomposition compares full-time employees only. The first section puts the pay gap report's
+percentage gaps beside the gap in log points (:mod:`research.decomposition.reconcile`).
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ import pandas as pd
 
 from research.core.checks import InputError
 from research.core.source import Source
-from research.decomposition import figures, findings, published, suite, tables
+from research.decomposition import figures, findings, published, reconcile, suite, tables
 from research.decomposition.frame import analysis_frame, parse_quantiles
+from research.decomposition.measure import pay_measure
 from research.present import disclosure, plots
 from research.present.formats import fmt_int
 from research.present.report import Note, Report, Section
@@ -36,8 +41,10 @@ class DecompositionReport(Report):
     """The pay gap decomposition report: how much of the gap characteristics account for, how
     much is occupational segregation, and how the gap varies across the pay distribution.
 
-    ``results`` holds the analysis frame (``"frame"``) and the result objects (``"oaxaca"``,
-    ``"sensitivity"``, ``"bmz"``, ``"rif"``, ``"dfl"``).
+    ``results`` holds the analysis frame (``"frame"``, with the pay ``measure``), the result
+    objects (``"oaxaca"``, ``"sensitivity"``, ``"bmz"``, ``"rif"``, ``"dfl"``) and the pay gap
+    report's figures beside the gap in log points (``"pay_gaps"``, a list of
+    :class:`~research.decomposition.reconcile.Reconciled`).
     """
 
 
@@ -75,7 +82,8 @@ def build(
     Parameters
     ----------
     data
-        Canonical workforce table (``sex``, ``hourly_pay`` and the characteristics recorded).
+        Canonical workforce table (``sex``, ``hourly_pay`` or, without hours,
+        ``annual_basic_pay``, and the characteristics recorded).
     source
         Where the data come from (title block, chart source lines, pay currency).
     truth
@@ -103,14 +111,18 @@ def build(
     if reference not in tables.REFERENCE_LABELS:
         known = ", ".join(tables.REFERENCE_LABELS)
         raise InputError(f"reference {reference!r} is not one of {known}.")
+    measure = pay_measure(data)
     af = analysis_frame(
         data,
         occupation_level=occupation_level,
         min_group=max(min_group, min_cell),
         max_grade_groups=max_grade_groups,
         include_grade=include_grade,
+        measure=measure,
     )
     dec = suite.run(af, reference=reference, se=se, n_boot=n_boot, seed=seed, quantiles=probs)
+    gaps = reconcile.reconcile(data, af, dec.ob.gap.value)
+    reconciled = reconcile.reconciliation_sentence(gaps, min_cell=min_cell)
     truth_gap = known_gap(truth)
     currency = source.currency
     credit = f"{source.label}; research workbench decomposition"
@@ -140,67 +152,22 @@ def build(
     else:
         check = tables.truth_table(truth_gap, dec)
     pooling: list = [
-        tables.characteristics_table(af),
+        tables.characteristics_table(af, tables.design_variables(dec.ob)),
         Note("pooling_summary", " ".join(findings.pooling_sentences(af, dec, min_cell))),
     ]
     if len(af.pooled):
         pooling += [tables.pooled_table(af), tables.pooled_list(af)]
     counts = af.counts
-    sections, protected = published.protect(
-        _sections(dec, af, reference, credit, segregation, check, pooling, currency, min_cell),
-        data,
-        min_cell=min_cell,
-        source=source,
-    )
-    return DecompositionReport(
-        title=title_block(
-            data,
-            TOPIC,
-            source,
-            details=(
-                (
-                    "Compared",
-                    f"{fmt_int(counts['men'])} men and {fmt_int(counts['women'])} women with "
-                    "hourly pay",
-                ),
-                (
-                    "Disclosure threshold",
-                    f"counts below {min_cell} are shown as {disclosure.SUPPRESSED}; categories "
-                    f"with fewer than {af.min_group} women or men are pooled",
-                ),
-                ("Benchmark pay structure", tables.REFERENCE_LABELS[reference]),
-            ),
-        ),
-        findings=findings.key_findings(
-            af, dec, currency=currency, truth=truth_gap, occupation_level=occupation_level
-        ),
-        sections=(
-            *sections,
-            Section(
-                "disclosure",
-                "How are small numbers protected?",
-                (Note("disclosure_audit", protected.note()),),
-            ),
-        ),
-        results={
-            "disclosure_audit": protected.audit,
-            "frame": af,
-            "oaxaca": dec.ob,
-            "sensitivity": dec.sensitivity,
-            "bmz": dec.bmz,
-            "rif": dec.rif,
-            "dfl": dec.dfl,
-        },
-    )
-
-
-def _sections(dec, af, reference, credit, segregation, check, pooling, currency, min_cell):
-    """The report's sections before disclosure control across its tables."""
-    return (
+    sections = (
         Section(
             "gap",
             "How large is the gap?",
-            (tables.pay_table(af, currency=currency, min_cell=min_cell),),
+            (
+                Note("pay_measure", measure.description()),
+                tables.pay_table(af, currency=currency, min_cell=min_cell),
+                reconcile.reconciliation_table(gaps, min_cell=min_cell),
+                Note("pay_gap_measures_explained", reconciled),
+            ),
         ),
         Section(
             "explained",
@@ -234,9 +201,57 @@ def _sections(dec, af, reference, credit, segregation, check, pooling, currency,
             (
                 figures.quantile_figure(dec, source=credit),
                 tables.quantile_table(dec.rif),
-                tables.dfl_table(dec.dfl),
+                tables.dfl_table(dec.dfl, log_words=measure.log_words),
             ),
         ),
         Section("known_answer", "Does the method find a known answer?", (check,)),
         Section("pooling", "What was pooled or left out", tuple(pooling)),
+    )
+    sections, protected = published.protect(sections, data, min_cell=min_cell, source=source)
+    return DecompositionReport(
+        title=title_block(
+            data,
+            TOPIC,
+            source,
+            details=(
+                (
+                    "Compared",
+                    f"{fmt_int(counts['men'])} men and {fmt_int(counts['women'])} women"
+                    + (" working full time" if measure.full_time_only else "")
+                    + f" with {measure.full_words}",
+                ),
+                (
+                    "Disclosure threshold",
+                    f"counts below {min_cell} are shown as {disclosure.SUPPRESSED}; categories "
+                    f"with fewer than {af.min_group} women or men are pooled",
+                ),
+                ("Benchmark pay structure", tables.REFERENCE_LABELS[reference]),
+            ),
+        ),
+        findings=findings.key_findings(
+            af,
+            dec,
+            currency=currency,
+            truth=truth_gap,
+            occupation_level=occupation_level,
+            reconciled=reconciled,
+        ),
+        sections=(
+            *sections,
+            Section(
+                "disclosure",
+                "How are small numbers protected?",
+                (Note("disclosure_audit", protected.note()),),
+            ),
+        ),
+        results={
+            "disclosure_audit": protected.audit,
+            "frame": af,
+            "oaxaca": dec.ob,
+            "sensitivity": dec.sensitivity,
+            "bmz": dec.bmz,
+            "rif": dec.rif,
+            "dfl": dec.dfl,
+            "pay_gaps": gaps,
+        },
     )

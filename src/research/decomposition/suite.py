@@ -17,6 +17,7 @@ from research.core.checks import InputError
 from research.decomposition import _numeric as nm
 from research.decomposition.bmz import BMZResult, brown_moon_zoloth
 from research.decomposition.frame import MEN, OUTCOME, WOMEN, AnalysisFrame
+from research.decomposition.measure import PayMeasure
 from research.decomposition.oaxaca import OaxacaResult, oaxaca_blinder, reference_sensitivity
 from research.decomposition.quantile import RIFResult, rif_decomposition
 from research.decomposition.reweighting import DFLResult, dfl
@@ -36,7 +37,8 @@ REFERENCES = {
 
 @dataclass
 class Decompositions:
-    """Every decomposition the report shows, and the warnings they raised (as notes)."""
+    """Every decomposition the report shows, the warnings they raised (as notes), and the pay
+    they compare (``measure``: hourly, or annual basic pay when hours are not recorded)."""
 
     ob: OaxacaResult
     sensitivity: pd.DataFrame
@@ -44,6 +46,7 @@ class Decompositions:
     rif: RIFResult
     dfl: DFLResult
     notes: list[str] = field(default_factory=list)
+    measure: PayMeasure | None = None
 
 
 @nm.single_threaded
@@ -142,4 +145,4 @@ def run(
         text = str(w.message)
         if text not in notes:
             notes.append(text)
-    return Decompositions(ob, sens, bmz, rif, reweighted, af.notes + notes)
+    return Decompositions(ob, sens, bmz, rif, reweighted, af.notes + notes, af.measure)

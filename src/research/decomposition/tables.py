@@ -2,13 +2,16 @@
 
 Every function returns a :class:`~research.present.report.Table` (caption, human column labels,
 formats and units) built from the results of :mod:`research.decomposition.suite`. Gaps and their
-parts are in *log points* (100 times a difference of mean log hourly pay), men minus women.
+parts are in *log points* (100 times a difference of mean log pay, hourly or annual as the frame
+compares), men minus women.
 Tables that show headcounts or group means pass through disclosure control
 (:mod:`research.present.disclosure`) before they are built; suppressed cells hold ``"[c]"``.
 Intervals are shown as text (``"6.2 to 10.0"``), as the report has always published them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -17,6 +20,7 @@ from research.decomposition.bmz import BMZResult
 from research.decomposition.frame import (
     CHARACTERISTICS,
     MEN,
+    NOT_RECORDED,
     OUTCOME,
     WOMEN,
     AnalysisFrame,
@@ -98,7 +102,14 @@ def _notes(*texts: str) -> tuple[str, ...]:
 
 
 def pay_table(af: AnalysisFrame, *, currency: str, min_cell: int) -> Table:
-    """Headcount, geometric and arithmetic mean hourly pay of men and women (small groups hidden)."""
+    """Headcount, geometric and arithmetic mean pay of men and women (small groups hidden), in
+    the pay the frame compares (hourly, or annual basic pay when hours are not recorded)."""
+    m = af.measure
+    geometric, mean, mean_log = (
+        f"geometric_mean_{m.key}",
+        f"mean_{m.key}",
+        f"mean_log_{m.key}",
+    )
     rows = []
     for code, label in ((MEN, "Men"), (WOMEN, "Women")):
         part = af.data[af.data["sex"] == code]
@@ -106,27 +117,26 @@ def pay_table(af: AnalysisFrame, *, currency: str, min_cell: int) -> Table:
             {
                 "group": label,
                 "n": len(part),
-                "geometric_mean_hourly_pay": float(np.exp(part[OUTCOME].mean())),
-                "mean_hourly_pay": float(part["hourly_pay"].mean()),
-                "mean_log_hourly_pay": float(part[OUTCOME].mean()),
+                geometric: float(np.exp(part[OUTCOME].mean())),
+                mean: float(part["pay"].mean()),
+                mean_log: float(part[OUTCOME].mean()),
             }
         )
     hidden = disclosure.suppress_statistics(
-        pd.DataFrame(rows),
-        "n",
-        ["geometric_mean_hourly_pay", "mean_hourly_pay", "mean_log_hourly_pay"],
-        min_cell,
+        pd.DataFrame(rows), "n", [geometric, mean, mean_log], min_cell
     )
+    who = " (full-time employees only)" if m.full_time_only else ""
     return Table(
         "pay_by_sex",
         hidden.table,
-        "Hourly pay of men and women compared (groups below the threshold are suppressed)",
+        f"Men's and women's {m.full_words} compared{who} (groups below the threshold are "
+        "suppressed)",
         columns(
             ("group", "Group"),
             ("n", "Employees", "int", "employees"),
-            ("geometric_mean_hourly_pay", "Geometric mean hourly pay", "money2", "per hour"),
-            ("mean_hourly_pay", "Mean hourly pay", "money2", "per hour"),
-            ("mean_log_hourly_pay", "Mean log hourly pay", "float3", "log of pay per hour"),
+            (geometric, f"Geometric mean {m.words}", "money2", m.unit),
+            (mean, f"Mean {m.words}", "money2", m.unit),
+            (mean_log, f"Mean {m.log_words}", "float3", f"log of pay {m.unit}"),
         ),
         notes=_notes(hidden.note()),
         currency=currency,
@@ -181,6 +191,12 @@ def contributions(ob: OaxacaResult) -> pd.DataFrame:
             "pct_of_gap",
         ]
     ].reset_index(drop=True)
+
+
+def design_variables(ob: OaxacaResult) -> list[str]:
+    """The characteristics of the fitted Blinder-Oaxaca design, in report order (no constant)."""
+    fitted = set(ob.by_variable["variable"]) - {"_cons"}
+    return [c for c in CHARACTERISTICS if c in fitted] + sorted(fitted - set(CHARACTERISTICS))
 
 
 def contributions_table(ob: OaxacaResult) -> Table:
@@ -376,7 +392,7 @@ def quantile_table(rif: RIFResult) -> Table:
     )
 
 
-def dfl_table(result: DFLResult) -> Table:
+def dfl_table(result: DFLResult, *, log_words: str = "log hourly pay") -> Table:
     """Reweighting decomposition of the mean, the variance and percentiles."""
     t = result.table
     labels = {"mean": "Mean", "variance": "Variance"}
@@ -398,7 +414,7 @@ def dfl_table(result: DFLResult) -> Table:
     return Table(
         "reweighting_decomposition",
         data,
-        "Reweighting decomposition of the mean, the variance and percentiles of log hourly pay "
+        f"Reweighting decomposition of the mean, the variance and percentiles of {log_words} "
         "(log points; variance in 100 x squared log pay; bootstrap 95% intervals)",
         columns(
             ("statistic", "Statistic"),
@@ -460,27 +476,38 @@ def truth_table(truth: float, dec: Decompositions) -> Table:
 # ----------------------------------------------------------------------------- inputs
 
 
-def characteristics_table(af: AnalysisFrame) -> Table:
-    """Every candidate characteristic: used or left out (and why), categories after pooling."""
+def characteristics_table(af: AnalysisFrame, fitted: Sequence[str] | None = None) -> Table:
+    """Every candidate characteristic: used or left out (and why), categories after pooling.
+
+    ``fitted`` names the characteristics of the fitted Blinder-Oaxaca design
+    (:func:`design_variables`); one prepared but not fitted is shown as left out. A
+    characteristic the data do not hold is "not in the data".
+    """
     dropped = dict(zip(af.dropped["variable"], af.dropped["reason"], strict=True))
     merged = af.pooled.groupby("variable", sort=False)["category"].size().to_dict()
+    fitted = list(af.covariates if fitted is None else fitted)
     rows = []
     for name in CHARACTERISTICS:
         label = variable_label(name)
-        if name in af.data:
+        if name in af.data and name in fitted:
             categories = int(af.data[name].nunique())
             detail = plural(categories, "category", "categories") + " compared"
             if merged.get(label):
                 detail += f" ({plural(merged[label], 'small category', 'small categories')} pooled)"
             rows.append({"characteristic": label, "used": "yes", "detail": detail})
-        else:
+        elif name in af.data:
             rows.append(
                 {
                     "characteristic": label,
                     "used": "no",
-                    "detail": "left out: " + dropped.get(label, "not recorded"),
+                    "detail": "left out of the fitted model: no category is compared in both "
+                    "women and men",
                 }
             )
+        else:
+            reason = dropped.get(label, NOT_RECORDED)
+            detail = "not in the data" if reason == NOT_RECORDED else "left out: " + reason
+            rows.append({"characteristic": label, "used": "no", "detail": detail})
     return Table(
         "characteristics_used",
         pd.DataFrame(rows),
