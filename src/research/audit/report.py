@@ -210,8 +210,8 @@ def _grouping_notes(
     elif column == "grade_group":
         out.append(
             "The grades are not declared to come from a job evaluation scheme (parameter "
-            "job_evaluation), so groups are described as the same grade, not as work rated as "
-            "equivalent."
+            "job_evaluation), so groups are described as the same grade"
+            + (", not as work rated as equivalent." if framework == "GB" else ".")
         )
     women, men = audit.not_recorded
     if women + men:
