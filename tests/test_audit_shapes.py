@@ -221,3 +221,18 @@ def test_bands_are_never_called_equivalent(data):
     assert (n_grades > 1).any()
     for group, n in n_grades.items():
         assert basis[group] == ("rated as equivalent" if n == 1 else "neighbouring grades")
+
+
+def test_regression_sentences_name_only_the_factors_used(annual_report, data):
+    logib = annual_report.results["logib"]
+    sentence = finding(annual_report, "logib")
+    assert sentence.value == logib.kennedy
+    assert sentence.text.startswith("Taking grade and potential experience into account, women")
+    assert finding(annual_report, "logib_absent").text == (
+        "Not in the data, so not taken into account by the regression: length of service "
+        "(no start dates) and hours (annual pay as recorded is compared)."
+    )
+    banded = build(data, max_grade_groups=4)
+    assert finding(banded, "logib").text.startswith(
+        "Taking grade band, length of service and potential experience into account"
+    )

@@ -99,7 +99,8 @@ def audit_findings(
         top = flagged.iloc[0]
         out.append(
             Finding(
-                f"{len(flagged):,} of them have a gap in {what} of {audit.gap_threshold:g}% or "
+                f"{len(flagged):,} of them {'has' if len(flagged) == 1 else 'have'} a gap in "
+                f"{what} of {audit.gap_threshold:g}% or "
                 f"more; the largest is in {top['group']} ({fmt_pct(top['gap'])}, "
                 f"{top['direction']}; {int(top['n_female']):,} women, {int(top['n_male']):,} men).",
                 value=float(top["gap"]),

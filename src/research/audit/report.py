@@ -189,7 +189,8 @@ def _grouping_notes(
     if column == "grade_group" and bands:
         out.append(
             "Some groups pool neighbouring grades (more grades than max_grade_groups); a band "
-            "of several grades is not a group of work rated as equivalent."
+            "of several grades is not a group of "
+            + ("work rated as equivalent." if framework == "GB" else "equal work.")
         )
     if column == "grade_group" and pay_plans(data) is not None:
         out.append(
@@ -210,7 +211,7 @@ def _grouping_notes(
     elif column == "grade_group":
         out.append(
             "The grades are not declared to come from a job evaluation scheme (parameter "
-            "job_evaluation), so groups are described as the same grade"
+            "job_evaluation), so groups are described by their grades"
             + (", not as work rated as equivalent." if framework == "GB" else ".")
         )
     women, men = audit.not_recorded
@@ -246,7 +247,8 @@ def _logib(
     frame = workforce_logib_frame(data, requirement="grade_group" if grades else "occupation_group")
     service = "years_of_service" in frame
     experience = "potential_experience" in frame
-    factors = ("grade" if grades else "occupation group",)
+    banded = grades and data["grade_group"].astype("string").str.contains("ranks ").any()
+    factors = ("grade band" if banded else "grade" if grades else "occupation group",)
     factors += ("length of service",) * service + ("potential experience",) * experience
     if not service:
         absent += ("length of service (no start dates)",)
