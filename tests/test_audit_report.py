@@ -163,20 +163,32 @@ def test_absent_service_experience_hours_and_bonus_are_said_to_be_absent(data):
     assert "length of service" not in sentence and "experience" not in sentence
     absent = finding(report, "logib_absent").text
     assert absent == (
-        "The regression does not take length of service (the data records no start dates) and "
-        "experience (the data records no age bands) into account."
+        "Not in the data, so not taken into account by the regression: length of service "
+        "(no start dates) and experience (no ages)."
     )
     logib = report.table("audit_logib")
     assert logib.caption.endswith("basic pay on grade and sex")
-    assert any(note.startswith("Not in the model: length of service") for note in logib.notes)
+    assert any(
+        note.startswith("Not in the data, so not in the model: length of service")
+        for note in logib.notes
+    )
     factors = report.table("audit_factors")
     assert "service" not in factors.caption and "hours" not in factors.caption
-    assert not any(k.startswith(("service_", "hours_")) for k in factors.data.columns)
-    assert "The data records no start dates, so length of service is not shown." in factors.notes
-    assert "The data records no weekly hours, so contracted hours is not shown." in factors.notes
-    assert isinstance(report["audit_receipt"], Note)
-    checks = " ".join(report.results["audit"].action_list(10)["check"])
-    assert "Service" not in checks and "hours" not in checks
+    assert "age" not in factors.caption
+    assert not any(k.startswith(("service_", "hours_", "age_")) for k in factors.data.columns)
+    assert "Length of service: not in the data (no start dates)." in factors.notes
+    assert "Contracted hours: not in the data (no weekly hours)." in factors.notes
+    assert "Age: not in the data (no age bands)." in factors.notes
+    receipt = report["audit_receipt"]
+    assert isinstance(receipt, Note)
+    assert receipt.text.startswith("Allowances, overtime pay and bonus pay are not in the data")
+    checks = report.results["audit"].action_list(10)["check"]
+    assert len(checks)
+    for check in checks:
+        # service, age and hours were not computed: never said to be checked, always named absent
+        head, _, tail = check.partition("Not in the data:")
+        assert "service" not in head and "hours" not in head and "age" not in head.lower()
+        assert tail == " length of service, age and hours."
 
 
 def test_logib_off_is_a_note_and_a_finding(data):
@@ -187,7 +199,9 @@ def test_logib_off_is_a_note_and_a_finding(data):
 
 
 def test_rated_as_equivalent_only_from_a_job_mapping(data, report):
-    assert "rated as equivalent" not in all_text(report)
+    assert "rated as equivalent" not in " ".join(report.findings.texts())
+    assert set(report.table("audit_groups").data["basis"]) == {"same grade"}
+    assert "not as work rated as equivalent" in report["audit_grouping"].text
     jobs = sorted(data["occupation"].astype(str).unique())
     mapping = pd.DataFrame(
         {
@@ -216,9 +230,11 @@ def test_many_grades_are_pooled_into_bands(data):
 
 
 def test_no_grades_means_no_grade_grouping(data):
-    with pytest.raises(InputError, match="records no grades"):
-        build(data.assign(grade=pd.NA, grade_rank=pd.NA))
-    report = build(data.assign(grade=pd.NA, grade_rank=pd.NA), group_by="occupation")
+    bare = data.assign(grade=pd.NA, grade_rank=pd.NA)
+    with pytest.raises(InputError, match="records no grades") as error:
+        build(bare, group_by="grade")
+    assert "grade_group" not in str(error.value)
+    report = build(bare, group_by="occupation")
     assert "occupation group" in finding(report, "logib").text
 
 

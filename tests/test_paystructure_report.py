@@ -72,7 +72,7 @@ def test_findings_state_the_numbers_of_the_results(report):
     mean = s.loc["Mean gender pay gap in hourly pay"]
     sentence = finding(report, "mean_gap_after")
     assert sentence.value == mean["after_protection"]
-    verb = "narrow" if mean["after_protection"] < mean["before"] else "widen"
+    verb = "narrow" if abs(mean["after_protection"]) < abs(mean["before"]) else "widen"
     assert sentence.text.startswith(
         f"The proposed structure would {verb} the mean gender pay gap in hourly pay from "
         f"{fmt_pct(mean['before'])} to {fmt_pct(mean['after_protection'])}"
@@ -119,7 +119,7 @@ def test_tables_have_captions_labels_and_natural_order(report):
     assert list(everyone.data["sex"]) == ["Women", "Men"] and "group" not in everyone.data
     assert report.table("audit_new_grades").column("group").label == "New grade"
     widening = report.table("gap_widening")
-    assert widening.caption.endswith("; mean hourly pay gap, percent of men's pay")
+    assert widening.caption.endswith("; gap in mean hourly pay, percent of men's pay")
 
 
 def test_small_groups_are_suppressed(report):

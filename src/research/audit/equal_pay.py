@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from research.audit.logib import _age_midpoint
 from research.core.checks import InputError, require_columns
 from research.core.results import Result
 from research.present import disclosure
@@ -71,20 +72,48 @@ class PayElement:
     recipients_only: bool = False
 
 
-#: The canonical table's pay elements; ``allowances`` is used only when the data has that column.
+#: The canonical table's pay elements; each is used only when the data has that column with at
+#: least one value (an element not in the data is "not in the data", never 0 recipients).
 DEFAULT_ELEMENTS: tuple[PayElement, ...] = (
     PayElement("basic", "annual_basic_pay", "basic pay (full-time equivalent, annual)"),
     PayElement("hourly", "hourly_pay", "hourly pay"),
     PayElement("allowances", "allowances_12m", "allowances (recipients)", True),
+    PayElement("overtime", "overtime_12m", "overtime pay (recipients)", True),
     PayElement("bonus", "bonus_12m", "bonus pay (recipients)", True),
 )
+
+#: Basic pay when neither hours nor FTE are recorded: annual pay as recorded, not full-time
+#: equivalent.
+ANNUAL_BASIC = PayElement("basic", "annual_basic_pay", "annual basic pay (as recorded)")
 
 STATS = ("mean", "median")
 
 
+def has_values(data: pd.DataFrame, column: str) -> bool:
+    """Whether ``data`` has ``column`` with at least one value."""
+    return column in data and bool(data[column].notna().any())
+
+
+def hours_known(data: pd.DataFrame) -> bool:
+    """Whether the data records hours, FTE or hourly pay for anyone (else pay is annual pay as
+    recorded)."""
+    return any(has_values(data, c) for c in ("weekly_hours", "fte", "hourly_pay"))
+
+
 def default_elements(data: pd.DataFrame) -> tuple[PayElement, ...]:
-    """:data:`DEFAULT_ELEMENTS` whose column exists in ``data`` and has at least one value."""
-    return tuple(e for e in DEFAULT_ELEMENTS if e.column in data and data[e.column].notna().any())
+    """:data:`DEFAULT_ELEMENTS` whose column exists in ``data`` and has at least one value.
+
+    Without hours or FTE, basic pay is :data:`ANNUAL_BASIC` (annual pay as recorded).
+    """
+    out = tuple(e for e in DEFAULT_ELEMENTS if has_values(data, e.column))
+    if not hours_known(data):
+        out = tuple(ANNUAL_BASIC if e.name == "basic" else e for e in out)
+    return out
+
+
+def absent_elements(data: pd.DataFrame) -> tuple[PayElement, ...]:
+    """:data:`DEFAULT_ELEMENTS` the data does not hold (no column or no value in it)."""
+    return tuple(e for e in DEFAULT_ELEMENTS if not has_values(data, e.column))
 
 
 def _as_elements(
@@ -143,12 +172,18 @@ def job_mapping_table(mapping: pd.DataFrame | Mapping) -> pd.DataFrame:
 def grouping_basis(group_by: str) -> str:
     """What groups formed from column ``group_by`` share, in words (``"same grade"``).
 
-    Without a job mapping the audit claims no legal basis of equal work: employees in the same
-    grade are work *rated as equivalent* only where the grades come from an analytical job
-    evaluation scheme, which a job mapping with that basis records.
+    Without a job mapping or a declared job evaluation the audit claims no legal basis of equal
+    work: employees in the same grade are work *rated as equivalent* only where the grades come
+    from an analytical job evaluation scheme, which the user declares (``basis=`` of
+    :func:`equal_work_groups`) or a job mapping with that basis records.
     """
+    return "same " + grouping_words(group_by)
+
+
+def grouping_words(group_by: str) -> str:
+    """The grouping column in words: ``"grade_group"`` -> ``"grade"``."""
     words = {"grade_group": "grade", "occupation_group": "occupation"}
-    return "same " + words.get(group_by, group_by).replace("_", " ")
+    return words.get(group_by, group_by).replace("_", " ")
 
 
 def equal_work_groups(
@@ -157,14 +192,23 @@ def equal_work_groups(
     *,
     mapping: pd.DataFrame | Mapping | None = None,
     job: str = "occupation",
+    basis: str | None = None,
 ) -> pd.DataFrame:
     """Step 2: the equal-work group of every employee, and the basis of the comparison.
+
+    Employees whose ``group_by`` value is missing (a blank grade) have no group (``<NA>``) and
+    the basis ``"not recorded"``: they are counted, never compared.
 
     Parameters
     ----------
     group_by
         Column whose values define groups when no mapping is given: a grade or a job evaluation
         band. The basis is then descriptive (``"same grade"``, see :func:`grouping_basis`).
+    basis
+        The basis of groups of a single grade when no mapping is given, e.g. ``"rated as
+        equivalent"`` for grades the user declares to come from a job evaluation scheme; a band
+        pooling several grades is always ``"neighbouring grades"``. Default:
+        :func:`grouping_basis`.
     mapping
         Jobs (values of ``job``) mapped to groups (see :func:`job_mapping_table`), with the basis
         of equal work each group rests on. Every job in the data must be mapped; the error lists
@@ -184,11 +228,13 @@ def equal_work_groups(
             raise InputError(
                 f"Column {group_by!r} has no values: choose another grouping or a mapping."
             )
-        basis = pd.Series(grouping_basis(group_by), index=data.index, dtype="string")
+        words = basis or grouping_basis(group_by)
+        out_basis = pd.Series(words, index=data.index, dtype="string")
         if group_by == "grade_group" and "grade" in data:  # a band pools several grades
             n_grades = data["grade"].groupby(groups, observed=True).transform("nunique")
-            basis = basis.where(n_grades.fillna(1).to_numpy() <= 1, "neighbouring grades")
-        return pd.DataFrame({"group": groups.fillna("(missing)"), "basis": basis})
+            out_basis = out_basis.where(n_grades.fillna(1).to_numpy() <= 1, "neighbouring grades")
+        out_basis = out_basis.where(groups.notna(), "not recorded")
+        return pd.DataFrame({"group": groups, "basis": out_basis})
     require_columns(data, [job], role="job for the mapping")
     table = job_mapping_table(mapping)
     jobs = data[job].astype("string")
@@ -275,6 +321,11 @@ class EqualPayAudit(Result):
         Contributing factors by group and sex (see :func:`contributing_factors`).
     actions
         Flagged comparisons ordered by size of gap, then headcount (see :meth:`action_list`).
+    hours_known
+        Whether the data records hours or FTE; if not, basic pay is annual pay as recorded.
+    not_recorded, not_recorded_label
+        Women and men with no value of the grouping column (e.g. a blank grade): counted, not
+        compared; the label names them (``"grade not recorded"``).
     """
 
     table: pd.DataFrame
@@ -286,6 +337,9 @@ class EqualPayAudit(Result):
     pattern_threshold: float = 3.0
     min_pattern: int = 2
     n_other: int = 0
+    hours_known: bool = True
+    not_recorded: tuple[int, int] = (0, 0)
+    not_recorded_label: str = ""
     title: str = "Equal pay audit: gaps within groups doing equal work"
     by: str = "sex"
     reference: str = "M"
@@ -387,7 +441,9 @@ class EqualPayAudit(Result):
         rows = rows.sort_values(["group", "abs_gap", "_order"], ascending=[True, False, True])
         top = rows.groupby("group", sort=False).head(1).set_index("group")
         flagged = rows.sort_values(["_order", "stat"]).groupby("group")
-        top["elements"] = flagged.apply(_element_list, include_groups=False)
+        top["elements"] = flagged.apply(
+            lambda g: _element_list(g, self.hours_known), include_groups=False
+        )
         top["finding"] = flagged.apply(
             lambda g: _finding(g, self.gap_threshold, self.pattern_threshold), include_groups=False
         )
@@ -419,14 +475,23 @@ _ELEMENT_WORDS = {
     "hourly": "hourly pay",
     "bonus": "bonus",
     "allowances": "allowances",
+    "overtime": "overtime pay",
 }
 
 
-def _element_list(rows: pd.DataFrame) -> str:
+def element_name_words(name: str, hours_known: bool = True) -> str:
+    """A pay element's short name in words; basic pay is *annual* basic pay when the data
+    records neither hours nor FTE."""
+    if name == "basic" and not hours_known:
+        return "annual basic pay"
+    return _ELEMENT_WORDS.get(name, name.replace("_", " "))
+
+
+def _element_list(rows: pd.DataFrame, hours_known: bool = True) -> str:
     """``"basic pay (mean, median); bonus (mean)"`` for the flagged rows of one group."""
     parts = []
     for element, g in rows.groupby("element", sort=False):
-        parts.append(f"{_ELEMENT_WORDS.get(element, element)} ({', '.join(g['stat'])})")
+        parts.append(f"{element_name_words(element, hours_known)} ({', '.join(g['stat'])})")
     return "; ".join(parts)
 
 
@@ -449,37 +514,58 @@ def _next_step(
     reference: str = "M",
     compare: str = "F",
 ) -> str:
-    """What the data suggests checking first for this group (service, part-time, position).
+    """What the data suggests checking first for this group, from the factors it records.
 
-    Longer service is suggested only when the better-paid sex has it; contracted hours only for
-    a gap in hourly pay; part-time work and position in the pay range whenever women and men
-    differ markedly. A factor the data does not record (no start dates, no hours) is neither
-    suggested nor said to have been checked.
+    Each factor is looked at only when the data records it for this group: length of service
+    (start dates), age (age bands), part-time work (a working pattern), contracted hours (weekly
+    hours; only for a gap in hourly pay, as full-time-equivalent pay already allows for hours)
+    and position in the group's pay range (always, from pay). Longer service or greater age is
+    suggested only when the better-paid sex has it. A factor the data does not record is named
+    as not in the data, never said to have been checked.
     """
     f = factors[factors["group"] == group]
     if f.empty or not {compare, reference} <= set(f["sex"]):
         return "Check the reasons for the difference with HR records."
     women, men = f.set_index("sex").loc[compare], f.set_index("sex").loc[reference]
     favoured = "men" if direction == "men paid more" else "women"
-    hints = []
-    checked = []
-    if pd.notna(women.get("mean_service")) and pd.notna(men.get("mean_service")):
-        checked.append("service")
+    hints: list[str] = []
+    checked: list[str] = []
+    absent: list[str] = []
+
+    def known(column: str) -> bool:
+        return pd.notna(women.get(column)) and pd.notna(men.get(column))
+
+    def recorded(column: str) -> bool:
+        return column in factors and bool(factors[column].notna().any())
+
+    if known("mean_service"):
+        checked.append("length of service")
         extra = men["mean_service"] - women["mean_service"]
         more = "men" if extra > 0 else "women"
         if abs(extra) >= 2 and more == favoured:
             hints.append(f"length of service ({more} average {abs(extra):.1f} years more)")
-    checked.append("part-time work")
-    if abs(men["pct_part_time"] - women["pct_part_time"]) >= 20:
-        hints.append(
-            f"part-time work ({women['pct_part_time']:.0f}% of women, "
-            f"{men['pct_part_time']:.0f}% of men work part time)"
-        )
-    if (
-        element == "hourly"
-        and pd.notna(women.get("mean_hours"))
-        and pd.notna(men.get("mean_hours"))
-    ):
+    elif not recorded("mean_service"):
+        absent.append("length of service")
+    if known("mean_age"):
+        checked.append("age")
+        extra = men["mean_age"] - women["mean_age"]
+        more = "men" if extra > 0 else "women"
+        if abs(extra) >= 5 and more == favoured:
+            hints.append(f"age and experience ({more} are {abs(extra):.0f} years older on average)")
+    elif not recorded("mean_age"):
+        absent.append("age")
+    if known("pct_part_time"):
+        checked.append("part-time work")
+        if abs(men["pct_part_time"] - women["pct_part_time"]) >= 20:
+            hints.append(
+                f"part-time work ({women['pct_part_time']:.0f}% of women, "
+                f"{men['pct_part_time']:.0f}% of men work part time)"
+            )
+    elif not recorded("pct_part_time"):
+        absent.append("working pattern")
+    if not recorded("mean_hours"):
+        absent.append("hours")
+    elif element == "hourly" and known("mean_hours"):
         checked.append("hours")
         if abs(men["mean_hours"] - women["mean_hours"]) >= 2:
             hints.append(
@@ -489,10 +575,20 @@ def _next_step(
     checked.append("pay position")
     if abs(men["mean_position"] - women["mean_position"]) >= 0.2:
         hints.append("position in the pay range (starting salaries, progression)")
+    missing = f" Not in the data: {_join(absent)}." if absent else ""
     if not hints:
-        listed = ", ".join(checked[:-1]) + " and " + checked[-1]
-        return f"{listed[0].upper()}{listed[1:]} do not explain it: review the pay decisions."
-    return "Check whether it is explained by " + " and by ".join(hints) + "."
+        listed = _join(checked)
+        verb = "does" if len(checked) == 1 else "do"
+        return (
+            f"{listed[0].upper()}{listed[1:]} {verb} not explain it: review the pay decisions."
+            + missing
+        )
+    return "Check whether it is explained by " + " and by ".join(hints) + "." + missing
+
+
+def _join(words: Sequence[str]) -> str:
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def contributing_factors(
@@ -511,9 +607,10 @@ def contributing_factors(
     when both exist; a proxy for time in grade, which the canonical table does not record), mean
     contracted weekly hours (which move hourly pay away from full-time salary), mean position in
     the group's pay range ``(pay - min) / (max - min)`` (0 = bottom, 1 = top; a proxy
-    for the step or spinal point), the percentage working part time, and the percentage receiving
-    each recipients-only element (bonus, allowances). Service and hours are missing (NaN) when the
-    data has no start dates or hours. ``by`` is the column of the compared groups (its codes are in
+    for the step or spinal point), the percentage working part time, the mean age (age-band
+    mid-points) and the percentage receiving each recipients-only element (bonus, allowances).
+    Service, hours, part-time share and age are missing (NaN) when the data has no start dates,
+    hours, working pattern or age bands. ``by`` is the column of the compared groups (its codes are in
     the output's ``sex`` column), ``reference`` and ``compare`` their codes.
     """
     binary = data[by].isin([reference, compare]).to_numpy(dtype=bool, na_value=False)
@@ -530,14 +627,17 @@ def contributing_factors(
     high = pay_values.groupby(frame["group"]).transform("max")
     spread = (high - low).where(high > low)
     frame["position"] = ((pay_values - low) / spread).fillna(0.5)
-    part = (
-        data["working_pattern"].astype("string") == "part_time"
-        if "working_pattern" in data
-        else False
-    )
-    frame["part_time"] = np.asarray(part, dtype=float) * 100
+    if has_values(data, "working_pattern"):
+        pattern = data["working_pattern"].astype("string")
+        frame["part_time"] = (pattern == "part_time").astype("float64").where(pattern.notna()) * 100
+    else:
+        frame["part_time"] = np.nan
     hours = data["weekly_hours"] if "weekly_hours" in data else pd.Series(np.nan, index=data.index)
     frame["hours"] = hours.astype("float64").to_numpy()
+    if has_values(data, "age_band"):
+        frame["age"] = _age_midpoint(data["age_band"]).to_numpy()
+    else:
+        frame["age"] = np.nan
     receipt_columns = []
     for element in elements:
         if element.recipients_only:
@@ -551,6 +651,7 @@ def contributing_factors(
         mean_position=("position", "mean"),
         pct_part_time=("part_time", "mean"),
         mean_hours=("hours", "mean"),
+        mean_age=("age", "mean"),
         **{c: (c, "mean") for c in receipt_columns},
     )
     return out.reset_index()
@@ -569,6 +670,7 @@ def equal_pay_audit(
     gap_threshold: float = 5.0,
     pattern_threshold: float = 3.0,
     min_pattern: int = 2,
+    basis: str | None = None,
 ) -> EqualPayAudit:
     """Equal pay audit: compare women's and men's pay within each group doing equal work.
 
@@ -595,6 +697,13 @@ def equal_pay_audit(
         base of the gap) and the compared group (women).
     gap_threshold, pattern_threshold, min_pattern
         Flag rules (defaults 5%, 3% and 2 recurrences, after the EHRC guidance).
+    basis
+        The basis of equal work of single-grade groups without a mapping (see
+        :func:`equal_work_groups`), e.g. ``"rated as equivalent"`` when the user declares the
+        grades to come from a job evaluation scheme.
+
+    Employees with no value in ``group_by`` (a blank grade) are not compared: they are counted
+    in ``not_recorded``.
 
     Returns
     -------
@@ -611,9 +720,14 @@ def equal_pay_audit(
             "gap_threshold and pattern_threshold must be positive and min_pattern at least 2."
         )
     element_list = _as_elements(data, elements)
-    groups = equal_work_groups(data, group_by, mapping=mapping, job=job)
-    is_female = (data[by] == compare).to_numpy(dtype=bool, na_value=False)
-    is_male = (data[by] == reference).to_numpy(dtype=bool, na_value=False)
+    groups = equal_work_groups(data, group_by, mapping=mapping, job=job, basis=basis)
+    recorded = groups["group"].notna().to_numpy()
+    all_female = (data[by] == compare).to_numpy(dtype=bool, na_value=False)
+    all_male = (data[by] == reference).to_numpy(dtype=bool, na_value=False)
+    not_recorded = (int((all_female & ~recorded).sum()), int((all_male & ~recorded).sum()))
+    n_other = int((~(all_female | all_male)).sum())
+    data, groups = data[recorded], groups[recorded]
+    is_female, is_male = all_female[recorded], all_male[recorded]
     if not is_female.any() or not is_male.any():
         raise InputError(
             f"An equal pay audit needs both groups, {compare!r} and {reference!r}, in column "
@@ -662,7 +776,12 @@ def equal_pay_audit(
         gap_threshold=float(gap_threshold),
         pattern_threshold=float(pattern_threshold),
         min_pattern=int(min_pattern),
-        n_other=int((~(is_female | is_male)).sum()),
+        n_other=n_other,
+        hours_known=hours_known(data),
+        not_recorded=not_recorded,
+        not_recorded_label=(
+            "" if mapping is not None else f"{grouping_words(group_by)} not recorded"
+        ),
         by=by,
         reference=reference,
         compare=compare,
@@ -670,14 +789,20 @@ def equal_pay_audit(
 
 
 __all__ = [
+    "ANNUAL_BASIC",
     "DEFAULT_ELEMENTS",
     "EQUAL_WORK_BASES",
     "EqualPayAudit",
     "PayElement",
+    "absent_elements",
     "contributing_factors",
     "default_elements",
+    "element_name_words",
     "equal_pay_audit",
     "equal_work_groups",
     "grouping_basis",
+    "grouping_words",
+    "has_values",
+    "hours_known",
     "job_mapping_table",
 ]

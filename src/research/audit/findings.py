@@ -20,12 +20,22 @@ ELEMENT_WORDS = {
     "hourly": "hourly pay",
     "bonus": "bonus pay",
     "allowances": "allowances",
+    "overtime": "overtime pay",
 }
 
 
-def element_words(name: str) -> str:
-    """``"basic"`` -> ``"basic pay"``."""
+def element_words(name: str, audit: EqualPayAudit | None = None) -> str:
+    """``"basic"`` -> ``"basic pay"``, or ``"annual basic pay"`` when the audit's data records
+    neither hours nor FTE (pay is then annual pay as recorded, not full-time equivalent)."""
+    if name == "basic" and audit is not None and not audit.hours_known:
+        return "annual basic pay"
     return ELEMENT_WORDS.get(name, name.replace("_", " "))
+
+
+def recipients_words(audit: EqualPayAudit) -> str:
+    """``" (for bonus pay: recipients)"`` when elements compared among recipients were compared."""
+    names = [element_words(e.name, audit) for e in audit.elements if e.recipients_only]
+    return f" (for {join_words(names)}: recipients)" if names else ""
 
 
 def audit_findings(
@@ -36,6 +46,7 @@ def audit_findings(
     logib_factors: tuple[str, ...] = (),
     logib_absent: tuple[str, ...] = (),
     logib_note: str = "",
+    auto_occupation: bool = False,
 ) -> list[Finding]:
     """Three to eight sentences for the top of the audit report.
 
@@ -48,9 +59,28 @@ def audit_findings(
         service"``, ...) and those the data does not record (with the reason).
     logib_note
         Why there is no regression, when ``logib`` is ``None``.
+    auto_occupation
+        The groups are occupations because the data records no grades (``group_by="auto"``).
     """
     out: list[Finding] = []
     basic = audit.elements[0].name
+    if not audit.hours_known:
+        out.append(
+            Finding(
+                "Hours and full-time equivalents are not in the data, so the audit compares "
+                "annual basic pay as recorded (a part-timer's pay is not made full-time "
+                "equivalent) and makes no comparison of hourly pay.",
+                key="pay_basis",
+            )
+        )
+    if auto_occupation:
+        out.append(
+            Finding(
+                "Grades are not in the data, so the audit compares employees in the same "
+                "occupation.",
+                key="grouping",
+            )
+        )
     comparable = audit.comparable(min_cell)
     n_cmp = int(comparable["group"].nunique())
     out.append(
@@ -64,12 +94,13 @@ def audit_findings(
     )
     big = comparable[(comparable["element"] == basic) & (comparable["stat"] == "mean")]
     flagged = big[big["flag_gap"]].sort_values("gap", key=np.abs, ascending=False)
-    what = f"mean {element_words(basic)}"
+    what = f"mean {element_words(basic, audit)}"
     if len(flagged):
         top = flagged.iloc[0]
         out.append(
             Finding(
-                f"{len(flagged):,} of them have a gap in {what} of {audit.gap_threshold:g}% or "
+                f"{len(flagged):,} of them {'has' if len(flagged) == 1 else 'have'} a gap in "
+                f"{what} of {audit.gap_threshold:g}% or "
                 f"more; the largest is in {top['group']} ({fmt_pct(top['gap'])}, "
                 f"{top['direction']}; {int(top['n_female']):,} women, {int(top['n_male']):,} men).",
                 value=float(top["gap"]),
@@ -95,13 +126,25 @@ def audit_findings(
                 key="pattern",
             )
         )
+    women, men = audit.not_recorded
+    if women + men:
+        what = audit.not_recorded_label.removesuffix(" not recorded")
+        out.append(
+            Finding(
+                f"{count_words(women + men, min_cell).capitalize()} women and men have no "
+                f"recorded {what}: they are counted as {audit.not_recorded_label} and not "
+                "compared.",
+                value=float(women + men) if women + men >= min_cell else None,
+                key="not_recorded",
+            )
+        )
     hidden = audit.n_hidden_flags(min_cell)
     if hidden:
         out.append(
             Finding(
                 f"{plural(hidden, 'further flagged comparison')} "
-                f"{'rests' if hidden == 1 else 'rest'} on fewer than {min_cell} women or men "
-                "(for bonus: recipients); they are not published and HR should review "
+                f"{'rests' if hidden == 1 else 'rest'} on fewer than {min_cell} women or men"
+                f"{recipients_words(audit)}; they are not published and HR should review "
                 "them from the unpublished data.",
                 value=float(hidden),
                 key="hidden_flags",
@@ -150,7 +193,8 @@ def _logib_findings(
     if absent:
         out.append(
             Finding(
-                f"The regression does not take {join_words(list(absent))} into account.",
+                "Not in the data, so not taken into account by the regression: "
+                f"{join_words(list(absent))}.",
                 key="logib_absent",
             )
         )

@@ -28,8 +28,12 @@ def _groups(frame: pd.DataFrame, audit: EqualPayAudit, mapping, job_column: str)
         return job_column, counted.members(labels.fillna("(missing)"), jobs)
     column = audit.group_by
     dimension = _RAW.get(column, column)
-    labels = frame[column].astype("string").fillna("(missing)")
-    return dimension, counted.members(labels, frame[dimension])
+    labels = frame[column].astype("string").fillna(audit.not_recorded_label or "(missing)")
+    values = frame[dimension]
+    if dimension == "grade" and counted.GRADE_UNIT in frame:
+        dimension = counted.GRADE_UNIT
+        values = frame[dimension]
+    return dimension, counted.members(labels, values)
 
 
 def _subset(table: pd.DataFrame, frame: pd.DataFrame, name: str) -> tuple:
@@ -135,5 +139,6 @@ def protect(
     tables = {
         item.name: item for section in sections for item in section.items if isinstance(item, Table)
     }
+    frame = counted.with_grade_unit(frame)
     declared = declare(tables, frame, audit, mapping=mapping, job_column=job_column)
     return counted.protect_sections(sections, declared, frame, min_cell=min_cell, source=source)

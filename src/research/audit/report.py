@@ -18,8 +18,15 @@ import numpy as np
 import pandas as pd
 
 from research.audit import published
-from research.audit.equal_pay import EqualPayAudit, equal_pay_audit, job_mapping_table
-from research.audit.findings import audit_findings, element_words
+from research.audit.equal_pay import (
+    EqualPayAudit,
+    absent_elements,
+    equal_pay_audit,
+    has_values,
+    hours_known,
+    job_mapping_table,
+)
+from research.audit.findings import audit_findings, element_words, recipients_words
 from research.audit.logib import LogibResult, logib_regression, workforce_logib_frame
 from research.core.checks import InputError
 from research.core.source import Source
@@ -27,7 +34,7 @@ from research.present import disclosure, tabulate
 from research.present.formats import fmt_pct
 from research.present.plots import SEX_LABELS, SEX_PALETTE, source_note
 from research.present.report import Figure, Note, Report, Section, Table, columns, findings
-from research.present.wording import join_words, plural, title_block
+from research.present.wording import count_words, join_words, plural, title_block
 
 __all__ = [
     "GROUP_BY",
@@ -40,8 +47,9 @@ __all__ = [
 ]
 
 C = disclosure.SUPPRESSED
-#: Columns that can define equal-work groups when no job mapping is given.
-GROUP_BY = ("grade", "occupation", "job_family", "department")
+#: Columns that can define equal-work groups when no job mapping is given; ``"auto"``: grade
+#: when the data records grades, else occupation.
+GROUP_BY = ("auto", "grade", "occupation", "job_family", "department")
 
 
 class EqualPayAuditReport(Report):
@@ -60,22 +68,55 @@ def with_groupings(
 ) -> pd.DataFrame:
     """``data`` with ``occupation_group`` (the ``top_n`` largest, the rest pooled) and
     ``grade_group`` (grades, pooled into bands of neighbouring grades beyond
-    ``max_grade_groups``)."""
+    ``max_grade_groups``; ``<NA>`` where the grade is blank).
+
+    When a ``pay_plan`` column records several pay plans, grades are grouped (and banded) within
+    each plan and labelled ``"<plan>: <grade>"``, so grades of different plans never share a group.
+    """
     out = data.assign(
         occupation_group=tabulate.lump_rare(tabulate.occupation_labels(data, "occupation"), top_n)
     )
-    if "grade" in data and data["grade"].notna().any():
-        out["grade_group"] = tabulate.grade_groups(data, max_groups=max_grade_groups)
-    else:
-        out["grade_group"] = pd.Series(pd.NA, index=data.index, dtype="string")
+    out["grade_group"] = grade_labels(data, max_grade_groups)
+    return out
+
+
+def pay_plans(data: pd.DataFrame) -> pd.Series | None:
+    """The pay plan of each employee with a grade, when the data records more than one plan."""
+    if not has_values(data, "pay_plan") or not has_values(data, "grade"):
+        return None
+    plans = data.loc[data["grade"].notna(), "pay_plan"].astype("string")
+    return plans.fillna("pay plan not recorded") if plans.nunique(dropna=False) > 1 else None
+
+
+def grade_labels(data: pd.DataFrame, max_groups: int) -> pd.Series:
+    """Grade group labels of the employees with a grade (``<NA>`` for a blank grade)."""
+    out = pd.Series(pd.NA, index=data.index, dtype="string")
+    if not has_values(data, "grade"):
+        return out
+    graded = data[data["grade"].notna()]
+    if "grade_rank" in graded and graded["grade_rank"].isna().any():
+        graded = graded.drop(columns="grade_rank")  # an incomplete order: label by name
+    plans = pay_plans(data)
+    if plans is None:
+        out.loc[graded.index] = tabulate.grade_groups(graded, max_groups=max_groups).astype(
+            "string"
+        )
+        return out
+    for plan, part in graded.groupby(plans, sort=True):
+        labels = tabulate.grade_groups(part, max_groups=max_groups).astype("string")
+        out.loc[part.index] = f"{plan}: " + labels
     return out
 
 
 def _grouping(
-    data: pd.DataFrame, group_by: str, mapping: pd.DataFrame | None, max_grade_groups: int
-) -> tuple[str, str, str]:
-    """The column to group by, how the groups were formed (for sentences) and (short) for the
-    title block."""
+    data: pd.DataFrame,
+    group_by: str,
+    mapping: pd.DataFrame | None,
+    job_evaluation: bool,
+    framework: str,
+) -> tuple[str, str, str, str | None]:
+    """The column to group by, how the groups were formed (for sentences), (short) for the
+    title block, and the basis of single-grade groups (``None``: descriptive)."""
     if mapping is not None:
         name = mapping.attrs.get("source", "")
         named = f"the job mapping {name}" if name else "the job mapping supplied"
@@ -87,38 +128,135 @@ def _grouping(
         bases = join_words(
             [f"{plural(n, 'group')} of {words.get(b, b)}" for b, n in sorted(counts.items())]
         )
-        return "", f"jobs grouped by {named}: {bases}", f"{named} ({bases})"
+        return "", f"jobs grouped by {named}: {bases}", f"{named} ({bases})", None
     if group_by not in GROUP_BY:
         raise InputError(f"group_by must be one of {', '.join(GROUP_BY)}, not {group_by!r}.")
+    grades = bool(data["grade_group"].notna().any())
+    if group_by == "auto":
+        group_by = "grade" if grades else "occupation"
     if group_by == "grade":
-        if data["grade_group"].isna().all():
+        if not grades:
             raise InputError(
                 "This dataset records no grades, so equal work cannot be identified by grade: "
-                "use group_by='occupation' or give a job mapping."
+                "use group_by='auto' or 'occupation', or give a job mapping."
             )
-        if data["grade_group"].astype("string").str.startswith("ranks ").any():
-            words = "bands of neighbouring grades"
-            return "grade_group", f"employees in {words}", words
-        return "grade_group", "employees in the same grade", "the same grade"
+        plans = " within each pay plan" if pay_plans(data) is not None else ""
+        if data["grade_group"].astype("string").str.contains("ranks ", regex=False).any():
+            words = f"bands of neighbouring grades{plans}"
+            return (
+                "grade_group",
+                f"employees in {words}",
+                words,
+                _je_basis(job_evaluation, framework),
+            )
+        if job_evaluation:
+            words = f"the same job evaluation grade{plans}"
+            return "grade_group", f"employees in {words}", words, _je_basis(True, framework)
+        return "grade_group", f"employees in the same grade{plans}", f"the same grade{plans}", None
+    if group_by not in data or not data[group_by].notna().any():
+        raise InputError(
+            f"This dataset records no {group_by.replace('_', ' ')}, so equal work cannot be "
+            f"identified by it: choose another group_by or give a job mapping."
+        )
     words = f"the same {group_by.replace('_', ' ')}"
-    return group_by, f"employees in {words}", words
+    return group_by, f"employees in {words}", words, None
+
+
+def _je_basis(job_evaluation: bool, framework: str) -> str | None:
+    """The basis of a group of one job evaluation grade: the Equality Act's "rated as
+    equivalent" in Great Britain, else a plain description."""
+    if not job_evaluation:
+        return None
+    return "rated as equivalent" if framework == "GB" else "same job evaluation grade"
+
+
+def _grouping_notes(
+    data: pd.DataFrame,
+    group_by: str,
+    column: str,
+    job_evaluation: bool,
+    framework: str,
+    audit: EqualPayAudit,
+    min_cell: int,
+) -> list[str]:
+    """Sentences on how equal work was identified: defaults taken, bands, the legal basis."""
+    out = []
+    if group_by == "auto" and column == "occupation":
+        out.append(
+            "This dataset records no grades, so employees in the same occupation are compared "
+            "(group_by 'auto'); a job mapping can group jobs doing equal work instead."
+        )
+    bands = audit.table["basis"].eq("neighbouring grades").any()
+    if column == "grade_group" and bands:
+        out.append(
+            "Some groups pool neighbouring grades (more grades than max_grade_groups); a band "
+            "of several grades is not a group of "
+            + ("work rated as equivalent." if framework == "GB" else "equal work.")
+        )
+    if column == "grade_group" and pay_plans(data) is not None:
+        out.append(
+            "Grades of different pay plans are kept apart: each group holds grades of one plan."
+        )
+    if job_evaluation and column == "grade_group":
+        if framework == "GB":
+            out.append(
+                "The grades are declared to come from an analytical job evaluation scheme, so "
+                "employees in the same grade do work rated as equivalent (Equality Act 2010, "
+                "s.65(4))."
+            )
+        else:
+            out.append(
+                "The grades are declared to come from an analytical job evaluation scheme; "
+                "groups of one grade are called the same job evaluation grade."
+            )
+    elif column == "grade_group":
+        out.append(
+            "The grades are not declared to come from a job evaluation scheme (parameter "
+            "job_evaluation), so groups are described by their grades"
+            + (", not as work rated as equivalent." if framework == "GB" else ".")
+        )
+    women, men = audit.not_recorded
+    if women + men:
+        out.append(
+            f"{count_words(women + men, min_cell)} women and men have no recorded "
+            f"{audit.not_recorded_label.removesuffix(' not recorded')}: they are listed as "
+            f"{audit.not_recorded_label} and not compared."
+        )
+    if framework == "GB":
+        out.append(
+            "Equal work is as defined in the Equality Act 2010, s.65: like work, work rated as "
+            "equivalent and work of equal value."
+        )
+    else:
+        out.append(
+            "This data is not declared to be from an employer in Great Britain, so groups are "
+            "described, not named in the legal terms of equal work; the five-step method is "
+            "followed as good practice."
+        )
+    return out
 
 
 def _logib(
     data: pd.DataFrame,
-) -> tuple[LogibResult | None, tuple[str, ...], tuple[str, ...], str]:
-    """The regression, the factors it held, those the data lacks, and why it did not run."""
+) -> tuple[LogibResult | None, tuple[str, ...], tuple[str, ...], str, int]:
+    """The regression, the factors it held, those the data lacks, why it did not run, and how
+    many employees with a blank grade it leaves out."""
     grades = data["grade_group"].notna().any()
+    absent: tuple[str, ...] = ()
+    blank = data["grade_group"].isna() if grades else pd.Series(False, index=data.index)
+    data = data[~blank]
     frame = workforce_logib_frame(data, requirement="grade_group" if grades else "occupation_group")
     service = "years_of_service" in frame
     experience = "potential_experience" in frame
-    factors = ("grade" if grades else "occupation group",)
+    banded = grades and data["grade_group"].astype("string").str.contains("ranks ").any()
+    factors = ("grade band" if banded else "grade" if grades else "occupation group",)
     factors += ("length of service",) * service + ("potential experience",) * experience
-    absent = ()
     if not service:
-        absent += ("length of service (the data records no start dates)",)
+        absent += ("length of service (no start dates)",)
     if not experience:
-        absent += ("experience (the data records no age bands)",)
+        absent += ("experience (no ages)",)
+    if not hours_known(data):
+        absent += ("hours (annual pay as recorded is compared)",)
     try:
         result = logib_regression(
             frame,
@@ -128,8 +266,9 @@ def _logib(
             experience="potential_experience" if experience else None,
         )
     except InputError as error:
-        return None, factors, absent, f"The Logib-style regression could not be fitted: {error}"
-    return result, factors, absent, ""
+        why = f"The Logib-style regression could not be fitted: {error}"
+        return None, factors, absent, why, int(blank.sum())
+    return result, factors, absent, "", int(blank.sum())
 
 
 # ----------------------------------------------------------------------------- tables
@@ -166,12 +305,9 @@ def _sex_columns(codes) -> list[tuple[str, str, str]]:
 
 def coverage_table(data: pd.DataFrame, min_cell: int) -> Table:
     """Employees by working pattern and sex, with totals (counts suppressed, complementary)."""
-    pattern = (
-        data["working_pattern"]
-        if "working_pattern" in data and data["working_pattern"].notna().any()
-        else pd.Series("all", index=data.index)
-    )
-    frame = pd.DataFrame({"working_pattern": readable(pattern).fillna("(missing)")})
+    known = has_values(data, "working_pattern")
+    pattern = data["working_pattern"] if known else pd.Series("all", index=data.index)
+    frame = pd.DataFrame({"working_pattern": readable(pattern).fillna("not recorded")})
     frame["sex"] = data["sex"]
     counts = tabulate.headcount_by_sex(frame, "working_pattern")
     hidden = disclosure.suppress_counts(counts, min_cell)
@@ -181,7 +317,9 @@ def coverage_table(data: pd.DataFrame, min_cell: int) -> Table:
     return Table(
         "audit_coverage",
         table,
-        "Employees covered, by working pattern and sex",
+        "Employees covered, by working pattern and sex"
+        if known
+        else "Employees covered, by sex (working pattern: not in the data)",
         columns(
             ("working_pattern", "Working pattern"),
             *_sex_columns(body),
@@ -191,22 +329,43 @@ def coverage_table(data: pd.DataFrame, min_cell: int) -> Table:
     )
 
 
-def elements_table(audit: EqualPayAudit) -> Table:
-    """The pay elements compared and among whom."""
-    table = pd.DataFrame(
-        {
-            "element": [element_words(e.name) for e in audit.elements],
-            "description": [e.label for e in audit.elements],
-            "column": [e.column for e in audit.elements],
-            "compared": [
-                "those who receive it" if e.recipients_only else "everyone" for e in audit.elements
-            ],
-        }
-    )
+_ABSENT_WHY = {
+    "hourly": "not in the data (no hours)",
+    "bonus": "not in the data",
+    "allowances": "not in the data",
+    "overtime": "not in the data",
+}
+
+
+def elements_table(audit: EqualPayAudit, data: pd.DataFrame) -> Table:
+    """The pay elements compared and among whom; canonical elements the data lacks are listed
+    as not in the data."""
+    words = [element_words(e.name, audit) for e in audit.elements]
+    rows = [
+        (w, e.label, e.column, "those who receive it" if e.recipients_only else "everyone")
+        for w, e in zip(words, audit.elements, strict=True)
+    ]
+    compared = {e.name for e in audit.elements}
+    absent = [e for e in absent_elements(data) if e.name not in compared]
+    rows += [
+        (
+            element_words(e.name, audit),
+            _ABSENT_WHY.get(e.name, "not in the data"),
+            "",
+            "not compared",
+        )
+        for e in absent
+    ]
+    table = pd.DataFrame(rows, columns=["element", "description", "column", "compared"])
+    caption = f"The {plural(len(audit.elements), 'pay element')} compared"
+    if absent:
+        caption += (
+            f"; {join_words([element_words(e.name, audit) for e in absent])}: not in the data"
+        )
     return Table(
         "audit_pay_elements",
         table,
-        f"The {len(table)} pay elements compared",
+        caption,
         columns(
             ("element", "Pay element"),
             ("description", "What is compared"),
@@ -217,13 +376,31 @@ def elements_table(audit: EqualPayAudit) -> Table:
 
 
 def groups_table(audit: EqualPayAudit, min_cell: int) -> Table:
-    """The equal-work groups, their basis and headcounts."""
+    """The equal-work groups, their basis and headcounts; employees with no group value (a
+    blank grade) are listed last as not recorded."""
     groups = audit.group_summary("mean")[["group", "basis", "n_female", "n_male"]]
+    women, men = audit.not_recorded
+    if women + men:
+        extra = pd.DataFrame(
+            {
+                "group": [audit.not_recorded_label],
+                "basis": ["not compared"],
+                "n_female": [women],
+                "n_male": [men],
+            }
+        )
+        groups = pd.concat([groups, extra], ignore_index=True)
+    caption = (
+        f"The {audit.n_groups:,} equal-work groups and their headcounts (counts below "
+        f"{min_cell} shown as [c])"
+    )
+    if women + men:
+        what = audit.not_recorded_label.removesuffix(" not recorded")
+        caption += f"; last, employees whose {what} is not recorded (not compared)"
     return Table(
         "audit_groups",
         hide_counts(groups, ["n_female", "n_male"], min_cell),
-        f"The {audit.n_groups:,} equal-work groups and their headcounts (counts below "
-        f"{min_cell} shown as [c])",
+        caption,
         columns(
             ("group", "Equal-work group"),
             ("basis", "Basis of comparison"),
@@ -249,7 +426,7 @@ def mean_gaps_table(audit: EqualPayAudit, min_cell: int) -> Table:
             ("n_female", "Women", "int"),
             ("n_male", "Men", "int"),
             *[
-                (c, f"Gap: {element_words(c.removeprefix('gap_'))} (%)", "float1", "%")
+                (c, f"Gap: {element_words(c.removeprefix('gap_'), audit)} (%)", "float1", "%")
                 for c in gaps
             ],
             ("flag_gap", f"Gap of {audit.gap_threshold:g}% or more"),
@@ -293,14 +470,18 @@ def detail_table(audit: EqualPayAudit, min_cell: int, currency: str) -> Table:
     )
 
 
-def receipt_table(audit: EqualPayAudit, min_cell: int) -> Table | Note:
+def receipt_table(audit: EqualPayAudit, min_cell: int, data: pd.DataFrame) -> Table | Note:
     """Share of women and men in each group receiving bonus / allowances."""
     measures = [c for c in audit.receipt if c.startswith("pct_")]
     if not measures:
+        absent = [element_words(e.name, audit) for e in absent_elements(data)]
+        absent = [w for w in absent if w != "hourly pay"]
+        compared = join_words([element_words(e.name, audit) for e in audit.elements])
         return Note(
             "audit_receipt",
-            "The data has no bonus or allowance payments, so only basic and hourly pay are "
-            "compared and no table of who receives them is shown.",
+            f"{join_words(absent).capitalize()} {'is' if len(absent) == 1 else 'are'} not in "
+            f"the data, so only {compared} {'is' if len(audit.elements) == 1 else 'are'} "
+            "compared and no table of who receives such payments is shown.",
         )
     wide = audit.factors.pivot(index="group", columns="sex", values=["n", *measures])
     out = pd.DataFrame(index=wide.index)
@@ -317,7 +498,7 @@ def receipt_table(audit: EqualPayAudit, min_cell: int) -> Table | Note:
     hidden = hide_counts(hidden, ["n_female", "n_male"], min_cell)
     specs = []
     for c in measures:
-        word = element_words(c.removeprefix("pct_")).capitalize()
+        word = element_words(c.removeprefix("pct_"), audit).capitalize()
         specs += [
             (f"{c}_female", f"{word}: women (%)", "pct"),
             (f"{c}_male", f"{word}: men (%)", "pct"),
@@ -336,10 +517,19 @@ def receipt_table(audit: EqualPayAudit, min_cell: int) -> Table | Note:
 
 
 _FACTORS = (
-    ("mean_service", "service", "Service", "float1", "years", "start dates", "length of service"),
-    ("mean_hours", "hours", "Hours", "float1", "hours a week", "weekly hours", "contracted hours"),
+    ("mean_service", "service", "Service", "float1", "years", "start dates", "Length of service"),
+    ("mean_age", "age", "Age", "float1", "years", "age bands", "Age"),
+    ("mean_hours", "hours", "Hours", "float1", "hours a week", "weekly hours", "Contracted hours"),
     ("mean_position", "position", "Pay position", "float2", "0 = bottom, 1 = top", "", ""),
-    ("pct_part_time", "pct_part_time", "Part time", "pct", "%", "", ""),
+    (
+        "pct_part_time",
+        "pct_part_time",
+        "Part time",
+        "pct",
+        "%",
+        "working pattern",
+        "Part-time work",
+    ),
 )
 
 
@@ -353,7 +543,7 @@ def factors_table(audit: EqualPayAudit, min_cell: int) -> Table:
     specs, notes, words = [], [], []
     for measure, key, label, fmt, unit, source, word in _FACTORS:
         if f[measure].isna().all():
-            notes.append(f"The data records no {source}, so {word} is not shown.")
+            notes.append(f"{word}: not in the data (no {source}).")
             continue
         out[f"{key}_female"] = wide.get((measure, audit.compare), np.nan)
         out[f"{key}_male"] = wide.get((measure, audit.reference), np.nan)
@@ -364,6 +554,7 @@ def factors_table(audit: EqualPayAudit, min_cell: int) -> Table:
         words.append(
             {
                 "service": "average service (years)",
+                "age": "average age (years, from age-band mid-points)",
                 "hours": "contracted weekly hours",
                 "position": "position in the group's pay range (0 = bottom, 1 = top)",
                 "pct_part_time": "share working part time",
@@ -387,7 +578,13 @@ def _p(value: float) -> str:
     return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
 
 
-def logib_table(result: LogibResult, factors: tuple[str, ...], absent: tuple[str, ...]) -> Table:
+def logib_table(
+    result: LogibResult,
+    factors: tuple[str, ...],
+    absent: tuple[str, ...],
+    annual: bool = False,
+    left_out: str = "",
+) -> Table:
     """The regression's headline numbers as a two-column table of text."""
     rows = [
         ("Women's pay compared with men's, other factors equal", fmt_pct(result.kennedy, 2)),
@@ -413,11 +610,14 @@ def logib_table(result: LogibResult, factors: tuple[str, ...], absent: tuple[str
     ]
     notes = [result.rating_text]
     if absent:
-        notes.append(f"Not in the model: {join_words(list(absent))}.")
+        notes.append(f"Not in the data, so not in the model: {join_words(list(absent))}.")
+    if left_out:
+        notes.append(f"{left_out} employees with no recorded grade are left out of the model.")
     return Table(
         "audit_logib",
         pd.DataFrame(rows, columns=["measure", "value"]),
-        "Logib-style regression of log full-time-equivalent basic pay on "
+        f"Logib-style regression of log {'annual' if annual else 'full-time-equivalent'} "
+        "basic pay on "
         f"{join_words([*regressors, 'sex'])}",
         columns(("measure", "Measure"), ("value", "Value")),
         notes=tuple(notes),
@@ -431,7 +631,7 @@ def action_table(audit: EqualPayAudit, min_cell: int) -> Table | Note:
     notes = (
         (
             f"{hidden:,} further flagged comparison(s) rest on fewer than {min_cell} women or "
-            "men (for bonus: recipients) and are not listed; HR should review them from the "
+            f"men{recipients_words(audit)} and are not listed; HR should review them from the "
             "unpublished data.",
         )
         if hidden
@@ -443,7 +643,8 @@ def action_table(audit: EqualPayAudit, min_cell: int) -> Table | Note:
             "No publishable comparison is flagged, so there is no action list."
             + (" " + notes[0] if notes else ""),
         )
-    table["largest"] = table["element"].map(element_words) + " (" + table["stat"] + ")"
+    words = table["element"].map(lambda e: element_words(e, audit))
+    table["largest"] = words + " (" + table["stat"] + ")"
     table = table.drop(columns=["element", "stat"])
     return Table(
         "audit_actions",
@@ -472,7 +673,7 @@ def action_table(audit: EqualPayAudit, min_cell: int) -> Table | Note:
 def gaps_figure(audit: EqualPayAudit, min_cell: int, source: str) -> Figure | Note:
     """Mean gap in the first pay element per publishable group, with the flag thresholds."""
     element = audit.elements[0].name
-    words = f"mean {element_words(element)}"
+    words = f"mean {element_words(element, audit)}"
     t = audit.comparable(min_cell)
     t = t[(t["element"] == element) & (t["stat"] == "mean")].sort_values("gap")
     if t.empty:
@@ -520,7 +721,8 @@ def build(
     *,
     source: Source | None = None,
     job_mapping: pd.DataFrame | None = None,
-    group_by: str = "grade",
+    group_by: str = "auto",
+    job_evaluation: bool = False,
     job_column: str = "occupation",
     max_grade_groups: int = 15,
     gap_threshold: float = 5.0,
@@ -536,13 +738,21 @@ def build(
     data
         Canonical workforce table.
     source
-        Where the data came from (title block, chart source line).
+        Where the data came from (title block, chart source line, legal framing: the Equality
+        Act's terms only when ``source.framework == "GB"``).
     job_mapping
         Jobs mapped to equal-work groups, a table ``job, group, basis``
         (:func:`research.data.structures.read_job_mapping`); overrides ``group_by``.
     group_by
-        How equal work is identified without a mapping: one of :data:`GROUP_BY`. With more
-        than ``max_grade_groups`` grades, grades are pooled into bands of neighbouring grades.
+        How equal work is identified without a mapping: one of :data:`GROUP_BY`; ``"auto"``
+        groups by grade when the data records grades, else by occupation. With more than
+        ``max_grade_groups`` grades, grades are pooled into bands of neighbouring grades (within
+        each pay plan when a ``pay_plan`` column records several). Employees with a blank value
+        are counted as not recorded and not compared.
+    job_evaluation
+        The grades come from an analytical job evaluation scheme (the user's declaration): a
+        group of one grade is then work *rated as equivalent* (Equality Act 2010 s.65; in Great
+        Britain only), otherwise the same grade. A band of several grades is never equivalent.
     job_column
         Column holding the job named in the job mapping.
     gap_threshold, pattern_threshold, min_pattern
@@ -557,7 +767,9 @@ def build(
     source = source or Source("data given directly")
     frame = with_groupings(data, max_grade_groups=max_grade_groups)
     mapping = job_mapping_table(job_mapping) if job_mapping is not None else None
-    column, group_words, short = _grouping(frame, group_by, mapping, max_grade_groups)
+    column, group_words, short, basis = _grouping(
+        frame, group_by, mapping, job_evaluation, source.framework
+    )
     audit = equal_pay_audit(
         frame,
         group_by=column or "grade",
@@ -566,23 +778,28 @@ def build(
         gap_threshold=gap_threshold,
         pattern_threshold=pattern_threshold,
         min_pattern=min_pattern,
+        basis=basis,
     )
+    left_out = 0
     if run_logib:
-        logib, factors, absent, why = _logib(frame)
+        logib, factors, absent, why, left_out = _logib(frame)
     else:
         logib, factors, absent = None, (), ()
         why = "The Logib-style regression test was not run (parameter run_logib is off)."
+    notes = _grouping_notes(
+        frame, group_by, column, job_evaluation, source.framework, audit, min_cell
+    )
     chart_source = f"{source.label}; research workbench equal pay audit"
     sections = (
         Section(
             "coverage",
             "Step 1: who does the audit cover, and which pay does it compare?",
-            (coverage_table(data, min_cell), elements_table(audit)),
+            (coverage_table(data, min_cell), elements_table(audit, data)),
         ),
         Section(
             "groups",
             "Step 2: which employees do equal work?",
-            (groups_table(audit, min_cell),),
+            (groups_table(audit, min_cell), Note("audit_grouping", " ".join(notes))),
         ),
         Section(
             "gaps",
@@ -591,7 +808,7 @@ def build(
                 mean_gaps_table(audit, min_cell),
                 gaps_figure(audit, min_cell, chart_source),
                 detail_table(audit, min_cell, source.currency),
-                receipt_table(audit, min_cell),
+                receipt_table(audit, min_cell, data),
             ),
         ),
         Section(
@@ -603,7 +820,13 @@ def build(
             "logib",
             "Is there a pay difference across the whole workforce once other factors are equal?",
             (
-                logib_table(logib, factors, absent)
+                logib_table(
+                    logib,
+                    factors,
+                    absent,
+                    annual=not audit.hours_known,
+                    left_out=count_words(left_out, min_cell) if left_out else "",
+                )
                 if logib is not None
                 else Note("audit_logib", why),
             ),
@@ -635,7 +858,16 @@ def build(
             data, "Equal pay audit", source, details=(("Equal work identified by", short),)
         ),
         findings=findings(
-            audit_findings(audit, min_cell, group_words, logib, factors, absent, why)
+            audit_findings(
+                audit,
+                min_cell,
+                group_words,
+                logib,
+                factors,
+                absent,
+                why,
+                auto_occupation=mapping is None and group_by == "auto" and column == "occupation",
+            )
         ),
         sections=sections,
         results={"audit": audit, "logib": logib, "disclosure_audit": protected.audit},

@@ -8,15 +8,21 @@ protection). :func:`equality_impact` assimilates every employee
 (:func:`research.paystructure.assimilate`) and compares the workforce before and after:
 
 * the six UK statutory gender pay gap figures and the quartile bands (:func:`research.paygap.uk_gpg`)
-  now, on assimilation (with pay protection) and once protection ends;
+  now, on assimilation (with pay protection) and once protection ends, when the data records hourly
+  pay; otherwise the gaps in mean and median annual basic pay (``pay_basis == "annual"``);
 * grade-level figures (women's share of the top grades, glass-ceiling ratio, like-for-like gap within
   grades: :func:`research.paygap.representation_by_grade`);
 * the equal pay audit flags within grades (:func:`research.audit.equal_pay_audit`);
 * who gains and who loses (count, share, mean change) by sex, occupation and working pattern, and
   employees on protected pay by sex;
 * the annual basic pay bill ``sum(FTE x salary)``;
-* the mean hourly pay gap within each group of each breakdown before and after: a group whose gap
-  *widens*, ``|g_after| - |g_before| > widen_tolerance`` percentage points, is highlighted.
+* the mean hourly pay gap (annual basic pay gap without hours) within each group of each breakdown
+  before and after: a group whose gap *widens*, ``|g_after| - |g_before| > widen_tolerance``
+  percentage points, is highlighted.
+
+Grade figures and the audit of the current grades need recorded grades: without any, they are
+missing (NaN, and ``audits["before"]`` is ``None``); employees with a blank grade are left out of
+them and counted in ``n_no_grade``.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from research.audit.equal_pay import EqualPayAudit, equal_pay_audit
+from research.audit.equal_pay import EqualPayAudit, equal_pay_audit, has_values
 from research.core.results import Result
 from research.paygap import gap_by, representation_by_grade, uk_gpg
 from research.paygap.statutory import UKGenderPayGap
@@ -67,6 +73,13 @@ class EqualityImpact(Result):
     gaps
         Mean hourly gap in each group of each breakdown, before and after protection, with
         ``widens``.
+    pay_basis
+        ``"hourly"`` (hourly pay recorded: statutory figures in ``uk``) or ``"annual"`` (no hours:
+        annual basic pay as recorded, ``uk`` empty).
+    n_no_grade
+        Employees with no recorded current grade, left out of the grade figures and audit now.
+    counts
+        Women and men behind the headline gaps (``n_female``, ``n_male``).
     """
 
     assimilation: Assimilation
@@ -80,6 +93,9 @@ class EqualityImpact(Result):
     gaps: pd.DataFrame
     uk: dict[str, UKGenderPayGap] = field(default_factory=dict)
     widen_tolerance: float = 0.1
+    pay_basis: str = "hourly"
+    n_no_grade: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
     title: str = "Equality impact assessment of a proposed pay structure"
 
     def to_frame(self) -> pd.DataFrame:
@@ -98,16 +114,59 @@ def _statutory(uks: dict[str, UKGenderPayGap]) -> pd.DataFrame:
     return table
 
 
-def _grade_metrics(frames: dict[str, pd.DataFrame], top: int) -> pd.DataFrame:
+#: The headline measures when pay is compared as annual basic pay (no hours in the data).
+ANNUAL_MEASURES = ("Gap in mean annual basic pay", "Gap in median annual basic pay")
+
+
+def _annual_gaps(frames: dict[str, pd.DataFrame], sex: str) -> tuple[pd.DataFrame, dict]:
+    """Gaps in mean and median annual basic pay (everyone with pay) at each moment."""
+    rows = {}
+    counts: dict[str, int] = {}
+    for m in MOMENTS:
+        d = frames[m].assign(_all="all")
+        values = []
+        for stat in ("mean", "median"):
+            t = gap_by(d, "_all", stat=stat, pay="annual_basic_pay", by=sex, full_pay=None).table
+            values.append(float(t["gap"].iloc[0]))
+            counts = {"n_female": int(t["n_female"].iloc[0]), "n_male": int(t["n_male"].iloc[0])}
+        rows[m] = values
+    table = pd.DataFrame(rows, index=list(ANNUAL_MEASURES)).rename_axis("measure").reset_index()
+    table["change"] = table["after_protection"] - table["before"]
+    return table, counts
+
+
+def _grade_metrics(frames: dict[str, pd.DataFrame], top: int, pay: str) -> pd.DataFrame:
     rows = {}
     for m in MOMENTS:
-        rep = representation_by_grade(frames[m], top=top, stat="mean")
+        graded = frames[m].dropna(subset=["grade", "grade_rank"])
+        if graded.empty:
+            rows[m] = pd.Series(np.nan, index=_grade_measures(top))
+            continue
+        rep = representation_by_grade(graded, top=top, stat="mean", pay=pay)
         head = rep.headline().set_index("measure")["value"]
-        head.loc["Number of grades"] = float(frames[m]["grade"].nunique())
+        head.loc["Number of grades"] = float(graded["grade"].nunique())
         rows[m] = head
     table = pd.DataFrame(rows).reset_index().rename(columns={"index": "measure"})
     table["change"] = table["after_protection"] - table["before"]
     return table
+
+
+def _grade_measures(top: int) -> list[str]:
+    return [
+        "Women's share of all employees",
+        f"Women's share of the top {top} grades",
+        "Glass ceiling ratio (top share / overall share)",
+        "Overall pay gap",
+        "Average pay gap within grades (like for like)",
+        "Number of grades",
+    ]
+
+
+def _fte(data: pd.DataFrame) -> pd.Series:
+    """FTE of each employee; 1 where not recorded (annual pay as recorded is what is paid)."""
+    if "fte" not in data:
+        return pd.Series(1.0, index=data.index)
+    return data["fte"].astype("float64").fillna(1.0)
 
 
 def _gains(assim: Assimilation, breakdowns: dict[str, str], sex: str) -> pd.DataFrame:
@@ -127,7 +186,7 @@ def _gains(assim: Assimilation, breakdowns: dict[str, str], sex: str) -> pd.Data
                 "gain": e["change"] > 0.005,
                 "loss": e["change"] < -0.005,
                 "change_pct": e["change_pct"],
-                "change": e["change"] * data["fte"],
+                "change": e["change"] * _fte(data),
             }
         )
         g = frame.groupby(["group", "sex"], observed=True)
@@ -168,7 +227,7 @@ def _protected(assim: Assimilation, sex: str) -> pd.DataFrame:
 
 
 def _gap_table(
-    frames: dict[str, pd.DataFrame], breakdowns: dict[str, str], tolerance: float
+    frames: dict[str, pd.DataFrame], breakdowns: dict[str, str], tolerance: float, pay: str
 ) -> pd.DataFrame:
     parts = []
     for title, column in {"All employees": None, **breakdowns}.items():
@@ -177,7 +236,9 @@ def _gap_table(
             d = frames[m]
             by = "_all" if column is None else column
             d = d.assign(_all="all") if column is None else d
-            t = gap_by(d, by, stat="mean").table.rename(columns={by: "group"})
+            full_pay = "full_pay" if pay == "hourly_pay" and "full_pay" in d else None
+            t = gap_by(d, by, stat="mean", pay=pay, full_pay=full_pay).table
+            t = t.rename(columns={by: "group"})
             tables[m] = t.set_index("group")
         t = tables["before"][["n_female", "n_male", "gap"]].rename(columns={"gap": "gap_before"})
         t["gap_after"] = tables["after_protection"]["gap"]
@@ -228,7 +289,7 @@ def equality_impact(
         breakdowns = {
             k: v
             for k, v in (("Occupation", "occupation_group"), ("Working pattern", "working_pattern"))
-            if v in data
+            if has_values(data, v)
         }
     assim = assimilate(data, structure, **assimilation_options)
     frames = {
@@ -236,15 +297,28 @@ def equality_impact(
         "on_assimilation": assim.on_assimilation,
         "after_protection": assim.after_protection,
     }
-    uks = {m: uk_gpg(frames[m]) for m in MOMENTS}
+    hourly = has_values(data, "hourly_pay")
+    pay = "hourly_pay" if hourly else "annual_basic_pay"
+    if hourly:
+        uks = {m: uk_gpg(frames[m]) for m in MOMENTS}
+        statutory = _statutory(uks)
+        c = uks["before"].counts
+        counts = {"n_female": int(c["full_pay_female"]), "n_male": int(c["full_pay_male"])}
+    else:
+        uks = {}
+        statutory, counts = _annual_gaps(frames, sex)
+    elements = ["basic", "hourly"] if hourly else ["basic"]
+    graded = has_values(data, "grade")
     audits = {
         m: equal_pay_audit(
             frames[m],
             group_by="grade",
-            elements=["basic", "hourly"],
+            elements=elements,
             gap_threshold=gap_threshold,
             pattern_threshold=pattern_threshold,
         )
+        if graded or m != "before"
+        else None
         for m in MOMENTS
     }
     flags = pd.DataFrame(
@@ -255,23 +329,28 @@ def equality_impact(
                 int(a.table.groupby("group")["flag"].any().sum()),
                 int(a.table["flag_gap"].sum()),
             )
+            if a is not None
+            else (m, np.nan, np.nan, np.nan)
             for m, a in audits.items()
         ],
         columns=["moment", "groups", "flagged_groups", "gaps_of_threshold_or_more"],
     )
     return EqualityImpact(
         assimilation=assim,
-        statutory=_statutory(uks),
-        grade_metrics=_grade_metrics(frames, top_grades),
+        statutory=statutory,
+        grade_metrics=_grade_metrics(frames, top_grades, pay),
         audits=audits,
         flags=flags,
         gains=_gains(assim, breakdowns, sex),
         protected=_protected(assim, sex),
         pay_bill=assim.pay_bill(),
-        gaps=_gap_table(frames, breakdowns, widen_tolerance),
+        gaps=_gap_table(frames, breakdowns, widen_tolerance, pay),
         uk=uks,
         widen_tolerance=widen_tolerance,
+        pay_basis="hourly" if hourly else "annual",
+        n_no_grade=int(data["grade"].isna().sum()) if graded else len(data),
+        counts=counts,
     )
 
 
-__all__ = ["MOMENTS", "MOMENT_LABELS", "EqualityImpact", "equality_impact"]
+__all__ = ["ANNUAL_MEASURES", "MOMENTS", "MOMENT_LABELS", "EqualityImpact", "equality_impact"]

@@ -2,28 +2,68 @@
 
 from __future__ import annotations
 
-from research.paystructure.eia import EqualityImpact
+import pandas as pd
+
+from research.paystructure.eia import ANNUAL_MEASURES, EqualityImpact
 from research.present.formats import fmt_money, fmt_pct
 from research.present.report import Finding
 from research.present.wording import count_words
 
 
-def impact_findings(impact: EqualityImpact, min_cell: int, currency: str) -> list[Finding]:
-    """Four to eight plain sentences for the top of the impact assessment.
+def impact_findings(
+    impact: EqualityImpact,
+    min_cell: int,
+    currency: str,
+    framework: str = "GB",
+    left_out: tuple[int, str] = (0, ""),
+) -> list[Finding]:
+    """Four to ten plain sentences for the top of the impact assessment.
 
     Shares of women and men who gain are given only when both have at least ``min_cell``
-    employees; counts of protected employees below ``min_cell`` are given as "fewer than".
+    employees; counts of protected employees below ``min_cell`` are given as "fewer than". The
+    headline gap is the statutory mean gender pay gap in hourly pay only when hourly pay is
+    recorded and ``framework == "GB"``; the gap in mean hourly pay elsewhere, and the gap in mean
+    annual basic pay when hours are not in the data. ``left_out`` is the number of employees the
+    structure could not place (a blank value in the column its rule reads) and that column.
     """
     out: list[Finding] = []
-    s = impact.statutory.set_index("measure")
-    mean = s.loc["Mean gender pay gap in hourly pay"]
-    median = s.loc["Median gender pay gap in hourly pay"]
-    c = impact.uk["before"].counts
-    if min(c["full_pay_female"], c["full_pay_male"]) >= min_cell:
-        verb = "narrow" if mean["after_protection"] < mean["before"] else "widen"
+    annual = impact.pay_basis == "annual"
+    if annual:
         out.append(
             Finding(
-                f"The proposed structure would {verb} the mean gender pay gap in hourly pay from "
+                "Hours and full-time equivalents are not in the data, so pay is compared as "
+                "annual basic pay as recorded (a part-timer's pay is not made full-time "
+                "equivalent) and no hourly or statutory pay gap figure is given.",
+                key="pay_basis",
+            )
+        )
+    n_left, column = left_out
+    if n_left:
+        out.append(
+            Finding(
+                f"{count_words(n_left, min_cell).capitalize()} employees have no "
+                f"{column.replace('_', ' ')} recorded, so the structure cannot place them: they "
+                "are left out of this assessment.",
+                value=float(n_left) if n_left >= min_cell else None,
+                key="left_out",
+            )
+        )
+    s = impact.statutory.set_index("measure")
+    if annual:
+        mean, median = s.loc[ANNUAL_MEASURES[0]], s.loc[ANNUAL_MEASURES[1]]
+        words = "gap in mean annual basic pay"
+    else:
+        mean = s.loc["Mean gender pay gap in hourly pay"]
+        median = s.loc["Median gender pay gap in hourly pay"]
+        words = (
+            "mean gender pay gap in hourly pay" if framework == "GB" else "gap in mean hourly pay"
+        )
+    c = impact.counts
+    if min(c.get("n_female", 0), c.get("n_male", 0)) >= min_cell:
+        verb = "narrow" if abs(mean["after_protection"]) < abs(mean["before"]) else "widen"
+        out.append(
+            Finding(
+                f"The proposed structure would {verb} the {words} from "
                 f"{fmt_pct(mean['before'])} to {fmt_pct(mean['after_protection'])} once pay "
                 f"protection ends (median: {fmt_pct(median['before'])} to "
                 f"{fmt_pct(median['after_protection'])}).",
@@ -32,10 +72,11 @@ def impact_findings(impact: EqualityImpact, min_cell: int, currency: str) -> lis
             )
         )
     else:
+        who = "full-pay relevant employees" if framework == "GB" and not annual else "in the data"
         out.append(
             Finding(
-                f"Fewer than {min_cell} women or men are full-pay relevant employees, so the "
-                "gender pay gap figures are not published.",
+                f"Fewer than {min_cell} women or men are {who}, so the pay gap figures are not "
+                "published.",
                 key="mean_gap_after",
             )
         )
@@ -92,10 +133,15 @@ def impact_findings(impact: EqualityImpact, min_cell: int, currency: str) -> lis
             )
         )
     flags = impact.flags.set_index("moment")
+    now = flags.loc["before"]
+    now_words = (
+        "not in the data now (no current grades)"
+        if pd.isna(now["groups"])
+        else f"{int(now['flagged_groups'])} of {int(now['groups'])} now"
+    )
     out.append(
         Finding(
-            f"Grades with an equal pay flag: {int(flags.loc['before', 'flagged_groups'])} of "
-            f"{int(flags.loc['before', 'groups'])} now, "
+            f"Grades with an equal pay flag: {now_words}, "
             f"{int(flags.loc['after_protection', 'flagged_groups'])} of "
             f"{int(flags.loc['after_protection', 'groups'])} in the new structure.",
             value=float(flags.loc["after_protection", "flagged_groups"]),

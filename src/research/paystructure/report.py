@@ -16,12 +16,13 @@ from typing import Any
 
 import pandas as pd
 
+from research.core.checks import InputError
 from research.core.source import Source
 from research.paystructure import published
 from research.paystructure import tables as t
 from research.paystructure.eia import equality_impact
 from research.paystructure.findings import impact_findings
-from research.paystructure.structure import PayStructure, as_structure
+from research.paystructure.structure import PayStructure, as_structure, assimilation_column
 from research.present import disclosure, tabulate
 from research.present.report import Note, Report, Section, findings
 from research.present.wording import title_block
@@ -83,6 +84,16 @@ def build(
     disclosure.check_population(data, min_cell)
     source = source or Source("data given directly")
     proposal = as_structure(structure)
+    rule, column = assimilation_column(proposal)
+    blank = data[column].isna() if column in data else pd.Series(False, index=data.index)
+    if blank.all():
+        raise InputError(
+            f"This dataset records no {column.replace('_', ' ')}, so the structure's {rule} "
+            "rule cannot place anyone: give a structure whose assimilation rule reads a column "
+            "the data has (job_map on occupation, or score_bands on a score)."
+        )
+    left_out = int(blank.sum())
+    data = data[~blank]
     frame = data.assign(
         occupation_group=tabulate.lump_rare(tabulate.occupation_labels(data, "occupation"), top_n)
     )
@@ -127,7 +138,7 @@ def build(
         Section(
             "statutory",
             "What happens to the gender pay gap figures?",
-            (t.statutory_table(impact, min_cell),),
+            (t.statutory_table(impact, min_cell, source.framework),),
         ),
         Section(
             "grades",
@@ -162,7 +173,9 @@ def build(
             source,
             details=(("Proposed structure", _structure_line(proposal)),),
         ),
-        findings=findings(impact_findings(impact, min_cell, currency)),
+        findings=findings(
+            impact_findings(impact, min_cell, currency, source.framework, (left_out, column))
+        ),
         sections=sections,
         results={"impact": impact, "structure": proposal, "disclosure_audit": protected.audit},
     )

@@ -161,6 +161,14 @@ def as_structure(structure: PayStructure | Mapping[str, Any]) -> PayStructure:
     )
 
 
+def assimilation_column(structure: PayStructure) -> tuple[str, str]:
+    """The structure's assimilation rule and the column it reads (``("grade_map", "grade")``)."""
+    spec = structure.assimilation
+    rule = str(spec.get("rule", "grade_map"))
+    default = {"grade_map": "grade", "job_map": "occupation"}.get(rule, "je_score")
+    return rule, str(spec.get("column", default))
+
+
 def _new_grades(data: pd.DataFrame, structure: PayStructure, rule: str, spec: Mapping) -> pd.Series:
     """The new grade of every employee under ``rule``."""
     names = set(structure.grades)
@@ -171,7 +179,14 @@ def _new_grades(data: pd.DataFrame, structure: PayStructure, rule: str, spec: Ma
         unknown = sorted(set(mapping.values()) - names)
         if unknown:
             raise InputError(f"The {rule} names grades not in the structure: {unknown[:5]}.")
-        new = data[column].astype("string").map(mapping)
+        values = data[column].astype("string")
+        blank = int(values.isna().sum())
+        if blank:
+            raise InputError(
+                f"{blank:,} employees have no {column!r} recorded, so the {rule} cannot place "
+                f"them: record their {column.replace('_', ' ')} or leave them out first."
+            )
+        new = values.map(mapping)
         missing = data.loc[new.isna(), column].astype("string").value_counts()
         if len(missing):
             raise InputError(
@@ -261,8 +276,13 @@ class Assimilation(Result):
         return self.employees.copy()
 
     def pay_bill(self) -> pd.DataFrame:
-        """Annual basic pay bill ``sum(FTE x salary)`` now, on assimilation and after protection."""
-        fte = self.before["fte"].to_numpy(dtype=float)
+        """Annual basic pay bill ``sum(FTE x salary)`` now, on assimilation and after protection.
+
+        An FTE that is not recorded counts as 1 (the annual pay as recorded is what is paid).
+        """
+        before = self.before
+        fte = before["fte"].to_numpy(dtype=float) if "fte" in before else np.ones(len(before))
+        fte = np.nan_to_num(fte, nan=1.0)
         e = self.employees
         rows = []
         for label, column in (
@@ -316,7 +336,7 @@ def assimilate(
         raise InputError(f"Unknown placement {placement!r}; use one of {PLACEMENTS}.")
     if years < 0:
         raise InputError("protection_years must be 0 or more.")
-    require_columns(data, [pay, "fte"], role="assimilation")
+    require_columns(data, [pay], role="assimilation")
     current = data[pay].to_numpy(dtype=float)
     if np.isnan(current).any() or (current <= 0).any():
         raise InputError(f"Every employee needs a positive {pay!r} to be assimilated.")
@@ -398,5 +418,6 @@ __all__ = [
     "PayStructure",
     "as_structure",
     "assimilate",
+    "assimilation_column",
     "structure_from_dict",
 ]

@@ -38,6 +38,22 @@ PLACEMENT_WORDS = {
 }
 
 
+NOT_IN_DATA = "not in the data"
+
+#: Statutory measure names -> neutral names, for data outside Great Britain.
+NEUTRAL_MEASURES = {
+    "Mean gender pay gap in hourly pay": "Gap in mean hourly pay",
+    "Median gender pay gap in hourly pay": "Gap in median hourly pay",
+    "Mean bonus gap": "Gap in mean bonus pay",
+    "Median bonus gap": "Gap in median bonus pay",
+}
+
+
+def pay_words(impact: EqualityImpact) -> str:
+    """What pay the gaps compare: ``"hourly pay"`` or ``"annual basic pay"``."""
+    return "hourly pay" if impact.pay_basis == "hourly" else "annual basic pay"
+
+
 def table_name(breakdown: str) -> str:
     """``"All employees"`` -> ``"gains_all_employees"``."""
     return "gains_" + breakdown.lower().replace(" ", "_")
@@ -60,6 +76,12 @@ def assimilation_words(impact: EqualityImpact) -> str:
 def grades_table(impact: EqualityImpact, structure: PayStructure, currency: str) -> Table:
     """The proposed grades: pay points and salary range; the rule in the notes."""
     notes = (structure.description,) if structure.description else ()
+    if impact.pay_basis == "annual":
+        notes += (
+            "Hours and full-time equivalents are not in the data, so each employee's annual pay "
+            "as recorded is placed against these full-time pay points: a part-timer's pay would "
+            "be placed too low.",
+        )
     return Table(
         "proposed_grades",
         structure.grade_table(),
@@ -133,7 +155,8 @@ def gains_table(impact: EqualityImpact, breakdown: str, min_cell: int, currency:
         table_name(breakdown),
         out,
         f"Gains and losses once protection ends: {breakdown.lower()}, by sex (average change "
-        f"in full-time salary, percent; annual cost in {currency})",
+        f"in {'full-time salary' if impact.pay_basis == 'hourly' else 'annual basic pay as recorded'}"
+        f", percent; annual cost in {currency})",
         columns(
             *(() if everyone else (("group", breakdown),)),
             ("sex", "Sex"),
@@ -180,6 +203,16 @@ def protected_table(impact: EqualityImpact, min_cell: int, currency: str) -> Tab
 
 def pay_bill_table(impact: EqualityImpact, currency: str) -> Table:
     """Annual basic pay bill at each moment, with the change from now."""
+    before = impact.assimilation.before
+    fte_known = "fte" in before and bool(before["fte"].notna().any())
+    notes = (
+        ()
+        if fte_known
+        else (
+            "Full-time equivalents are not in the data, so the bill sums annual basic pay as "
+            "recorded.",
+        )
+    )
     return Table(
         "pay_bill",
         impact.pay_bill,
@@ -190,58 +223,114 @@ def pay_bill_table(impact: EqualityImpact, currency: str) -> Table:
             ("change", "Change from now", "money", currency),
             ("change_pct", "Change (%)", "pct"),
         ),
+        notes=notes,
         currency=currency,
     )
 
 
-def statutory_table(impact: EqualityImpact, min_cell: int) -> Table:
-    """The statutory figures now, on assimilation and after protection; undefined ones noted."""
+def statutory_table(impact: EqualityImpact, min_cell: int, framework: str = "GB") -> Table:
+    """The headline gap figures now, on assimilation and after protection.
+
+    The six statutory figures (under their statutory names only when ``framework == "GB"``,
+    else under neutral names) when hourly pay is recorded; the gaps in mean and median annual
+    basic pay otherwise. Figures whose pay element is not in the data say so.
+    """
     table = impact.statutory.copy()
-    c = impact.uk["before"].counts
-    small_hourly = min(c["full_pay_female"], c["full_pay_male"]) < min_cell
-    small_bonus = min(c.get("bonus_female", 0), c.get("bonus_male", 0)) < min_cell
     value_cols = ["before", "on_assimilation", "after_protection", "change"]
-    defined = table["before"].notna()
-    hide = table["measure"].str.contains("bonus gap") & small_bonus & defined
-    hide |= ~table["measure"].str.contains("bonus") & small_hourly
-    out = hide_where(table, value_cols, hide)
-    missing = table["before"].isna() & ~hide
-    out.loc[missing, value_cols] = "not calculated"
+    counts = impact.counts
+    small_pay = min(counts.get("n_female", 0), counts.get("n_male", 0)) < min_cell
+    notes: tuple[str, ...] = ()
+    if impact.uk:
+        c = impact.uk["before"].counts
+        small_bonus = min(c.get("bonus_female", 0), c.get("bonus_male", 0)) < min_cell
+        defined = table["before"].notna()
+        is_bonus = table["measure"].str.contains("bonus")
+        hide = table["measure"].str.contains("bonus gap") & small_bonus & defined
+        hide |= ~is_bonus & small_pay
+        out = hide_where(table, value_cols, hide)
+        before = impact.assimilation.before
+        bonus_known = "bonus_12m" in before and bool(before["bonus_12m"].notna().any())
+        missing = table["before"].isna() & ~hide
+        out.loc[missing, value_cols] = "not calculated" if bonus_known else NOT_IN_DATA
+        if not bonus_known:
+            out.loc[is_bonus, value_cols] = NOT_IN_DATA
+        if framework == "GB":
+            caption = (
+                "Statutory gender pay gap figures before and after (percent; change = after "
+                "protection minus now, percentage points)"
+            )
+        else:
+            out["measure"] = out["measure"].replace(NEUTRAL_MEASURES)
+            caption = (
+                "Pay gap figures before and after, computed as the GB gender pay gap regulations "
+                "define them (percent; change = after protection minus now, percentage points)"
+            )
+            notes = (
+                "This data is not declared to be from an employer in Great Britain, so these "
+                "figures are not statutory figures and carry neutral names.",
+            )
+    else:
+        out = hide_where(table, value_cols, pd.Series(small_pay, index=table.index))
+        caption = (
+            "Gaps in mean and median annual basic pay before and after (percent of men's pay; "
+            "change = after protection minus now, percentage points)"
+        )
+        notes = (
+            "Hours are not in the data, so no hourly pay figure is given (statutory figures "
+            "need hourly pay); bonus figures are not shown.",
+        )
     return Table(
         "statutory_before_after",
         out,
-        "Statutory gender pay gap figures before and after (percent; change = after protection "
-        "minus now, percentage points)",
+        caption,
         columns(
             ("measure", "Measure"),
             *[(key, label, "float1") for key, label in MOMENT_COLUMNS],
             ("change", "Change", "float1", "percentage points"),
         ),
+        notes=notes,
     )
 
 
 def grade_metrics_table(impact: EqualityImpact) -> Table:
-    """Grade-level figures (percent, ratio or count) before and after."""
+    """Grade-level figures (percent, ratio or count) before and after; figures of current
+    grades the data does not record are "not in the data"."""
+    table = impact.grade_metrics.copy()
+    notes: tuple[str, ...] = ()
+    if table["before"].isna().all():
+        for c in ("before", "change"):
+            table[c] = table[c].astype("object").where(table[c].notna(), NOT_IN_DATA)
+        notes = ("Current grades are not in the data, so figures of the grades now are not given.",)
+    elif impact.n_no_grade:
+        notes = (
+            f"Employees with no recorded current grade ({impact.n_no_grade:,}) are left out of "
+            "the figures now.",
+        )
     return Table(
         "grade_metrics_before_after",
-        impact.grade_metrics,
-        "Grade-level figures before and after (percent, except the ratio and the number of grades)",
+        table,
+        "Grade-level figures before and after (percent, except the ratio and the number of "
+        f"grades; pay gaps in mean {pay_words(impact)})",
         columns(
             ("measure", "Measure"),
             *[(key, label, "float2") for key, label in MOMENT_COLUMNS],
             ("change", "Change", "float2"),
         ),
+        notes=notes,
     )
 
 
 def flags_table(impact: EqualityImpact, gap_threshold: float) -> Table:
-    """Grades flagged by the equal pay audit at each moment."""
+    """Grades flagged by the equal pay audit at each moment ("not in the data" without grades)."""
     flags = impact.flags.assign(moment=impact.flags["moment"].map(MOMENT_LABELS))
+    counts = ["groups", "flagged_groups", "gaps_of_threshold_or_more"]
+    for c in counts:
+        flags[c] = flags[c].astype("object").where(flags[c].notna(), NOT_IN_DATA)
     return Table(
         "audit_flags_before_after",
         flags,
         f"Equal pay audit within grades: grades with any flag, and comparisons with a gap of "
-        f"{gap_threshold:g}% or more",
+        f"{gap_threshold:g}% or more (mean and median {pay_words(impact)})",
         columns(
             ("moment", "When"),
             ("groups", "Grades", "int"),
@@ -298,7 +387,7 @@ def widening_table(impact: EqualityImpact, min_cell: int) -> Table:
     return Table(
         "gap_widening",
         out,
-        caption + "; mean hourly pay gap, percent of men's pay",
+        caption + f"; gap in mean {pay_words(impact)}, percent of men's pay",
         columns(
             ("breakdown", "Breakdown"),
             ("group", "Group"),
@@ -314,7 +403,9 @@ def widening_table(impact: EqualityImpact, min_cell: int) -> Table:
 
 
 def before_after_figure(impact: EqualityImpact, min_cell: int, source: str) -> Figure | Note:
-    """Mean hourly gap of each publishable group before (hollow) and after (filled)."""
+    """Mean hourly (or annual basic) pay gap of each publishable group before (hollow) and
+    after (filled)."""
+    words = pay_words(impact)
     t = impact.gaps.dropna(subset=["gap_before", "gap_after"])
     t = t[t[["n_female", "n_male"]].min(axis=1) >= min_cell]
     if t.empty:
@@ -339,9 +430,9 @@ def before_after_figure(impact: EqualityImpact, min_cell: int, source: str) -> F
     ax.scatter(t["gap_after"], y, color=colours, zorder=3, label="after protection ends")
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_yticks(y, t["label"])
-    ax.set_xlabel("Mean hourly pay gap: men minus women, % of men's pay")
+    ax.set_xlabel(f"Gap in mean {words}: men minus women, % of men's pay")
     ax.legend(loc="lower right", fontsize=8, frameon=False)
-    ax.set_title("Mean hourly gap now and after the new structure")
+    ax.set_title(f"Gap in mean {words} now and after the new structure")
     source_note(ax, source)
     everyone = t[t["breakdown"] == "All employees"]
     overall = (
@@ -352,7 +443,7 @@ def before_after_figure(impact: EqualityImpact, min_cell: int, source: str) -> F
     )
     n_wide = int(t["widens"].sum())
     alt = (
-        f"Dot chart of the mean hourly pay gap (men minus women, percent of men's pay) now "
+        f"Dot chart of the gap in mean {words} (men minus women, percent of men's pay) now "
         f"(hollow dots) and once pay protection ends (filled dots) for {len(t):,} groups with at "
         f"least {min_cell} women and {min_cell} men.{overall} The gap widens in {n_wide:,} of "
         "the groups shown (pink dots)."
@@ -370,6 +461,7 @@ __all__ = [
     "new_grade_table",
     "new_grades_audit_table",
     "pay_bill_table",
+    "pay_words",
     "protected_table",
     "statutory_table",
     "table_name",

@@ -54,6 +54,7 @@ from research.present.report import Table
 
 __all__ = [
     "NOT_RECORDED",
+    "GRADE_UNIT",
     "CountTable",
     "Protected",
     "Share",
@@ -61,6 +62,7 @@ __all__ = [
     "protect_sections",
     "protect_tables",
     "total_members",
+    "with_grade_unit",
     "subpopulation",
 ]
 
@@ -200,6 +202,18 @@ class Protected:
 
 
 # ----------------------------------------------------------------------------- declarations
+
+#: The grade as a unit when grades of several pay plans share names.
+GRADE_UNIT = "pay_plan / grade"
+
+
+def with_grade_unit(data: pd.DataFrame) -> pd.DataFrame:
+    """``data`` with :data:`GRADE_UNIT` (pay plan and grade) when it records pay plans: a
+    grade "3" of two plans is two groups of people, so tables of grades are declared over it."""
+    if "pay_plan" in data and "grade" in data and data["pay_plan"].notna().any():
+        plan = data["pay_plan"].astype("string").fillna("")
+        return data.assign(**{GRADE_UNIT: plan + " / " + data["grade"].astype("string")})
+    return data
 
 
 def members(labels: pd.Series, values: pd.Series) -> dict[Hashable, frozenset[str]]:

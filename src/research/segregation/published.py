@@ -17,8 +17,6 @@ from research.present import counted, tabulate
 from research.segregation.tables import BAND, FAMILY, SEXES, UNIT
 
 _BINARY = frozenset(SEXES)
-#: The grade as a unit when grades of several pay plans share names (pay plan and grade).
-_GRADE_UNIT = "pay_plan / grade"
 _SHARE = counted.Share({"sex": "F"}, "n", rest={"sex": "M"})
 
 
@@ -87,13 +85,13 @@ def declare(
             counted.CountTable(
                 "women_by_grade",
                 shares,
-                {BAND: _GRADE_UNIT if _GRADE_UNIT in data else "grade"},
+                {BAND: counted.GRADE_UNIT if counted.GRADE_UNIT in data else "grade"},
                 counts={"n": {"sex": _BINARY}},
                 shares={"pct_female": _SHARE},
                 members={
                     BAND: counted.members(
                         bands.astype("string"),
-                        rows[_GRADE_UNIT if _GRADE_UNIT in data else "grade"],
+                        rows[counted.GRADE_UNIT if counted.GRADE_UNIT in data else "grade"],
                     )
                 },
                 common=common,
@@ -113,9 +111,7 @@ def protect(
     source: Source | None,
 ) -> counted.Protected:
     """The report's count tables after disclosure control across the publication."""
-    if "pay_plan" in data and data["pay_plan"].notna().any():
-        plan = data["pay_plan"].astype("string").fillna("")
-        data = data.assign(**{_GRADE_UNIT: plan + " / " + data["grade"].astype("string")})
+    data = counted.with_grade_unit(data)
     tables = declare(
         data, frames, occupation_level=occupation_level, family_level=family_level, bands=bands
     )
