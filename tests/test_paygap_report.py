@@ -278,3 +278,20 @@ def test_the_report_states_its_cross_table_disclosure_audit(report):
     assert isinstance(note, Note) and note.text == audit.note()
     assert f"{audit.cells_checked} published counts checked together" in note.text
     assert audit.exposed.empty
+
+
+def test_blank_grades_are_not_recorded_and_left_out_of_the_grade_indices(data):
+    blank = data.assign(grade=data["grade"].astype("string"))
+    rows = blank.index[::30]
+    blank.loc[rows, "grade"] = pd.NA
+    blank.loc[rows, "grade_rank"] = pd.NA
+    report = build(blank, source=SOURCE, n_boot=0, max_grade_groups=4)  # banded: no crash
+    gaps = report["gap_by_grade"].to_frame()
+    assert gaps["grade_group"].iloc[-1] == "Not recorded"
+    rep = report.results["representation"]
+    assert int(rep.table[["n_female", "n_male"]].to_numpy().sum()) == len(blank) - len(rows)
+    assert "Not recorded" not in set(rep.within_grade.table["grade_group"])
+    assert f"{len(rows)} employees with no recorded grade" in report["headcount_by_grade"].caption
+    said = finding(report, "grades_not_recorded")
+    assert said.text.startswith(f"The grade of {len(rows)} employees is not recorded")
+    assert report.results["disclosure_audit"].exposed.empty

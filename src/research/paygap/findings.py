@@ -151,11 +151,13 @@ def representation_findings(
     min_cell: int,
     top_headcount: int,
     measure: str = "",
+    unrecorded: str = "",
 ) -> list[Finding]:
     """Women at the top grades and the gap within grades, or that there are no grades.
 
     ``measure`` names the gap compared (e.g. "median annual basic pay"); empty on hourly pay,
-    whose gap the headline names.
+    whose gap the headline names. ``unrecorded``: how many employees have no recorded grade
+    (as a sentence may state it), left out of both.
     """
     if rep is None:
         return [
@@ -175,6 +177,14 @@ def representation_findings(
                 value=rep.top_share.value,
                 ci=rep.top_share.ci,
                 key="top_grades_women",
+            )
+        )
+    if unrecorded:
+        out.append(
+            Finding(
+                f"The grade of {unrecorded} employees is not recorded: they are left out of "
+                "women's share of the top grades and of the gap within grades.",
+                key="grades_not_recorded",
             )
         )
     overall = rep.overall_gap

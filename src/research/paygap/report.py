@@ -44,6 +44,7 @@ from research.paygap.representation import GradeRepresentation, representation_b
 from research.paygap.statutory import UKGenderPayGap, uk_gpg
 from research.paygap.tables import (
     NOT_IN_DATA,
+    NOT_RECORDED,
     QUARTER_LABELS,
     breakdown_table,
     eu_category_table,
@@ -66,7 +67,7 @@ from research.present.report import (
     columns,
     findings,
 )
-from research.present.wording import title_block
+from research.present.wording import count_words, title_block
 
 __all__ = [
     "BREAKDOWNS",
@@ -135,6 +136,8 @@ def with_groupings(
 
     Occupations beyond the ``top_n`` largest are pooled as "All other"; grades are pooled into bands
     of ranks when there are more than ``max_grade_groups`` (see :mod:`research.present.tabulate`).
+    Employees with no recorded grade are labelled "Not recorded" and have no rank, so the grade
+    indices (women's share of the top grades, the gap within grades) leave them out.
     """
     if occupation_level in data and data[occupation_level].notna().any():
         occupations = tabulate.lump_rare(tabulate.occupation_labels(data, occupation_level), top_n)
@@ -142,9 +145,14 @@ def with_groupings(
         occupations = pd.Series(pd.NA, index=data.index, dtype="string")
     out = data.assign(occupation_group=occupations)
     if "grade" in data and data["grade"].notna().any():
-        groups = tabulate.grade_groups(data, max_groups=max_grade_groups)
-        out["grade_group"] = groups
-        out["grade_group_rank"] = groups.rank(method="dense").astype("Int64")
+        recorded = data["grade"].notna().to_numpy()
+        groups = tabulate.grade_groups(data[recorded], max_groups=max_grade_groups)
+        labels = pd.Series(NOT_RECORDED, index=data.index, dtype="string")
+        labels.loc[recorded] = groups.astype("string").to_numpy()
+        ranks = pd.Series(pd.NA, index=data.index, dtype="Int64")
+        ranks.loc[recorded] = groups.rank(method="dense").astype("Int64").to_numpy()
+        out["grade_group"] = labels
+        out["grade_group_rank"] = ranks
     else:
         out["grade_group"] = pd.Series(pd.NA, index=data.index, dtype="string")
         out["grade_group_rank"] = pd.Series(pd.NA, index=data.index, dtype="Int64")
@@ -399,11 +407,13 @@ def _representation_items(
     headcount: pd.DataFrame | None = None,
     added: int = 0,
     measure: str = "",
+    unrecorded: str = "",
 ) -> tuple[list, int]:
     """Headcount by grade, the headline numbers and the share chart; and the top headcount.
 
     ``measure`` names the gaps of the headline table (e.g. "median annual basic pay"); empty on
-    hourly pay.
+    hourly pay. ``unrecorded`` is how many employees have no recorded grade, as a sentence may
+    state it ("" when every grade is recorded).
     """
     if rep is None:
         text = "This dataset records no grades, so representation by grade cannot be shown."
@@ -425,7 +435,13 @@ def _representation_items(
         Table(
             "headcount_by_grade",
             published,
-            f"Women and men by grade, lowest first. {hidden.note()}{more}".strip(),
+            f"Women and men by grade, lowest first. {hidden.note()}{more}".strip()
+            + (
+                f" {unrecorded[:1].upper()}{unrecorded[1:]} employees with no recorded grade are "
+                "not counted here."
+                if unrecorded
+                else ""
+            ),
             columns(
                 ("grade", "Grade"),
                 ("F", "Women", "int"),
@@ -788,7 +804,9 @@ def build(
 
     uk = uk_gpg(frame, hourly_pay=pay)
     full_time = _full_time_figures(frame, framing, pay, min_cell)
-    has_grades = _has_values(frame, "grade_group")
+    has_grades = _has_values(frame, "grade_group_rank")
+    blank = int(frame["grade_group_rank"].isna().sum()) if has_grades else 0
+    unrecorded = count_words(blank, min_cell) if blank else ""
     rep = (
         representation_by_grade(
             frame,
@@ -843,6 +861,7 @@ def build(
         headcount=counted.get("headcount_by_grade"),
         added=sum(a.startswith("table 'headcount_by_grade'") for a in count_audit.added),
         measure="" if hourly else f"{stat} {pay_words}",
+        unrecorded=unrecorded,
     )
     eu_items = _eu_section_items(
         eu,
@@ -861,6 +880,7 @@ def build(
         min_cell=min_cell,
         top_headcount=top_headcount,
         measure="" if hourly else f"{stat} {pay_words}",
+        unrecorded=unrecorded,
     )
     key_findings += note_findings(uk, min_cell, statutory=framing.statutory)
     details = (

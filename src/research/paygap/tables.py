@@ -34,8 +34,10 @@ NOT_IN_DATA = "not in the data"
 NOT_CALCULATED = "not calculated"
 
 
+#: How a blank grade is labelled in the grade tables.
+NOT_RECORDED = "Not recorded"
 #: Grouping values that go last in a table, whatever their text.
-LAST = ("All other", "(missing)")
+LAST = ("All other", "(missing)", NOT_RECORDED)
 
 
 def _natural_order(table: pd.DataFrame, within: tuple[str, ...]) -> pd.DataFrame:
