@@ -342,3 +342,16 @@ def test_eu_indicators_values():
     assert eu_choice("yes") is True and eu_choice(False) is False and eu_choice("no") is False
     with pytest.raises(InputError, match="eu_indicators must be auto"):
         eu_choice("maybe")
+
+
+def test_too_few_full_timers_are_said_and_not_compared(annual):
+    few = annual.copy()
+    few["working_pattern"] = few["working_pattern"].astype("string")
+    women_full = few.index[(few["sex"] == "F") & (few["working_pattern"] == "full_time")]
+    few.loc[women_full[5:], "working_pattern"] = "part_time"  # 5 full-time women left
+    report = build(few, source=US, n_boot=0)
+    assert report.results["uk_full_time"] is None
+    keys = [f.key for f in report.findings]
+    assert keys[:3] == ["no_hours", "full_time_too_few", "median_gap"]
+    assert "compared first" not in report.findings.items[0].text
+    assert " 5 " not in finding(report, "full_time_too_few").text

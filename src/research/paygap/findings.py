@@ -31,10 +31,11 @@ def _interval(ci: tuple[float, float] | None) -> str:
     return f" (95% interval {fmt_pct(ci[0])} to {fmt_pct(ci[1])})"
 
 
-def hours_findings(framing: Framing) -> list[Finding]:
+def hours_findings(framing: Framing, *, full_time_compared: bool = False) -> list[Finding]:
     """What pay is compared when the data hold no working hours (none on hourly pay).
 
     It is the report's first finding: every number after it depends on it.
+    ``full_time_compared``: full-time employees are compared first (enough of them).
     """
     if framing.hours:
         return []
@@ -48,7 +49,7 @@ def hours_findings(framing: Framing) -> list[Finding]:
             "Working hours are not in the data, so pay is compared as annual basic pay, not "
             "hourly pay; full-time equivalents are not in the data either, so part-timers' "
             "annual pay is their part-time pay"
-            + (": full-time employees are compared first." if framing.full_time_first else ".")
+            + (": full-time employees are compared first." if full_time_compared else ".")
         )
     if framing.framework == "GB":
         text += " These are not the statutory gender pay gap figures, which are of hourly pay."

@@ -873,7 +873,7 @@ def build(
         categories=counted.get("eu_article_9_g_categories"),
     )
 
-    key_findings: list[Finding] = hours_findings(framing)
+    key_findings: list[Finding] = hours_findings(framing, full_time_compared=bool(full_time))
     key_findings += statutory_findings(uk, min_cell=min_cell, framing=framing, full_time=full_time)
     key_findings += representation_findings(
         rep,
