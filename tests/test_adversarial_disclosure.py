@@ -152,7 +152,8 @@ def data() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def report(data):
-    return build(data, source=Source("synthetic", "Synthetic council", "GBP"), n_boot=0)
+    source = Source("synthetic", "Synthetic council", "GBP")
+    return build(data, source=source, n_boot=0, eu_indicators=True)  # every count table
 
 
 def test_the_report_records_its_audit_with_no_exposed_cell(report):

@@ -20,6 +20,7 @@ from research.present.report import Figure, Note, Table  # noqa: E402
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 SOURCE = Source("synthetic", "Synthetic council", "GBP")
+EU_SOURCE = Source("synthetic", "Synthetic council", "EUR")
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +31,12 @@ def data() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def report(data) -> PayGapReport:
     return build(data, source=SOURCE, n_boot=50, seed=3)
+
+
+@pytest.fixture(scope="module")
+def eu_report(data) -> PayGapReport:
+    """The same data under the EU framework: the Directive's section is shown."""
+    return build(data, source=EU_SOURCE, n_boot=0)
 
 
 @pytest.fixture(scope="module")
@@ -138,12 +145,15 @@ def test_every_figure_has_alt_text_with_numbers_and_a_table(report):
     assert fmt_pct(overall) in report["gap_by_grade_chart"].alt
 
 
-def test_representation_and_eu_tables(report):
+def test_representation_and_eu_tables(report, eu_report):
     counts = report["headcount_by_grade"].to_frame()
     assert counts.columns.tolist() == ["grade", "F", "M", "Total"]
     assert counts["grade"].iloc[-1] == "Total"
     cells = counts[["F", "M"]].to_numpy().ravel()
     assert all(c == disclosure.SUPPRESSED or c == 0 or c >= 10 for c in cells)
+    # GB data: the Directive's section is a note unless asked for
+    assert isinstance(report["eu_article_9"], Note) and report.results["eu"] is None
+    report = eu_report
     eu = report.results["eu"]
     items = report["eu_article_9"].to_frame()
     np.testing.assert_allclose(items["value"], eu.items["value"])
@@ -154,9 +164,9 @@ def test_representation_and_eu_tables(report):
 
 def test_absent_hours_and_grades_are_said_to_be_absent(no_hours_no_grades, data):
     report = no_hours_no_grades
-    assert ("Pay compared", "annual pay (full-time equivalent)") in report.title.details
+    assert ("Pay compared", "full-time-equivalent annual basic pay") in report.title.details
     assert "annual" in report.sections[0].title
-    assert "not the statutory hourly figures" in report["statutory_figures"].caption
+    assert "not hourly pay" in report["statutory_figures"].caption
     assert "hourly" not in report["statutory_figures"].to_frame()["figure"].str.cat()
     assert isinstance(report["gov_uk_submission"], Note)
     for name in ("headcount_by_grade", "gap_by_grade", "gap_by_grade_working_pattern"):
@@ -164,13 +174,14 @@ def test_absent_hours_and_grades_are_said_to_be_absent(no_hours_no_grades, data)
     assert isinstance(report["eu_article_9"], Note)
     keys = {f.key for f in report.findings}
     assert {"no_hours", "no_grades"} <= keys
+    assert report.findings.items[0].key == "no_hours"  # hours absent: said first
     assert "top_grades_women" not in keys
     annual = paygap.uk_gpg(data, hourly_pay="annual_basic_pay")
     median = finding(report, "median_gap")
     assert median.value == annual.median_hourly_gap
-    assert "annual pay" in median.text and "hourly" not in median.text
+    assert "annual basic pay" in median.text and "hourly" not in median.text
     for table in report.tables():
-        assert "hourly" not in table.caption.replace("not the statutory hourly", "")
+        assert "hourly" not in table.caption.replace("not hourly pay", "")
 
 
 def test_hostile_labels_are_escaped(data):
@@ -211,7 +222,8 @@ def test_items_are_tables_figures_or_notes(report):
     assert all(isinstance(i, Table | Figure | Note) for i in report.items())
 
 
-def test_eu_variable_pay_gaps_resting_on_few_recipients_are_hidden(report, data):
+def test_eu_variable_pay_gaps_resting_on_few_recipients_are_hidden(eu_report, data):
+    report = eu_report
     paid = data[(data["bonus_12m"] > 0) & data["sex"].isin(["F", "M"])]
     fewest = paid["sex"].value_counts().reindex(["F", "M"], fill_value=0).min()
     items = report["eu_article_9"].to_frame().set_index("measure")["value"]
@@ -246,13 +258,13 @@ def test_eu_categories_where_every_category_has_bonus_recipients():
     """Regression: with a recipient in every category the count column was a read-only view."""
     data = synth.generate(4000, seed=2025)
     data = data.assign(bonus_12m=np.where(np.arange(len(data)) % 3 == 0, 100.0, 0.0))
-    table = build(data, source=SOURCE, n_boot=0)["eu_article_9_g_categories"]
+    table = build(data, source=SOURCE, n_boot=0, eu_indicators=True)["eu_article_9_g_categories"]
     assert isinstance(table, Table) and len(table.data) > 3
 
 
 def test_without_hours_or_fte_the_eu_section_says_variable_pay_is_as_paid(data):
     bare = data.assign(weekly_hours=np.nan, hourly_pay=np.nan, fte=np.nan)
-    report = build(bare, source=SOURCE, n_boot=0)
+    report = build(bare, source=EU_SOURCE, n_boot=0)
     eu = report.results["eu"]
     assert eu.pay_basis == "annual_fte" and eu.notes
     assert "No worker has a recorded full-time equivalent" in eu.notes[0]
@@ -266,3 +278,20 @@ def test_the_report_states_its_cross_table_disclosure_audit(report):
     assert isinstance(note, Note) and note.text == audit.note()
     assert f"{audit.cells_checked} counts checked together" in note.text
     assert audit.exposed.empty
+
+
+def test_blank_grades_are_not_recorded_and_left_out_of_the_grade_indices(data):
+    blank = data.assign(grade=data["grade"].astype("string"))
+    rows = blank.index[::30]
+    blank.loc[rows, "grade"] = pd.NA
+    blank.loc[rows, "grade_rank"] = pd.NA
+    report = build(blank, source=SOURCE, n_boot=0, max_grade_groups=4)  # banded: no crash
+    gaps = report["gap_by_grade"].to_frame()
+    assert gaps["grade_group"].iloc[-1] == "Not recorded"
+    rep = report.results["representation"]
+    assert int(rep.table[["n_female", "n_male"]].to_numpy().sum()) == len(blank) - len(rows)
+    assert "Not recorded" not in set(rep.within_grade.table["grade_group"])
+    assert f"{len(rows)} employees with no recorded grade" in report["headcount_by_grade"].caption
+    said = finding(report, "grades_not_recorded")
+    assert said.text.startswith(f"The grade of {len(rows)} employees is not recorded")
+    assert report.results["disclosure_audit"].exposed.empty

@@ -19,7 +19,9 @@ Interpretive choices are parameters, stated in every result:
 * ``variable_over="recipients"``: gaps in variable pay among workers who received some (as the UK
   bonus gaps); ``"all"``: over all workers, with zeros for non-recipients.
 * Ordinary basic pay is ``annual_basic_pay``; complementary or variable pay is ``bonus_12m`` (the
-  canonical table holds no separate allowances).
+  canonical table holds no separate allowances). When the data hold no variable pay (no column,
+  or no value in it), items (b), (d) and (e) and the variable-pay gaps of (g) are missing, not
+  zero: nobody's receipt of variable pay is known.
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ class EUPayTransparency(Result):
         The choices the figures rest on.
     notes
         What the pay basis could not do with these data (e.g. no recorded full-time equivalent).
+    variable
+        The column of complementary or variable pay used, or ``None`` when the data hold none
+        (the variable-pay items are then missing, not zero).
     """
 
     items: pd.DataFrame
@@ -68,6 +73,7 @@ class EUPayTransparency(Result):
     variable_over: str
     threshold: float = ARTICLE_10_THRESHOLD
     notes: tuple[str, ...] = ()
+    variable: str | None = "bonus_12m"
     title: str = "EU Pay Transparency Directive, Article 9"
 
     def to_frame(self) -> pd.DataFrame:
@@ -121,27 +127,32 @@ def _variable_gaps(varpay: pd.Series, is_male: pd.Series, over: str) -> tuple[fl
     return pay_gap(men.mean(), women.mean()), pay_gap(men.median(), women.median())
 
 
-def _items(pay: pd.DataFrame, is_male: pd.Series, over: str) -> pd.DataFrame:
+def _items(pay: pd.DataFrame, is_male: pd.Series, over: str, recorded: bool) -> pd.DataFrame:
+    """Items (a)-(e); without recorded variable pay (b), (d) and (e) are missing, not zero."""
     total_m, total_f = pay.loc[is_male, "total"], pay.loc[~is_male, "total"]
     mean_var, median_var = _variable_gaps(pay["variable"], is_male, over)
     got = pay["variable"] > 0
+    women_paid, men_paid = 100 * got[~is_male].mean(), 100 * got[is_male].mean()
+    if not recorded:
+        mean_var = median_var = women_paid = men_paid = np.nan
     rows = [
         ("a", "Gender pay gap (mean)", pay_gap(total_m.mean(), total_f.mean())),
         ("b", "Gender pay gap in complementary or variable components (mean)", mean_var),
         ("c", "Median gender pay gap", pay_gap(total_m.median(), total_f.median())),
         ("d", "Median gender pay gap in complementary or variable components", median_var),
-        ("e", "Women receiving complementary or variable components", 100 * got[~is_male].mean()),
-        ("e", "Men receiving complementary or variable components", 100 * got[is_male].mean()),
+        ("e", "Women receiving complementary or variable components", women_paid),
+        ("e", "Men receiving complementary or variable components", men_paid),
     ]
     return pd.DataFrame(rows, columns=["item", "measure", "value"])
 
 
 def _category_table(
-    frame: pd.DataFrame, category: str, over: str, groups: dict[str, str]
+    frame: pd.DataFrame, category: str, over: str, groups: dict[str, str], recorded: bool = True
 ) -> pd.DataFrame:
     """Item (g): mean and median gaps in basic, variable and total pay by category.
 
-    ``groups`` holds the ``by``, ``reference`` and ``compare`` arguments of :func:`gap_by`.
+    ``groups`` holds the ``by``, ``reference`` and ``compare`` arguments of :func:`gap_by`;
+    without recorded variable pay (``recorded=False``) the variable-pay gaps are missing.
     """
     total = gap_by(frame, category, stat="mean", pay="total", full_pay=None, **groups).table
     out = total[[category, "n_female", "n_male"]].copy()
@@ -150,7 +161,7 @@ def _category_table(
         subset = recipients if component == "variable" and over == "recipients" else frame
         for stat in ("mean", "median"):
             column = f"{stat}_gap_{component}"
-            if subset.empty:
+            if subset.empty or (component == "variable" and not recorded):
                 out[column] = np.nan
                 continue
             gaps = gap_by(subset, category, stat=stat, pay=component, full_pay=None, **groups).table
@@ -195,6 +206,8 @@ def eu_pay_transparency(
     if variable_over not in VARIABLE_OVER:
         raise InputError(f"variable_over must be one of {VARIABLE_OVER}, got {variable_over!r}.")
     variable = variable if variable and variable in data else None
+    if variable is not None and data[variable].isna().all():
+        variable = None  # a column with no value records nothing: not zero variable pay
     require_columns(
         data, [sex, category, "annual_basic_pay", "fte", "weekly_hours"], role="EU reporting"
     )
@@ -206,13 +219,18 @@ def eu_pay_transparency(
     frame = pd.concat([binary[[sex, category]], pay], axis=1)
     quartiles = quartile_bands(pay["total"].to_numpy(), is_male.to_numpy())
     return EUPayTransparency(
-        items=_items(pay, is_male, variable_over),
+        items=_items(pay, is_male, variable_over, variable is not None),
         categories=_category_table(
-            frame, category, variable_over, {"by": sex, "reference": male, "compare": female}
+            frame,
+            category,
+            variable_over,
+            {"by": sex, "reference": male, "compare": female},
+            variable is not None,
         ),
         quartiles=quartiles,
         category=category,
         pay_basis=pay_basis,
         variable_over=variable_over,
         notes=_basis_notes(binary, pay_basis, variable),
+        variable=variable,
     )

@@ -11,9 +11,17 @@ Sections, each a question:
 Everything published passes disclosure control here: each table on its own
 (:mod:`research.present.disclosure`), then every count table together
 (:mod:`research.present.publication`), so that no hidden count can be worked out from the counts
-of another table. When the data record no working hours, pay
-is compared as annual full-time-equivalent pay and every caption and sentence says so; when they
-record no grades, the grade items are replaced by notes saying why.
+of another table.
+
+The report follows what the data hold and where the employer is
+(:class:`~research.paygap.framing.Framing`): when the data record no working hours, pay is
+compared as annual basic pay, the first key finding says so and every measure is named for
+what it is; when full-time equivalents are missing too and a working pattern is recorded,
+full-time employees are compared first. The statutory names and the GOV.UK submission table
+appear only where the Great Britain regulations apply (``source.framework == "GB"``) to hourly
+figures, the EU Directive's section only for the EU framework (or ``eu_indicators=True``);
+elsewhere the same figures carry neutral names and a note says why. When the data record no
+grades, the grade items are replaced by notes saying why.
 """
 
 from __future__ import annotations
@@ -27,14 +35,19 @@ from research.core.source import Source
 from research.paygap.breakdown import GapBreakdown, comparison_rows, gap_by
 from research.paygap.eu import EUPayTransparency, eu_pay_transparency
 from research.paygap.findings import (
+    hours_findings,
     note_findings,
     representation_findings,
     safe_notes,
     statutory_findings,
 )
+from research.paygap.framing import Framing, hours_recorded
 from research.paygap.representation import GradeRepresentation, representation_by_grade
 from research.paygap.statutory import UKGenderPayGap, uk_gpg
 from research.paygap.tables import (
+    NOT_IN_DATA,
+    NOT_RECORDED,
+    QUARTER_LABELS,
     breakdown_table,
     eu_category_table,
     eu_items_table,
@@ -55,9 +68,16 @@ from research.present.report import (
     columns,
     findings,
 )
-from research.present.wording import title_block
+from research.present.wording import count_words, title_block
 
-__all__ = ["BREAKDOWNS", "PayGapReport", "available_breakdowns", "build", "with_groupings"]
+__all__ = [
+    "BREAKDOWNS",
+    "PayGapReport",
+    "available_breakdowns",
+    "build",
+    "hours_recorded",
+    "with_groupings",
+]
 
 
 #: Breakdowns the report shows: (title, grouping columns made by :func:`with_groupings`).
@@ -117,6 +137,8 @@ def with_groupings(
 
     Occupations beyond the ``top_n`` largest are pooled as "All other"; grades are pooled into bands
     of ranks when there are more than ``max_grade_groups`` (see :mod:`research.present.tabulate`).
+    Employees with no recorded grade are labelled "Not recorded" and have no rank, so the grade
+    indices (women's share of the top grades, the gap within grades) leave them out.
     """
     if occupation_level in data and data[occupation_level].notna().any():
         occupations = tabulate.lump_rare(tabulate.occupation_labels(data, occupation_level), top_n)
@@ -124,9 +146,14 @@ def with_groupings(
         occupations = pd.Series(pd.NA, index=data.index, dtype="string")
     out = data.assign(occupation_group=occupations)
     if "grade" in data and data["grade"].notna().any():
-        groups = tabulate.grade_groups(data, max_groups=max_grade_groups)
-        out["grade_group"] = groups
-        out["grade_group_rank"] = groups.rank(method="dense").astype("Int64")
+        recorded = data["grade"].notna().to_numpy()
+        groups = tabulate.grade_groups(data[recorded], max_groups=max_grade_groups)
+        labels = pd.Series(NOT_RECORDED, index=data.index, dtype="string")
+        labels.loc[recorded] = groups.astype("string").to_numpy()
+        ranks = pd.Series(pd.NA, index=data.index, dtype="Int64")
+        ranks.loc[recorded] = groups.rank(method="dense").astype("Int64").to_numpy()
+        out["grade_group"] = labels
+        out["grade_group_rank"] = ranks
     else:
         out["grade_group"] = pd.Series(pd.NA, index=data.index, dtype="string")
         out["grade_group_rank"] = pd.Series(pd.NA, index=data.index, dtype="Int64")
@@ -142,15 +169,6 @@ def available_breakdowns(data: pd.DataFrame) -> list[tuple[str, tuple[str, ...]]
     return [(t, by) for t, by in BREAKDOWNS if all(_has_values(data, c) for c in by)]
 
 
-def hours_recorded(data: pd.DataFrame) -> bool:
-    """Whether hourly pay can be compared: hours recorded and hourly pay known for every row."""
-    return (
-        _has_values(data, "weekly_hours")
-        and "hourly_pay" in data
-        and bool(data["hourly_pay"].notna().all())
-    )
-
-
 def _table_name(within: tuple[str, ...]) -> str:
     return "gap_by_" + "_".join(within).replace("_group", "")
 
@@ -159,31 +177,46 @@ def _table_name(within: tuple[str, ...]) -> str:
 
 
 def _statutory_section(
-    uk: UKGenderPayGap, *, min_cell: int, pay_words: str, hourly: bool, note: str
+    uk: UKGenderPayGap,
+    *,
+    min_cell: int,
+    framing: Framing,
+    note: str,
+    full_time: UKGenderPayGap | None = None,
 ) -> Section:
-    title = "How large is the gender pay gap" + (
-        " in the six statutory figures?" if hourly else ", on annual pay?"
+    """The headline figures, the GOV.UK fields (or why not) and the quarters of pay.
+
+    Statutory names only where :attr:`Framing.statutory`; with ``full_time`` the full-time
+    employees' gaps come first and the quarters are those of full-time employees.
+    """
+    hourly, statutory, pay_words = framing.hours, framing.statutory, framing.pay_words
+    title = (
+        "How large is the gender pay gap in the six statutory figures?"
+        if statutory
+        else f"How large is the gender pay gap in {pay_words}?"
     )
-    caveat = (
-        ""
-        if hourly
-        else " Hours are not recorded, so these are gaps in annual full-time-equivalent pay, "
-        "not the statutory hourly figures."
-    )
+    caveat = "" if hourly else " " + framing.pay_caveat
+    if statutory:
+        caption = "Gender pay gap figures as published (percent), over full-pay relevant employees."
+    else:
+        caption = (
+            f"Gaps in {pay_words} and in bonus pay, and the shares of women and men paid a bonus "
+            f"(percent), over {framing.population}"
+            + (", full-time employees first." if full_time is not None else ".")
+            + caveat
+        )
     items: list = [
         Table(
             "statutory_figures",
-            statutory_table(uk, min_cell, pay_words=pay_words),
-            (
-                "Gender pay gap figures as published (percent), over full-pay relevant employees."
-                if hourly
-                else "Gender pay gap figures on annual pay (percent)." + caveat
+            statutory_table(
+                uk, min_cell, pay_words=pay_words, statutory=statutory, full_time=full_time
             ),
+            caption,
             columns(("figure", "Figure"), ("pct", "%", "float1", "%")),
-            notes=safe_notes(uk, min_cell),
+            notes=safe_notes(uk, min_cell, statutory=statutory),
         )
     ]
-    if hourly:
+    if statutory:
         items.append(
             Table(
                 "gov_uk_submission",
@@ -194,22 +227,43 @@ def _statutory_section(
             )
         )
     else:
-        items.append(
-            Note(
-                "gov_uk_submission",
-                "The GOV.UK submission fields are not shown: they are hourly pay figures, and "
-                "this dataset records no working hours.",
-            )
+        items.append(Note("gov_uk_submission", framing.gov_uk_note()))
+    items += _quartile_items(
+        full_time or uk, min_cell=min_cell, framing=framing, note=note, full_time=bool(full_time)
+    )
+    return Section("statutory", title, tuple(items))
+
+
+def _quartile_items(
+    lead: UKGenderPayGap, *, min_cell: int, framing: Framing, note: str, full_time: bool
+) -> list:
+    """The quartile pay bands (statutory) or quarters of pay (neutral), table and chart."""
+    statutory, pay_words = framing.statutory, framing.pay_words
+    caveat = "" if framing.hours else " " + framing.pay_caveat
+    quartiles = lead.quartiles
+    items: list = []
+    who = "full-time employees' " if full_time else ""
+    if statutory:
+        caption = (
+            f"Women and men in each quartile pay band of {pay_words} (percent of the band), "
+            "lowest-paid band first."
         )
-    quartiles = uk.quartiles
+        band_label, labels = "Pay band", None
+    else:
+        among = " among full-time employees" if full_time else ""
+        caption = (
+            f"Women and men in each quarter of {pay_words}{among} (percent of the quarter): "
+            "employees ranked by pay and split into four groups of equal size, lowest-paid "
+            "quarter first." + caveat
+        )
+        band_label, labels = "Quarter of pay", QUARTER_LABELS
     items.append(
         Table(
             "quartile_pay_bands",
-            quartile_table(quartiles, min_cell),
-            f"Women and men in each quartile pay band of {pay_words} (percent of the band), "
-            "lowest-paid band first." + caveat,
+            quartile_table(quartiles, min_cell, labels=labels),
+            caption,
             columns(
-                ("band", "Pay band"),
+                ("band", band_label),
                 ("n", "Employees", "int"),
                 ("pct_female", "Women (%)", "pct", "%"),
                 ("pct_male", "Men (%)", "pct", "%"),
@@ -220,17 +274,30 @@ def _statutory_section(
         women = quartiles["pct_female"].to_numpy(dtype=float)
         ax = plots.quartile_bars(quartiles.iloc[::-1])
         falls = women[-1] < women[0]
-        ax.set_title(
-            "Women's share falls as pay rises" if falls else "Women and men by quartile pay band"
-        )
+        if falls:
+            ax.set_title("Women's share falls as pay rises")
+        else:
+            ax.set_title(
+                "Women and men by quartile pay band"
+                if statutory
+                else "Women and men in each quarter of pay"
+            )
+        if not statutory:
+            ax.set_ylabel(f"Quarter of {who}{pay_words}")
+            ax.set_xlabel("Share of employees in the quarter (%)")
         plots.source_note(ax, note)
+        what = (
+            f"each quartile pay band of {pay_words}"
+            if statutory
+            else f"each quarter of {who}{pay_words}"
+        )
         items.append(
             Figure(
                 "quartile_pay_bands_chart",
                 ax,
-                f"Stacked bars of women's and men's shares of each quartile pay band of "
-                f"{pay_words}. Women hold {fmt_pct(women[0])} of the lowest-paid quarter and "
-                f"{fmt_pct(women[-1])} of the highest-paid quarter.",
+                f"Stacked bars of women's and men's shares of {what}. Women hold "
+                f"{fmt_pct(women[0])} of the lowest-paid quarter and {fmt_pct(women[-1])} of the "
+                "highest-paid quarter.",
                 "quartile_pay_bands",
             )
         )
@@ -238,10 +305,13 @@ def _statutory_section(
         items.append(
             Note(
                 "quartile_pay_bands_chart",
-                f"The quartile chart is not drawn: a band has fewer than {min_cell} employees.",
+                f"The quartile chart is not drawn: a band has fewer than {min_cell} employees."
+                if statutory
+                else f"The chart of quarters of pay is not drawn: a quarter has fewer than "
+                f"{min_cell} employees.",
             )
         )
-    return Section("statutory", title, tuple(items))
+    return items
 
 
 # ----------------------------------------------------------------------------- breakdowns
@@ -257,16 +327,19 @@ def _breakdown_items(
     currency: str,
     note: str,
     data: pd.DataFrame | None = None,
+    caveat: str = "",
 ) -> list:
+    """A gap table and its chart; ``caveat`` is added to the caption (e.g. annual pay as paid)."""
     name = _table_name(result.within)
     published = breakdown_table(result, min_cell) if data is None else data
     intervals = "ci_low" in result.table
     specs = [(c, GROUP_LABELS.get(c, c.replace("_", " ").capitalize())) for c in result.within]
+    measure = stat if pay_words == "hourly pay" else f"{stat} {pay_words}"
     specs += [
         ("n_female", "Women", "int"),
         ("n_male", "Men", "int"),
-        ("female", f"Women's {stat} ({currency})", "money2", currency),
-        ("male", f"Men's {stat} ({currency})", "money2", currency),
+        ("female", f"Women's {measure} ({currency})", "money2", currency),
+        ("male", f"Men's {measure} ({currency})", "money2", currency),
         ("gap", "Gap (%)", "float1", "%"),
     ]
     if intervals:
@@ -275,7 +348,7 @@ def _breakdown_items(
     caption = (
         f"Gap in {stat} {pay_words} by {title.lower()} (percent of men's {stat}); pay in "
         f"{currency}." + (" With 95% bootstrap intervals." if intervals else "")
-    )
+    ) + (f" {caveat}" if caveat else "")
     items: list = [Table(name, published, caption, columns(*specs), notes=(hidden,))]
     shown = plottable(result, min_cell, published)
     if len(result.within) == 1 and len(shown) >= 2:
@@ -334,8 +407,15 @@ def _representation_items(
     note: str,
     headcount: pd.DataFrame | None = None,
     added: int = 0,
+    measure: str = "",
+    unrecorded: str = "",
 ) -> tuple[list, int]:
-    """Headcount by grade, the headline numbers and the share chart; and the top headcount."""
+    """Headcount by grade, the headline numbers and the share chart; and the top headcount.
+
+    ``measure`` names the gaps of the headline table (e.g. "median annual basic pay"); empty on
+    hourly pay. ``unrecorded`` is how many employees have no recorded grade, as a sentence may
+    state it ("" when every grade is recorded).
+    """
     if rep is None:
         text = "This dataset records no grades, so representation by grade cannot be shown."
         return [
@@ -356,7 +436,13 @@ def _representation_items(
         Table(
             "headcount_by_grade",
             published,
-            f"Women and men by grade, lowest first. {hidden.note()}{more}".strip(),
+            f"Women and men by grade, lowest first. {hidden.note()}{more}".strip()
+            + (
+                f" {unrecorded[:1].upper()}{unrecorded[1:]} employees with no recorded grade are "
+                "not counted here."
+                if unrecorded
+                else ""
+            ),
             columns(
                 ("grade", "Grade"),
                 ("F", "Women", "int"),
@@ -371,6 +457,15 @@ def _representation_items(
     headline = rep.headline()
     n = pd.Series(min_cell, index=headline.index)
     n.iloc[[1, 2]] = top_headcount  # the top share and the glass ceiling ratio
+    if measure:
+        headline["measure"] = headline["measure"].replace(
+            {
+                "Overall pay gap": f"Overall gap in {measure}",
+                "Average pay gap within grades (like for like)": (
+                    f"Average gap in {measure} within grades (like for like)"
+                ),
+            }
+        )
     hidden_headline = disclosure.suppress_statistics(
         headline.assign(n=n), "n", ["value", "ci_low", "ci_high"], min_cell
     )
@@ -378,8 +473,9 @@ def _representation_items(
         Table(
             "representation_headline",
             hidden_headline.table.drop(columns="n"),
-            f"Women at the top {rep.top} grades, and the gap within grades against the gap "
-            "overall (shares and gaps in percent; the ratio is 1 for proportional representation).",
+            f"Women at the top {rep.top} grades, and the gap{f' in {measure}' if measure else ''} "
+            "within grades against the gap overall (shares and gaps in percent; the ratio is 1 "
+            "for proportional representation).",
             columns(
                 ("measure", "Measure"),
                 ("value", "Value", "float2"),
@@ -446,6 +542,11 @@ def _eu_items(
         )
         return [Note("eu_article_9", text), Note("eu_article_9_g_categories", text)]
     over = "recipients only" if eu.variable_over == "recipients" else "all workers"
+    variable = (
+        f"variable-pay gaps over {over}"
+        if eu.variable is not None
+        else f"variable pay is {NOT_IN_DATA}, so items (b), (d) and (e) are not given"
+    )
     items = eu_items_table(eu, data, min_cell)
     category = eu_category.replace("_", " ")
     gap_specs = [
@@ -457,7 +558,7 @@ def _eu_items(
         Table(
             "eu_article_9",
             items,
-            f"Article 9(1)(a)-(e) indicators (percent) on {basis}; variable-pay gaps over {over}.",
+            f"Article 9(1)(a)-(e) indicators (percent) on {basis}; {variable}.",
             columns(("item", "Item"), ("measure", "Indicator"), ("value", "%", "float1", "%")),
             row_header="measure",
             notes=(
@@ -469,7 +570,7 @@ def _eu_items(
         Table(
             "eu_article_9_g_categories",
             eu_category_table(eu, min_cell, data) if categories is None else categories,
-            f"Article 9(1)(g): gaps by {category} in basic, variable and total {basis} (percent), "
+            f"Article 9(1)(g): gaps (percent) by {category} in basic, variable and total {basis}, "
             "with the Article 10 size flag.",
             columns(
                 (eu.category, category.capitalize()),
@@ -481,6 +582,7 @@ def _eu_items(
             notes=(
                 f"Gaps of categories with fewer than {min_cell} women or men, and gaps in variable "
                 f"pay where fewer than {min_cell} women or men were paid any, are shown as [c].",
+                *(() if eu.variable is not None else (f"Variable pay is {NOT_IN_DATA}.",)),
             ),
         ),
     ]
@@ -597,6 +699,63 @@ def _count_tables(
     return tables
 
 
+# ----------------------------------------------------------------------------- framing
+
+
+def _full_time_figures(
+    frame: pd.DataFrame, framing: Framing, pay: str, min_cell: int
+) -> UKGenderPayGap | None:
+    """The figures over full-time employees, when they lead (annual pay as paid and a working
+    pattern recorded) and at least ``min_cell`` women and men work full time."""
+    if not framing.full_time_first:
+        return None
+    full = frame[(frame["working_pattern"] == "full_time").to_numpy(dtype=bool, na_value=False)]
+    counts = full["sex"].value_counts().reindex(["F", "M"], fill_value=0)
+    if int(counts.min()) < min_cell:
+        return None
+    return uk_gpg(full, hourly_pay=pay)
+
+
+def _eu_section_items(
+    eu: EUPayTransparency | None,
+    frame: pd.DataFrame,
+    *,
+    framing: Framing,
+    eu_category: str,
+    eu_pay_basis: str,
+    min_cell: int,
+    categories: pd.DataFrame | None,
+) -> list:
+    """The EU section: its tables, or a note saying why the Directive's items are not shown."""
+    if not framing.eu:
+        return [Note("eu_article_9", framing.eu_note())]
+    basis = eu_pay_basis if framing.hours else "annual_fte"
+    if basis == "hourly":
+        basis_words = "hourly pay"
+    elif framing.fte:
+        basis_words = "full-time-equivalent annual pay"
+    else:
+        basis_words = "annual pay as paid (part-timers at their part-time pay)"
+    items = _eu_items(
+        eu,
+        frame,
+        eu_category=eu_category,
+        min_cell=min_cell,
+        basis=basis_words,
+        categories=categories,
+    )
+    if eu is not None and basis != eu_pay_basis:
+        items.insert(
+            0,
+            Note(
+                "eu_pay_basis",
+                f"The EU indicators use {basis_words}, not hourly pay as requested: working hours "
+                "are not in the data.",
+            ),
+        )
+    return items
+
+
 # ----------------------------------------------------------------------------- build
 
 
@@ -615,13 +774,16 @@ def build(
     eu_category: str = "grade",
     eu_pay_basis: str = "hourly",
     eu_variable_over: str = "recipients",
+    eu_indicators: bool | str | None = None,
 ) -> PayGapReport:
     """Compute the pay gap report on a canonical workforce table.
 
     Parameters mirror the notebook's parameters cell: ``min_cell`` (disclosure threshold),
     ``stat`` and ``n_boot``/``seed`` (breakdowns and their bootstrap intervals),
     ``occupation_level``/``top_n``/``max_grade_groups`` (groupings), ``top_grades`` (what counts
-    as the top), ``eu_category``/``eu_pay_basis``/``eu_variable_over`` (EU Directive choices).
+    as the top), ``eu_category``/``eu_pay_basis``/``eu_variable_over`` (EU Directive choices),
+    ``eu_indicators`` (show the EU Directive's section: ``None`` or ``"auto"`` follows
+    ``source.framework``, ``True``/``"yes"`` and ``False``/``"no"`` force it on or off).
     """
     min_cell = disclosure.check_min_cell(min_cell)
     disclosure.check_population(data, min_cell)
@@ -629,15 +791,17 @@ def build(
     currency = source.currency
     plots.set_style()
     note = f"{source.label}; research workbench pay gap report"
-    hourly = hours_recorded(data)
-    pay = "hourly_pay" if hourly else "annual_basic_pay"
-    pay_words = "hourly pay" if hourly else "annual pay (full-time equivalent)"
+    framing = Framing.of(data, source, eu_indicators)
+    hourly, pay, pay_words = framing.hours, framing.pay, framing.pay_words
     frame = with_groupings(
         data, occupation_level=occupation_level, top_n=top_n, max_grade_groups=max_grade_groups
     )
 
     uk = uk_gpg(frame, hourly_pay=pay)
-    has_grades = _has_values(frame, "grade_group")
+    full_time = _full_time_figures(frame, framing, pay, min_cell)
+    has_grades = _has_values(frame, "grade_group_rank")
+    blank = int(frame["grade_group_rank"].isna().sum()) if has_grades else 0
+    unrecorded = count_words(blank, min_cell) if blank else ""
     rep = (
         representation_by_grade(
             frame,
@@ -664,7 +828,7 @@ def build(
         eu_pay_transparency(
             frame, category=category, pay_basis=basis, variable_over=eu_variable_over
         )
-        if _has_values(frame, category)
+        if framing.eu and _has_values(frame, category)
         else None
     )
 
@@ -673,7 +837,7 @@ def build(
             frame,
             pay=pay,
             occupation_level=occupation_level,
-            uk=uk,
+            uk=full_time or uk,
             breakdowns=breakdowns,
             rep=rep,
             eu=eu,
@@ -695,6 +859,7 @@ def build(
             currency=currency,
             note=note,
             data=protected[_table_name(result.within)],
+            caveat=framing.pay_caveat,
         )
     breakdown_items += _absent_breakdowns(frame)
     rep_items, top_headcount = _representation_items(
@@ -703,33 +868,31 @@ def build(
         note=note,
         headcount=protected.get("headcount_by_grade"),
         added=sum(a.startswith("table 'headcount_by_grade'") for a in count_audit.added),
+        measure="" if hourly else f"{stat} {pay_words}",
+        unrecorded=unrecorded,
     )
-    basis_words = "hourly pay" if basis == "hourly" else "full-time-equivalent annual pay"
-    eu_items = _eu_items(
+    eu_items = _eu_section_items(
         eu,
         frame,
+        framing=framing,
         eu_category=eu_category,
+        eu_pay_basis=eu_pay_basis,
         min_cell=min_cell,
-        basis=basis_words,
         categories=protected.get("eu_article_9_g_categories"),
     )
-    if eu is not None and basis != eu_pay_basis:
-        eu_items.insert(
-            0,
-            Note(
-                "eu_pay_basis",
-                "The EU indicators use full-time-equivalent annual pay, not hourly pay as "
-                "requested: this dataset records no working hours.",
-            ),
-        )
 
-    key_findings: list[Finding] = statutory_findings(
-        uk, min_cell=min_cell, pay_words=pay_words, hourly=hourly
+    key_findings: list[Finding] = hours_findings(framing, full_time_compared=bool(full_time))
+    key_findings += statutory_findings(uk, min_cell=min_cell, framing=framing, full_time=full_time)
+    key_findings += representation_findings(
+        rep,
+        min_cell=min_cell,
+        top_headcount=top_headcount,
+        measure="" if hourly else f"{stat} {pay_words}",
+        unrecorded=unrecorded,
     )
-    key_findings += representation_findings(rep, min_cell=min_cell, top_headcount=top_headcount)
-    key_findings += note_findings(uk, min_cell)
+    key_findings += note_findings(uk, min_cell, statutory=framing.statutory)
     details = (
-        ("Pay compared", pay_words),
+        *framing.details(),
         ("Disclosure threshold", f"groups of fewer than {min_cell} are shown as [c]"),
     )
     return PayGapReport(
@@ -737,7 +900,7 @@ def build(
         findings=findings(key_findings),
         sections=(
             _statutory_section(
-                uk, min_cell=min_cell, pay_words=pay_words, hourly=hourly, note=note
+                uk, min_cell=min_cell, framing=framing, note=note, full_time=full_time
             ),
             Section("breakdowns", "Where does the gap come from?", tuple(breakdown_items)),
             Section(
@@ -752,6 +915,8 @@ def build(
         ),
         results={
             "uk": uk,
+            "uk_full_time": full_time,
+            "framing": framing,
             "breakdowns": breakdowns,
             "representation": rep,
             "eu": eu,

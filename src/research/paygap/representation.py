@@ -125,7 +125,8 @@ def representation_by_grade(
     Parameters
     ----------
     grade, rank
-        Grade label and its order (1 = lowest). Grades are listed in rank order.
+        Grade label and its order (1 = lowest). Grades are listed in rank order; rows with no
+        rank (e.g. a blank grade) are left out of the table, the shares and the gaps.
     by, reference, compare
         Column of the compared groups and the codes of the reference group (men) and the compared
         group (women, whose share is reported).
@@ -140,7 +141,8 @@ def representation_by_grade(
         raise InputError(
             f"Column {rank!r} has no grade order; map grade_rank (e.g. an order list) first."
         )
-    table = _grade_table(data.dropna(subset=[rank]), grade, rank, sex, male, female)
+    data = data.dropna(subset=[rank])  # no grade order (a blank grade): left out of every index
+    table = _grade_table(data, grade, rank, sex, male, female)
     n_f, n_m = table["n_female"].sum(), table["n_male"].sum()
     if n_f == 0 or n_m == 0:
         raise InputError("Representation by grade needs both women and men with a grade.")

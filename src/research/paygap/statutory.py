@@ -58,6 +58,9 @@ class UKGenderPayGap(Result):
     counts
         Headcounts: relevant and full-pay relevant employees and bonus recipients by sex, and
         employees with another or no recorded sex (excluded from every figure).
+    bonus_recorded
+        Whether the data hold bonus pay at all (``False``: the bonus figures are not in the
+        data, which is not the same as nobody being paid a bonus).
     """
 
     mean_hourly_gap: float
@@ -69,6 +72,7 @@ class UKGenderPayGap(Result):
     quartiles: pd.DataFrame
     counts: dict[str, int] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    bonus_recorded: bool = True
     title: str = "UK statutory gender pay gap figures"
 
     def to_frame(self) -> pd.DataFrame:
@@ -277,6 +281,7 @@ def uk_gpg(
         quartiles=bands,
         counts=counts,
         notes=tuple(notes),
+        bonus_recorded=bonus_values is not None and not bool(bonus_values.isna().all()),
         **figures,
     )
 

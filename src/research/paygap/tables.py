@@ -21,10 +21,23 @@ BAND_LABELS = {
     "upper_middle": "Upper middle quartile",
     "upper": "Upper quartile",
 }
+#: The same bands under neutral names, where the statutory "quartile pay bands" do not apply.
+QUARTER_LABELS = {
+    "lower": "Lowest-paid quarter",
+    "lower_middle": "Second quarter",
+    "upper_middle": "Third quarter",
+    "upper": "Highest-paid quarter",
+}
+#: What a table shows for a figure the data cannot give: the input is absent, or the figure is
+#: undefined on the data (e.g. a bonus gap when no woman was paid a bonus).
+NOT_IN_DATA = "not in the data"
+NOT_CALCULATED = "not calculated"
 
 
+#: How a blank grade is labelled in the grade tables.
+NOT_RECORDED = "Not recorded"
 #: Grouping values that go last in a table, whatever their text.
-LAST = ("All other", "(missing)")
+LAST = ("All other", "(missing)", NOT_RECORDED)
 
 
 def _natural_order(table: pd.DataFrame, within: tuple[str, ...]) -> pd.DataFrame:
@@ -38,22 +51,58 @@ def _smallest(counts: dict, female: str, male: str) -> int:
 
 
 def statutory_table(
-    uk: UKGenderPayGap, min_cell: int, *, pay_words: str = "hourly pay"
+    uk: UKGenderPayGap,
+    min_cell: int,
+    *,
+    pay_words: str = "hourly pay",
+    statutory: bool = True,
+    full_time: UKGenderPayGap | None = None,
 ) -> pd.DataFrame:
     """The six figures with the headcount each rests on hidden below ``min_cell`` (tidy frame).
 
     A figure is hidden when the smallest group it compares has fewer than ``min_cell`` people
-    (e.g. the bonus gap when fewer than ``min_cell`` women received a bonus).
+    (e.g. the bonus gap when fewer than ``min_cell`` women received a bonus). With
+    ``statutory=False`` the figures carry neutral names ("Gap in mean hourly pay"); with
+    ``full_time`` (the same figures over full-time employees) the pay gaps of full-time
+    employees come first, then those of all employees. Bonus figures of data holding no bonus
+    pay read "not in the data"; figures undefined on the data "not calculated".
     """
     c = uk.counts
     smallest_fp = _smallest(c, "full_pay_female", "full_pay_male")
     smallest_bonus = _smallest(c, "bonus_female", "bonus_male")
     smallest_rel = _smallest(c, "relevant_female", "relevant_male")
-    rows = [
-        (f"Mean gender pay gap ({pay_words})", uk.mean_hourly_gap, smallest_fp),
-        (f"Median gender pay gap ({pay_words})", uk.median_hourly_gap, smallest_fp),
-        ("Mean bonus gap", uk.mean_bonus_gap, smallest_bonus),
-        ("Median bonus gap", uk.median_bonus_gap, smallest_bonus),
+    if statutory:
+        rows = [
+            (f"Mean gender pay gap ({pay_words})", uk.mean_hourly_gap, smallest_fp),
+            (f"Median gender pay gap ({pay_words})", uk.median_hourly_gap, smallest_fp),
+            ("Mean bonus gap", uk.mean_bonus_gap, smallest_bonus),
+            ("Median bonus gap", uk.median_bonus_gap, smallest_bonus),
+        ]
+    else:
+        rows = []
+        everyone = ""
+        if full_time is not None:
+            smallest_ft = _smallest(full_time.counts, "full_pay_female", "full_pay_male")
+            rows += [
+                (
+                    f"Gap in mean {pay_words}, full-time employees",
+                    full_time.mean_hourly_gap,
+                    smallest_ft,
+                ),
+                (
+                    f"Gap in median {pay_words}, full-time employees",
+                    full_time.median_hourly_gap,
+                    smallest_ft,
+                ),
+            ]
+            everyone = ", all employees"
+        rows += [
+            (f"Gap in mean {pay_words}{everyone}", uk.mean_hourly_gap, smallest_fp),
+            (f"Gap in median {pay_words}{everyone}", uk.median_hourly_gap, smallest_fp),
+            ("Gap in mean bonus pay", uk.mean_bonus_gap, smallest_bonus),
+            ("Gap in median bonus pay", uk.median_bonus_gap, smallest_bonus),
+        ]
+    rows += [
         ("Men paid a bonus", uk.pct_male_bonus, smallest_rel),
         ("Women paid a bonus", uk.pct_female_bonus, smallest_rel),
     ]
@@ -62,7 +111,10 @@ def statutory_table(
     table.loc[missing, "n"] = min_cell  # nothing to hide in a figure that does not exist
     shown = disclosure.suppress_statistics(table, "n", ["pct"], min_cell).table.drop(columns="n")
     shown["pct"] = shown["pct"].astype("object")
-    shown.loc[missing, "pct"] = "not calculated"
+    bonus = table["figure"].str.contains("bonus")
+    absent = bonus & (not uk.bonus_recorded)
+    shown.loc[missing & ~absent, "pct"] = NOT_CALCULATED
+    shown.loc[missing & absent, "pct"] = NOT_IN_DATA
     return shown
 
 
@@ -91,14 +143,22 @@ def gov_uk_table(uk: UKGenderPayGap, min_cell: int) -> pd.DataFrame:
 
     table["n"] = table["field"].map(kind).map(smallest).where(table["value"].notna(), min_cell)
     shown = disclosure.suppress_statistics(table, "n", ["value"], min_cell).table.drop(columns="n")
-    shown["value"] = shown["value"].astype("object").where(table["value"].notna(), "not calculated")
+    absent = table["field"].str.contains("Bonus") & (not uk.bonus_recorded)
+    shown["value"] = shown["value"].astype("object").where(table["value"].notna(), NOT_CALCULATED)
+    shown.loc[absent & table["value"].isna(), "value"] = NOT_IN_DATA
     return shown
 
 
-def quartile_table(quartiles: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    """Women and men in each quartile pay band (percent), bands below ``min_cell`` hidden."""
+def quartile_table(
+    quartiles: pd.DataFrame, min_cell: int, *, labels: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """Women and men in each quartile pay band (percent), bands below ``min_cell`` hidden.
+
+    ``labels`` names the bands (default :data:`BAND_LABELS`; :data:`QUARTER_LABELS` where the
+    statutory names do not apply).
+    """
     table = quartiles[["band", "n", "pct_female", "pct_male"]].copy()
-    table["band"] = table["band"].map(BAND_LABELS)
+    table["band"] = table["band"].map(labels or BAND_LABELS)
     return disclosure.suppress_statistics(table, "n", ["pct_female", "pct_male"], min_cell).table
 
 
@@ -173,7 +233,14 @@ def eu_items_table(eu: EUPayTransparency, data: pd.DataFrame, min_cell: int) -> 
     table = eu.items[["item", "measure", "value"]].copy()
     table["n"] = np.where(table["item"].isin(["b", "d"]), recipients, everyone)
     table.loc[table["value"].isna(), "n"] = min_cell  # nothing to hide in a missing value
-    return disclosure.suppress_statistics(table, "n", ["value"], min_cell).table.drop(columns="n")
+    shown = disclosure.suppress_statistics(table, "n", ["value"], min_cell).table.drop(columns="n")
+    missing = table["value"].isna()
+    if missing.any():
+        absent = table["item"].isin(["b", "d", "e"]) & (eu.variable is None)
+        shown["value"] = shown["value"].astype("object")
+        shown.loc[missing & absent, "value"] = NOT_IN_DATA
+        shown.loc[missing & ~absent, "value"] = NOT_CALCULATED
+    return shown
 
 
 def eu_category_table(
@@ -210,6 +277,9 @@ def eu_category_table(
         if few.any():
             shown[column] = shown[column].astype(object)
             shown.loc[few, column] = disclosure.SUPPRESSED
+    if eu.variable is None:  # no variable pay in the data: its gaps are absent, not zero
+        for column in (c for c in gaps if "_variable" in c):
+            shown[column] = NOT_IN_DATA
     small = table["n_smaller"] < min_cell
     shown["article_10"] = np.where(
         small, disclosure.SUPPRESSED, np.where(table["flag_article_10"], "gap of 5% or more", "")
