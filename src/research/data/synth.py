@@ -953,6 +953,9 @@ class Shape:
     null_tokens : float
         Share in ``[0, 0.5]`` of grades, ethnicity and start dates left blank, each drawn
         separately; :func:`export_extract` writes blank cells as the literal ``NULL``.
+    many_grades : bool
+        Every spinal point is its own grade (``"Grade 3 point 2"``, 45 grades ranked 1-45), as
+        in payrolls with dozens of grades: more than the 30 bands reports draw.
     """
 
     name: str = "complete"
@@ -970,6 +973,7 @@ class Shape:
     renamed_units: bool = False
     hostile_titles: bool = False
     null_tokens: float = 0.0
+    many_grades: bool = False
 
     def __post_init__(self) -> None:
         _check_real("blank_grades", self.blank_grades, 0.0, 0.5, high_open=False)
@@ -1018,6 +1022,7 @@ SHAPES: dict[str, Shape] = {
               hostile_titles=True),
         Shape("null_tokens", "3% of grades, ethnicity and start dates blank (NULL in an "
               "exported extract)", null_tokens=0.03),
+        Shape("many_grades", "45 grades (every spinal point its own grade)", many_grades=True),
         Shape("minimal", "only the required columns: annual salaries, sex, occupation; no "
               "hours, working pattern, grades, dates, ages, bonus, ethnicity or disability",
               hours=False, working_pattern=False, grades=False, start_dates=False, ages=False,
@@ -1177,6 +1182,8 @@ def _apply_shape(full: pd.DataFrame, shape: Shape, seed: int) -> pd.DataFrame:
         _blank(out, ("pay_period_days", "full_pay"), everyone)
         if not shape.working_pattern:
             _blank(out, ("working_pattern",), everyone)
+    if shape.many_grades:
+        out["grade"], out["grade_rank"] = _spinal_point_grades(full)
     blank_grade = everyone if not shape.grades else (u_grade < shape.blank_grades)
     blank_grade = blank_grade | (u_grade > 1.0 - shape.null_tokens)
     _blank(out, ("grade", "grade_rank"), blank_grade)
@@ -1200,6 +1207,24 @@ def _apply_shape(full: pd.DataFrame, shape: Shape, seed: int) -> pd.DataFrame:
             {department: HOSTILE_DEPARTMENT}
         )
     return out
+
+
+def _spinal_point_grades(full: pd.DataFrame) -> tuple[pd.Categorical, pd.arrays.IntegerArray]:
+    """Each employee's spinal point as a grade of its own, ranked along the ladder (1 = lowest).
+
+    The point is the one :func:`generate` paid (completed years of service, capped at the top of
+    the grade), recovered from the start date.
+    """
+    ladder = grade_ladder()
+    names = [f"{g} point {p + 1}" for g, p in zip(ladder["grade"], ladder["point"], strict=True)]
+    first = ladder.groupby("grade_rank")["point"].size().cumsum().shift(fill_value=0)
+    n_points = ladder.groupby("grade_rank")["point"].size()
+    rank = full["grade_rank"].to_numpy(dtype=np.int64)
+    years = (full["snapshot_date"] - full["start_date"]).dt.days.to_numpy() / 365.25
+    point = np.minimum(np.floor(years + 1e-9).astype(np.int64), n_points.loc[rank].to_numpy() - 1)
+    code = first.loc[rank].to_numpy() + point
+    grade = pd.Categorical.from_codes(code, categories=names, ordered=True)
+    return grade, pd.array(code + 1, dtype="Int64")
 
 
 def _rename_to_earlier(frame: pd.DataFrame) -> pd.DataFrame:
@@ -1384,9 +1409,7 @@ def generate_years(
             out[column].dtype, pd.CategoricalDtype
         ):
             levels = list(dict.fromkeys(c for d in dtypes for c in d.categories))
-            out[column] = out[column].astype(
-                pd.CategoricalDtype(levels, ordered=dtypes[0].ordered)
-            )
+            out[column] = out[column].astype(pd.CategoricalDtype(levels, ordered=dtypes[0].ordered))
     return out
 
 
