@@ -585,3 +585,19 @@ def test_export_of_an_annual_only_extract_has_no_hours_and_writes_null_tokens(
         "Full time": "full_time",
         "Part time": "part_time",
     }
+
+
+def test_many_grades_makes_every_spinal_point_a_grade() -> None:
+    data = synth.generate(SHAPE_N, seed=3, shape="many_grades")
+    ladder = synth.grade_ladder()
+    assert len(data["grade"].cat.categories) == len(ladder) == 45
+    assert data["grade"].cat.ordered
+    assert (data["grade"].cat.codes + 1 == data["grade_rank"]).all()
+    salary = ladder["fte_salary"].to_numpy()[data["grade_rank"].to_numpy(dtype=int) - 1]
+    men = (data["sex"] == "M").to_numpy()
+    ratio = data["annual_basic_pay"].to_numpy()[men] / salary[men]
+    assert ratio.min() > 0.95 and ratio.max() < 1.05  # paid the point's salary, up to noise
+    plain = synth.generate(SHAPE_N, seed=3)
+    assert (
+        data["grade"].astype(str).str.split(" point").str[0] == plain["grade"].astype(str)
+    ).all()
