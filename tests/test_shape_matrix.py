@@ -387,3 +387,18 @@ def test_every_notebook_runs_on_the_hardest_shape(stem, tmp_path):
     assert run.ok, run.error
     shown = run.html.read_text(encoding="utf-8")
     assert synth.HOSTILE_TITLE not in shown
+
+
+# --------------------------------------------------------------------------------------------------
+# The crosswalk of renamed units links every earlier unit to a current one
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("level", list(synth.RENAMED_UNITS))
+def test_the_renamed_units_crosswalk_matches_every_earlier_unit(tmp_path, level):
+    ds = dataset("renamed_units")
+    before = snapshots.earlier_snapshot(ds, "auto").data[level].astype(str)
+    plain = snapshots.earlier_snapshot(dataset("complete"), "auto").data[level].astype(str)
+    assert set(before) - set(ds.data[level].astype(str))  # renamed units match no current one
+    crosswalk = snapshots.load_crosswalk(synth.export_crosswalk(tmp_path / "units.csv"))
+    assert before.replace(crosswalk).tolist() == plain.tolist()

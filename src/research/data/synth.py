@@ -47,6 +47,19 @@ For each employee, in this order (every step fully vectorised with one
 8. **Bonus**: productivity, performance and retention bonuses in some occupations, plus a
    long-service award at 25 years.
 
+Data shapes
+-----------
+Real extracts lack columns the complete table has. ``generate(..., shape=...)`` draws the same
+workforce and then records it as a given :class:`Shape` would: annual salaries only (no hours or
+FTE, part-timers at their actual salary), no or blank grades, 45 grades (one per spinal point), no
+start dates or ages, no bonus, no ethnicity or disability, sex codes X and U, hostile unit names,
+blank (``NULL``) cells, or units renamed between the years of :func:`generate_years`. Named shapes
+are in :data:`SHAPES` and combine with ``+`` (``"annual_only+blank_grades"``; :data:`HARDEST` is
+the hardest combination); the dataset spec ``synthetic:shape=annual_only`` does the same for
+notebooks. :func:`generate_with_truth` returns each shape's known answers (:class:`ShapeTruth`):
+what is recorded, blank grades, the pay gap as recorded and among full-timers, and the Duncan
+index over the recorded grades.
+
 Pay periods follow the Gender Pay Gap Regulations: the relevant pay period is the calendar month
 holding the snapshot date (31 days for 31 March); ``ordinary_pay_period = annual pay * fte *
 days / 365`` for full-pay employees and ``hourly_pay = ordinary_pay_period * 7 / days /
@@ -85,6 +98,7 @@ __all__ = [
     "Shape",
     "ShapeTruth",
     "Shaped",
+    "export_crosswalk",
     "export_extract",
     "SyntheticTruth",
     "generate",
@@ -1207,6 +1221,19 @@ def _apply_shape(full: pd.DataFrame, shape: Shape, seed: int) -> pd.DataFrame:
             {department: HOSTILE_DEPARTMENT}
         )
     return out
+
+
+def export_crosswalk(path: str | Path, levels: Iterable[str] | None = None) -> Path:
+    """Write the crosswalk of the ``renamed_units`` shape as a CSV (``from,to``) and return it.
+
+    ``levels`` picks columns of :data:`RENAMED_UNITS` (default every level); the file is what a
+    user passes as ``-p crosswalk FILE`` (read by :func:`research.data.snapshots.load_crosswalk`).
+    """
+    path = Path(path)
+    chosen = list(RENAMED_UNITS) if levels is None else list(levels)
+    rows = [(old, new) for level in chosen for old, new in RENAMED_UNITS[level].items()]
+    pd.DataFrame(rows, columns=["from", "to"]).to_csv(path, index=False, lineterminator="\n")
+    return path
 
 
 def _spinal_point_grades(full: pd.DataFrame) -> tuple[pd.Categorical, pd.arrays.IntegerArray]:
