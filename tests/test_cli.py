@@ -1,5 +1,7 @@
 """The research command refuses bad parameters fast, before a kernel starts."""
 
+import json
+import os
 import subprocess
 import sys
 import time
@@ -95,3 +97,37 @@ def test_ingest_command_explains_a_bad_mapping(tmp_path):
     )
     assert done.returncode == 2
     assert "sex: column 'GENDER' is not in the file" in done.stderr
+
+
+def test_relative_paths_are_taken_from_where_the_command_runs(tmp_path):
+    from research.data import synth
+
+    (tmp_path / "my").mkdir()
+    synth.export_extract(synth.generate(300, seed=1), tmp_path / "my" / "x.csv")
+    reports = tmp_path / "reports"
+    done = subprocess.run(
+        [str(RESEARCH), "run", str(ROOT / AUDIT), "-p", "dataset", "my/x.csv"]
+        + ["-p", "mapping", "my/x.yaml", "--no-progress"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "RESEARCH_REPORTS_DIR": str(reports)},
+    )
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads(next(reports.glob("00_data_audit/*/manifest.json")).read_text())
+    assert str(tmp_path / "my" / "x.csv") in json.dumps(manifest)
+
+
+def test_a_missing_relative_file_is_refused_naming_the_path_given_and_resolved(tmp_path):
+    done = subprocess.run(
+        [str(RESEARCH), "run", str(ROOT / AUDIT), "-p", "dataset", "synthetic"]
+        + ["-p", "mapping", "my/x.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    line = next(x for x in done.stderr.splitlines() if x.startswith("- mapping:"))
+    assert "'my/x.yaml'" in line and str(tmp_path / "my" / "x.yaml") in line

@@ -109,3 +109,114 @@ def test_every_shipped_notebook_declares_typed_documented_parameters(notebooks):
         for spec in declared.specs.values():
             assert spec.help, f"{path.name}: parameter {spec.name} needs a help comment"
         declared.validate({})  # defaults are valid
+
+
+# --------------------------------------------------------------------------------------------------
+# Paths are taken from where the user runs the command (the kernel runs in notebooks/)
+# --------------------------------------------------------------------------------------------------
+
+PATHS_SOURCE = """
+dataset: str = "synthetic"  # Dataset [dataset]
+mapping: str = ""  # Column mapping [path]
+job_mapping: str = ""  # Jobs to equal-work groups
+crosswalk: str = ""  # Earlier unit names -> current ones
+"""
+
+
+@pytest.fixture
+def user_folder(tmp_path, monkeypatch):
+    """A user's folder with an extract, its mapping, a job mapping and a crosswalk; cwd there."""
+    from research.data import synth
+
+    folder = tmp_path / "work"
+    (folder / "my").mkdir(parents=True)
+    synth.export_extract(synth.generate(300, seed=1), folder / "my" / "x.csv")
+    (folder / "jobs.csv").write_text("job,group,basis\n6135,A,job evaluation\n", encoding="utf-8")
+    (folder / "units.csv").write_text("from,to\nAdult Services,Adult Social Care\n", "utf-8")
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def test_relative_paths_are_resolved_against_the_working_directory(tmp_path, user_folder):
+    declared = read_parameters(write_notebook(tmp_path / "..", PATHS_SOURCE))
+    values = declared.validate(
+        {
+            "dataset": "my/x.csv",
+            "mapping": "my/x.yaml",
+            "job_mapping": "jobs.csv",
+            "crosswalk": "units.csv",
+        }
+    )
+    assert values == {
+        "dataset": str(user_folder / "my" / "x.csv"),
+        "mapping": str(user_folder / "my" / "x.yaml"),
+        "job_mapping": str(user_folder / "jobs.csv"),
+        "crosswalk": str(user_folder / "units.csv"),
+    }
+    assert declared.validate(values) == values  # resolving twice changes nothing
+    assert {p.name for p in declared.input_files(values)} == {
+        "x.csv",
+        "x.yaml",
+        "jobs.csv",
+        "units.csv",
+    }
+
+
+@pytest.mark.parametrize("name", ["dataset", "mapping", "job_mapping", "crosswalk"])
+def test_a_missing_file_is_one_line_naming_the_path_given_and_resolved(tmp_path, user_folder, name):
+    declared = read_parameters(write_notebook(tmp_path / "..", PATHS_SOURCE))
+    with pytest.raises(ParameterError) as info:
+        declared.validate({name: "sub/missing.csv"})
+    line = next(x for x in str(info.value).splitlines() if x.startswith(f"- {name}:"))
+    assert "'sub/missing.csv'" in line
+    assert str(user_folder / "sub" / "missing.csv") in line
+
+
+def test_a_shipped_mapping_name_is_accepted(tmp_path):
+    from research.core.paths import mappings_dir
+
+    declared = read_parameters(write_notebook(tmp_path, PATHS_SOURCE))
+    values = declared.validate({"mapping": "cincinnati"})
+    assert values["mapping"] == str((mappings_dir() / "cincinnati.yaml").resolve())
+    with pytest.raises(ParameterError, match="mapping: file 'cincinnatti' not found"):
+        declared.validate({"mapping": "cincinnatti"})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("before,after\nA,B\n", "has no column 'from' or 'to' (columns: before, after)"),
+        ("from,to\n", "has a header but no rows"),
+        ("from,to\nA,\n,C\n", "has blank cells on line 2, 3"),
+        ("from,to\nA,B\nA,C\n", "maps 'A' to 'B' and 'C'"),
+    ],
+)
+def test_a_bad_crosswalk_is_refused_before_the_kernel_starts(tmp_path, text, expected):
+    declared = read_parameters(write_notebook(tmp_path, PATHS_SOURCE))
+    (tmp_path / "units.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(ParameterError) as info:
+        declared.validate({"crosswalk": "units.csv"}, base=tmp_path)
+    assert f"- crosswalk: Crosswalk units.csv {expected}" in str(info.value)
+
+
+def test_load_crosswalk_reads_from_to_pairs(tmp_path):
+    from research.data.snapshots import CrosswalkError, load_crosswalk
+
+    assert load_crosswalk("") == {} and load_crosswalk(None) == {}
+    file = tmp_path / "units.csv"
+    file.write_text(
+        "\ufeff From ; TO ;note\n Adult Services ;Adult Social Care;renamed 2024\n"
+        "6145;6135;SOC 2010\n6145;6135;again\n",
+        encoding="utf-8",
+    )
+    assert load_crosswalk(file) == {"Adult Services": "Adult Social Care", "6145": "6135"}
+    file.write_bytes("from,to\nCaf\xe9,Cafe\n".encode("latin-1"))
+    with pytest.raises(CrosswalkError, match="not UTF-8 text"):
+        load_crosswalk(file)
+    with pytest.raises(CrosswalkError, match="Crosswalk file 'nope.csv' not found"):
+        load_crosswalk("nope.csv")
+
+
+def test_the_segregation_notebook_declares_a_crosswalk(root):
+    spec = read_parameters(root / "notebooks" / "20_segregation.ipynb").specs["crosswalk"]
+    assert spec.type is str and spec.default == "" and spec.path_kind == "path"

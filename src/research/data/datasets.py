@@ -1,7 +1,8 @@
 """Named datasets behind one call: synthetic, bundled real data, and a user's own files.
 
 ``load("synthetic")`` generates a council workforce with known truth; options follow a colon, e.g.
-``"synthetic:n_employees=20000,seed=7,segregation=0.5"``. ``load("cincinnati")`` reads the bundled
+``"synthetic:n_employees=20000,seed=7,segregation=0.5"``; ``shape=annual_only+blank_grades`` leaves
+columns out as a real extract would (:data:`research.data.synth.SHAPES`). ``load("cincinnati")`` reads the bundled
 City of Cincinnati extract (ingested once into ``data/processed``). ``load("my_extract")`` reads a
 dataset written by ``research ingest ... --name my_extract``. ``load("file.csv", mapping="map.yaml")``
 ingests a file directly; a Parquet file already in the canonical schema needs no mapping.
@@ -42,6 +43,7 @@ SYNTHETIC_OPTIONS = {
     "within_job_gap": float,
     "female_share": float,
     "other_sex_share": float,
+    "shape": str,
 }
 
 
@@ -160,6 +162,13 @@ def parse_synthetic_spec(spec: str) -> dict[str, Any]:
             raise DatasetError(
                 f"Synthetic option {key}={value!r} is not a valid {SYNTHETIC_OPTIONS[key].__name__}."
             ) from err
+    if "shape" in options:  # what the extract holds, e.g. shape=annual_only+blank_grades
+        from research.data.synth import make_shape
+
+        try:
+            make_shape(options["shape"])
+        except ValueError as err:
+            raise DatasetError(f"{err} (in {spec!r})") from None
     return options
 
 
@@ -482,7 +491,8 @@ def _load_synthetic(spec: str) -> Dataset:
     n = len(data)
     summary = {
         "dataset": spec,
-        "description": "Synthetic English council workforce with known segregation and pay gap",
+        "description": "Synthetic English council workforce with known segregation and pay gap"
+        + (f" ({synth.make_shape(options['shape']).description})" if "shape" in options else ""),
         "currency": "GBP",
         "full_time_hours": 37.0,
         "generator": options,

@@ -9,15 +9,100 @@ layer resolves it and the report's ``build`` receives the rows as data:
   earliest snapshot date when it holds more than one;
 - ``"none"``: no comparison;
 - anything else: a dataset name or file path, loaded like the main dataset, latest snapshot.
+
+Units (departments, occupations, job titles) are often renamed between snapshots. A
+**crosswalk** says which earlier name is which current one: a CSV file with the columns ``from``
+(the earlier name) and ``to`` (the current name), one row per renamed unit, e.g.::
+
+    from,to
+    Adult Services,Adult Social Care
+    6145,6135
+
+:func:`load_crosswalk` reads it (notebook parameter ``crosswalk``) into a ``{from: to}`` dict that
+the report's ``build`` applies to the earlier snapshot's units.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 
 from research.data import datasets, synth
+
+__all__ = ["CrosswalkError", "EarlierSnapshot", "earlier_snapshot", "load_crosswalk"]
+
+CROSSWALK_COLUMNS = ("from", "to")
+
+
+class CrosswalkError(datasets.DatasetError):
+    """A crosswalk file that cannot be used; the message names the file, the rows and the fix."""
+
+
+def load_crosswalk(path: str | Path | None) -> dict[str, str]:
+    """Read a crosswalk CSV (columns ``from``, ``to``) into ``{earlier name: current name}``.
+
+    An empty ``path`` (the notebook default) gives ``{}``. Column names are matched without
+    regard to case or surrounding spaces, values are text with surrounding spaces removed, other
+    columns (e.g. a note) are ignored, a row repeated exactly counts once, and the delimiter may
+    be a comma, semicolon or tab.
+
+    Raises
+    ------
+    CrosswalkError
+        The file is missing, not UTF-8 text, has no ``from``/``to`` columns, no rows, a blank
+        cell, or one earlier name mapped to two different current names; the message names the
+        file, the lines and the fix.
+    """
+    if path is None or not str(path).strip():
+        return {}
+    file = Path(path).expanduser()
+    fix = "Give a CSV with a header 'from,to' and one row per renamed unit."
+    if not file.is_file():
+        raise CrosswalkError(f"Crosswalk file {str(path)!r} not found (tried {file.resolve()}).")
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise CrosswalkError(
+            f"Crosswalk {file.name} is not UTF-8 text: save it as UTF-8 CSV."
+        ) from None
+    lines = text.splitlines()
+    header = lines[0] if lines else ""
+    sep = max((",", ";", "\t"), key=header.count)
+    try:
+        table = pd.read_csv(file, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise CrosswalkError(
+            f"Crosswalk {file.name} is not a readable CSV ({err}). {fix}"
+        ) from None
+    names = {str(c).strip().lower(): c for c in table.columns}
+    missing = [c for c in CROSSWALK_COLUMNS if c not in names]
+    if missing:
+        raise CrosswalkError(
+            f"Crosswalk {file.name} has no column {' or '.join(repr(c) for c in missing)} "
+            f"(columns: {', '.join(map(str, table.columns)) or 'none'}). {fix}"
+        )
+    pairs = pd.DataFrame({c: table[names[c]].str.strip() for c in CROSSWALK_COLUMNS})
+    if pairs.empty:
+        raise CrosswalkError(f"Crosswalk {file.name} has a header but no rows. {fix}")
+    blank = pairs.index[(pairs == "").any(axis=1)]
+    if len(blank):
+        rows = ", ".join(str(i + 2) for i in blank[:5])
+        raise CrosswalkError(
+            f"Crosswalk {file.name} has blank cells on line {rows}: every row needs an earlier "
+            "name (from) and the current name (to)."
+        )
+    pairs = pairs.drop_duplicates()
+    clash = pairs[pairs["from"].duplicated(keep=False)]
+    if len(clash):
+        name = clash["from"].iloc[0]
+        targets = " and ".join(repr(t) for t in clash.loc[clash["from"] == name, "to"])
+        raise CrosswalkError(
+            f"Crosswalk {file.name} maps {name!r} to {targets}: give each earlier name one "
+            "current name."
+        )
+    return dict(zip(pairs["from"], pairs["to"], strict=True))
 
 
 class EarlierSnapshot(NamedTuple):

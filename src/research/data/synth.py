@@ -47,6 +47,19 @@ For each employee, in this order (every step fully vectorised with one
 8. **Bonus**: productivity, performance and retention bonuses in some occupations, plus a
    long-service award at 25 years.
 
+Data shapes
+-----------
+Real extracts lack columns the complete table has. ``generate(..., shape=...)`` draws the same
+workforce and then records it as a given :class:`Shape` would: annual salaries only (no hours or
+FTE, part-timers at their actual salary), no or blank grades, 45 grades (one per spinal point), no
+start dates or ages, no bonus, no ethnicity or disability, sex codes X and U, hostile unit names,
+blank (``NULL``) cells, or units renamed between the years of :func:`generate_years`. Named shapes
+are in :data:`SHAPES` and combine with ``+`` (``"annual_only+blank_grades"``; :data:`HARDEST` is
+the hardest combination); the dataset spec ``synthetic:shape=annual_only`` does the same for
+notebooks. :func:`generate_with_truth` returns each shape's known answers (:class:`ShapeTruth`):
+what is recorded, blank grades, the pay gap as recorded and among full-timers, and the Duncan
+index over the recorded grades.
+
 Pay periods follow the Gender Pay Gap Regulations: the relevant pay period is the calendar month
 holding the snapshot date (31 days for 31 March); ``ordinary_pay_period = annual pay * fte *
 days / 365`` for full-pay employees and ``hourly_pay = ordinary_pay_period * 7 / days /
@@ -60,6 +73,7 @@ government structure but is not the actual NJC pay spine of any year.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from numbers import Integral, Real
@@ -70,7 +84,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from research.core.random import make_rng
+from research.core.random import label_rng, make_rng
 from research.data.schema import COLUMN_NAMES, DEFAULT_FULL_TIME_HOURS, SEX_CODES, WEEKS_PER_YEAR
 
 __all__ = [
@@ -78,9 +92,18 @@ __all__ = [
     "DISABILITY_CODES",
     "ETHNIC_GROUPS",
     "VERTICAL_SEGREGATION",
+    "HARDEST",
+    "RENAMED_UNITS",
+    "SHAPES",
+    "Shape",
+    "ShapeTruth",
+    "Shaped",
+    "export_crosswalk",
     "export_extract",
     "SyntheticTruth",
     "generate",
+    "generate_with_truth",
+    "make_shape",
     "generate_years",
     "grade_ladder",
     "occupation_catalogue",
@@ -752,6 +775,7 @@ def generate(
     snapshot_date: str = "2025-03-31",
     other_sex_share: float = 0.0,
     vertical_segregation: float = VERTICAL_SEGREGATION,
+    shape: str | Shape | Iterable[str | Shape] = "complete",
 ) -> pd.DataFrame:
     """Draw a synthetic council workforce in the canonical table (see module docstring).
 
@@ -781,18 +805,53 @@ def generate(
     vertical_segregation : float
         In ``[0, 5]``: log odds ratio, men versus women, of the top rather than the bottom
         grade of an occupation's range (default :data:`VERTICAL_SEGREGATION`).
+    shape : str, Shape or several
+        What the extract holds (see :data:`SHAPES` and :func:`make_shape`): ``"complete"``
+        (default, every column), a shape name such as ``"annual_only"``, names joined with
+        ``+`` (``"annual_only+blank_grades"``), a :class:`Shape`, or a list of them. A shape
+        only removes or blanks columns and relabels units after the draw, so the employees and
+        their pay are those of the complete data (annual-only data record *actual* annual pay,
+        see :class:`Shape`). :func:`generate_with_truth` also returns the shape's known answers.
 
     Returns
     -------
     pandas.DataFrame
-        Exactly the columns of :data:`research.data.schema.COLUMNS`, in order, with their dtypes.
+        Exactly the columns of :data:`research.data.schema.COLUMNS`, in order, with their dtypes
+        (a column the shape leaves out is all missing).
 
     Raises
     ------
     ValueError
-        If an argument is of the wrong type or outside its allowed range; the message names
-        the argument and the range.
+        If an argument is of the wrong type or outside its allowed range, or an unknown shape
+        name; the message names the argument and what is allowed.
     """
+    return generate_with_truth(
+        n_employees,
+        seed=seed,
+        segregation=segregation,
+        within_job_gap=within_job_gap,
+        female_share=female_share,
+        employer=employer,
+        snapshot_date=snapshot_date,
+        other_sex_share=other_sex_share,
+        vertical_segregation=vertical_segregation,
+        shape=shape,
+    ).data
+
+
+def _generate_complete(
+    n_employees: int,
+    *,
+    seed: int,
+    segregation: float,
+    within_job_gap: float,
+    female_share: float | None,
+    employer: str,
+    snapshot_date: str,
+    other_sex_share: float,
+    vertical_segregation: float,
+) -> pd.DataFrame:
+    """The complete synthetic table (every column): the draw behind :func:`generate`."""
     _check_sample_args(n_employees, seed, other_sex_share, employer)
     _check_model_args(segregation, within_job_gap, female_share, vertical_segregation)
     snapshot = _parse_snapshot(snapshot_date)
@@ -838,6 +897,431 @@ def generate(
     }
     columns["full_pay"] = pd.array(columns["full_pay"], dtype="boolean")
     return pd.DataFrame({name: columns[name] for name in COLUMN_NAMES})
+
+
+# --------------------------------------------------------------------------------------------
+# Data shapes: what an extract holds
+# --------------------------------------------------------------------------------------------
+
+#: An occupation title that must come out escaped in every report (HTML, CSV, spreadsheet).
+HOSTILE_TITLE = "<img src=x onerror=alert(1)>"
+#: A department name with markup, quotes and a formula-like start.
+HOSTILE_DEPARTMENT = '=HYPERLINK("http://x") & <b>"Care"</b>'
+
+#: Units renamed between years in the ``renamed_units`` shape, per level: earlier name -> current
+#: name (the crosswalk that links them). Occupation codes are the SOC 2010 codes of the SOC 2020
+#: unit groups; departments and titles are plausible older names.
+RENAMED_UNITS: dict[str, dict[str, str]] = {
+    "occupation": {"6145": "6135", "6146": "6136", "2442": "2461", "6125": "6112", "9233": "9223"},
+    "occupation_title": {
+        "Care workers": "Care workers and home carers",
+        "Classroom assistants": "Teaching assistants",
+        "Social work professionals": "Social workers",
+    },
+    "department": {
+        "Adult Services": "Adult Social Care",
+        "Children and Families": "Children's Services",
+        "IT Services": "Digital and ICT",
+        "Refuse Collection": "Waste and Recycling",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a synthetic extract holds: which optional columns it records, and its quirks.
+
+    A shape is applied after the draw (:func:`generate` ``shape=``): the employees, their jobs
+    and pay are those of the complete data; only what is recorded changes.
+
+    Attributes
+    ----------
+    name, description : str
+        A short name (shape names joined with ``+`` for a combination) and what it means.
+    hours : bool
+        False: an annual-pay-only extract. ``weekly_hours``, ``fte``, ``hourly_pay``,
+        ``ordinary_pay_period``, ``pay_period_days`` and ``full_pay`` are missing, and
+        ``annual_basic_pay`` is the *actual* annual salary (FTE pay times FTE), so part-timers
+        appear at their part-time salary, as in a real payroll of annual salaries; the gap in
+        annual pay then differs from the full-time gap (:class:`ShapeTruth`).
+    working_pattern : bool
+        With ``hours`` False, whether ``working_pattern`` is still recorded (full or part time).
+        Ignored when hours are recorded (the pattern follows from FTE).
+    grades : bool
+        False: ``grade`` and ``grade_rank`` are missing for everyone.
+    blank_grades : float
+        Share of employees, in ``[0, 0.5]``, whose grade is blank (NaN), drawn at random.
+    start_dates, ages, bonus, ethnicity, disability : bool
+        False: that column (``start_date``, ``age_band``, ``bonus_12m``, ``ethnicity``,
+        ``disability``) is missing for everyone: not in the data, never zero.
+    other_sex_share : float
+        Share in ``[0, 0.2]`` recoded to sex ``X`` or ``U`` (half each); 0 keeps the
+        ``other_sex_share`` argument of :func:`generate`.
+    renamed_units : bool
+        Earlier snapshots of :func:`generate_years` use the older unit names of
+        :data:`RENAMED_UNITS` (occupation codes, titles, departments); the latest uses the current
+        ones. A single snapshot is unchanged.
+    hostile_titles : bool
+        The largest occupation's title is :data:`HOSTILE_TITLE` and its department
+        :data:`HOSTILE_DEPARTMENT`.
+    null_tokens : float
+        Share in ``[0, 0.5]`` of grades, ethnicity and start dates left blank, each drawn
+        separately; :func:`export_extract` writes blank cells as the literal ``NULL``.
+    many_grades : bool
+        Every spinal point is its own grade (``"Grade 3 point 2"``, 45 grades ranked 1-45), as
+        in payrolls with dozens of grades: more than the 30 bands reports draw.
+    """
+
+    name: str = "complete"
+    description: str = "every column recorded"
+    hours: bool = True
+    working_pattern: bool = True
+    grades: bool = True
+    blank_grades: float = 0.0
+    start_dates: bool = True
+    ages: bool = True
+    bonus: bool = True
+    ethnicity: bool = True
+    disability: bool = True
+    other_sex_share: float = 0.0
+    renamed_units: bool = False
+    hostile_titles: bool = False
+    null_tokens: float = 0.0
+    many_grades: bool = False
+
+    def __post_init__(self) -> None:
+        _check_real("blank_grades", self.blank_grades, 0.0, 0.5, high_open=False)
+        _check_real("null_tokens", self.null_tokens, 0.0, 0.5, high_open=False)
+        _check_real("other_sex_share", self.other_sex_share, 0.0, 0.2, high_open=False)
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The named shapes this one combines (``("complete",)`` for the complete data)."""
+        return tuple(self.name.split("+"))
+
+    @property
+    def recorded(self) -> dict[str, bool]:
+        """Whether each optional input is recorded (for anyone): hours, working pattern, ..."""
+        return {
+            "hours": self.hours,
+            "working_pattern": self.hours or self.working_pattern,
+            "grades": self.grades,
+            "start_dates": self.start_dates,
+            "ages": self.ages,
+            "bonus": self.bonus,
+            "ethnicity": self.ethnicity,
+            "disability": self.disability,
+        }
+
+
+_NO_HOURS = "annual salaries only: no hours, FTE, hourly pay, pay period or full-pay flag"
+#: Named shapes. Combine them with ``+`` (``"annual_only+blank_grades"``) or :func:`make_shape`.
+SHAPES: dict[str, Shape] = {
+    s.name: s
+    for s in (
+        Shape(),
+        Shape("annual_only", f"{_NO_HOURS}; no working pattern; part-timers at their part-time "
+              "salary", hours=False, working_pattern=False),
+        Shape("annual_with_pattern", f"{_NO_HOURS}; working pattern recorded", hours=False),
+        Shape("no_grades", "no grades", grades=False),
+        Shape("blank_grades", "8% of grades blank", blank_grades=0.08),
+        Shape("other_sex", "4% of employees with sex X or U", other_sex_share=0.04),
+        Shape("no_dates_ages", "no start dates and no ages", start_dates=False, ages=False),
+        Shape("no_bonus", "no bonus column", bonus=False),
+        Shape("no_diversity", "no ethnicity and no disability", ethnicity=False,
+              disability=False),
+        Shape("renamed_units", "units renamed between years (SOC 2010 codes, older titles and "
+              "department names in earlier snapshots)", renamed_units=True),
+        Shape("hostile_titles", "an occupation title and a department name with markup",
+              hostile_titles=True),
+        Shape("null_tokens", "3% of grades, ethnicity and start dates blank (NULL in an "
+              "exported extract)", null_tokens=0.03),
+        Shape("many_grades", "45 grades (every spinal point its own grade)", many_grades=True),
+        Shape("minimal", "only the required columns: annual salaries, sex, occupation; no "
+              "hours, working pattern, grades, dates, ages, bonus, ethnicity or disability",
+              hours=False, working_pattern=False, grades=False, start_dates=False, ages=False,
+              bonus=False, ethnicity=False, disability=False),
+    )
+}  # fmt: skip
+#: The hardest combination the notebooks are run on: annual-only, blank grades, sex X/U and a
+#: hostile occupation title.
+HARDEST = "annual_only+blank_grades+other_sex+hostile_titles"
+
+
+def make_shape(shape: str | Shape | Iterable[str | Shape] = "complete") -> Shape:
+    """A :class:`Shape` from a name, names joined with ``+``, a Shape, or a list of them.
+
+    Combining takes, field by field, the value of the last part that departs from the complete
+    data; the name joins the parts' names with ``+``.
+
+    Raises
+    ------
+    ValueError
+        An unknown shape name (the message lists :data:`SHAPES`).
+    """
+    if isinstance(shape, Shape):
+        return shape
+    if isinstance(shape, str):
+        parts: list[str | Shape] = [p.strip() for p in shape.split("+") if p.strip()]
+    else:
+        parts = list(shape)
+    shapes = []
+    for part in parts:
+        if isinstance(part, Shape):
+            shapes.append(part)
+        elif isinstance(part, str) and part in SHAPES:
+            shapes.append(SHAPES[part])
+        else:
+            raise ValueError(
+                f"Unknown data shape {part!r}. Use one of {', '.join(SHAPES)}, or several "
+                "joined with '+', e.g. 'annual_only+blank_grades'."
+            )
+    shapes = [s for s in shapes if s.name != "complete"]
+    if not shapes:
+        return SHAPES["complete"]
+    if len(shapes) == 1:
+        return shapes[0]
+    default = Shape()
+    fields = {}
+    for f in Shape.__dataclass_fields__:
+        if f in ("name", "description"):
+            continue
+        fields[f] = getattr(default, f)
+        for s in shapes:
+            if getattr(s, f) != getattr(default, f):
+                fields[f] = getattr(s, f)
+    return Shape(
+        "+".join(s.name for s in shapes), "; ".join(s.description for s in shapes), **fields
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class ShapeTruth:
+    """What a shaped synthetic sample holds and the answers a report on it should give.
+
+    Population values come from :func:`truth` (``population``); the rest are computed on the
+    sample itself (the generator knows the hidden working pattern of annual-only data).
+
+    Attributes
+    ----------
+    shape : Shape
+    population : SyntheticTruth
+        Expected values of the generator's parameters (occupational D, within-job gap, ...).
+    recorded : dict
+        Whether hours, working pattern, grades, start dates, ages, bonus, ethnicity and
+        disability are recorded (``Shape.recorded``).
+    n_employees, n_blank_grades, n_other_sex : int
+        Rows; employees whose grade is blank (all of them when grades are not recorded);
+        employees with sex X or U.
+    median_gap, mean_gap : float
+        Gap in the pay column as recorded (``annual_basic_pay``: FTE pay, or actual annual
+        salary for annual-only data), men minus women, percent of men's median / mean, over
+        every woman and man.
+    full_time_median_gap, full_time_mean_gap : float
+        The same among full-time employees only (from the generator's working pattern, even
+        when the data do not record it).
+    grade_D : float or None
+        Duncan index over the recorded grades, ``0.5 * sum_g |F_g/F - M_g/M|`` over women and
+        men with a grade (blank grades left out); ``None`` without grades.
+    renamed_units : dict
+        :data:`RENAMED_UNITS` when units were renamed between years, else empty.
+    """
+
+    shape: Shape
+    population: SyntheticTruth
+    recorded: dict[str, bool]
+    n_employees: int
+    n_blank_grades: int
+    n_other_sex: int
+    median_gap: float
+    mean_gap: float
+    full_time_median_gap: float
+    full_time_mean_gap: float
+    grade_D: float | None
+    renamed_units: dict[str, dict[str, str]]
+
+
+class Shaped(NamedTuple):
+    """A shaped synthetic sample and its known answers (:func:`generate_with_truth`)."""
+
+    data: pd.DataFrame
+    truth: ShapeTruth
+
+
+def _percent_gap(pay: pd.Series, sex: pd.Series, stat: str) -> float:
+    men = pay[sex == "M"].agg(stat)
+    women = pay[sex == "F"].agg(stat)
+    return float((men - women) / men * 100.0)
+
+
+def _duncan(groups: pd.Series, sex: pd.Series) -> float | None:
+    keep = groups.notna() & sex.isin(["F", "M"])
+    if not keep.any():
+        return None
+    table = pd.crosstab(groups[keep].astype(str), sex[keep].astype(str))
+    f = table.get("F", 0) / table.get("F", 0).sum()
+    m = table.get("M", 0) / table.get("M", 0).sum()
+    return float(0.5 * np.abs(f - m).sum())
+
+
+def _missing_like(column: pd.Series) -> object:
+    """An all-missing column of ``column``'s dtype."""
+    n = len(column)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), dtype=column.dtype)
+    if column.dtype.kind == "M":
+        return np.full(n, np.datetime64("NaT"), dtype=column.dtype)
+    if column.dtype.kind == "f":
+        return np.full(n, np.nan)
+    return pd.array([pd.NA] * n, dtype=column.dtype)
+
+
+def _blank(frame: pd.DataFrame, columns: tuple[str, ...], mask: np.ndarray) -> None:
+    for column in columns:
+        values = frame[column].copy()
+        values[mask] = _missing_like(values)[mask] if mask.any() else values[mask]
+        frame[column] = values
+
+
+def _apply_shape(full: pd.DataFrame, shape: Shape, seed: int) -> pd.DataFrame:
+    """``full`` as an extract of ``shape`` records it (see :class:`Shape`)."""
+    out = full.copy()
+    n = len(out)
+    everyone = np.ones(n, dtype=bool)
+    rng = label_rng(seed, ("synthetic data shape", shape.blank_grades, shape.null_tokens))
+    u_grade, u_ethnicity, u_start = rng.random(n), rng.random(n), rng.random(n)
+    if not shape.hours:
+        out["annual_basic_pay"] = np.round(full["annual_basic_pay"] * full["fte"], 2)
+        _blank(out, ("weekly_hours", "fte", "hourly_pay", "ordinary_pay_period"), everyone)
+        _blank(out, ("pay_period_days", "full_pay"), everyone)
+        if not shape.working_pattern:
+            _blank(out, ("working_pattern",), everyone)
+    if shape.many_grades:
+        out["grade"], out["grade_rank"] = _spinal_point_grades(full)
+    blank_grade = everyone if not shape.grades else (u_grade < shape.blank_grades)
+    blank_grade = blank_grade | (u_grade > 1.0 - shape.null_tokens)
+    _blank(out, ("grade", "grade_rank"), blank_grade)
+    _blank(out, ("start_date",), ~everyone if shape.start_dates else everyone)
+    _blank(out, ("start_date",), u_start < shape.null_tokens)
+    _blank(out, ("ethnicity",), (u_ethnicity < shape.null_tokens) | (not shape.ethnicity))
+    for wanted, column in ((shape.ages, "age_band"), (shape.bonus, "bonus_12m")):
+        if not wanted:
+            _blank(out, (column,), everyone)
+    if not shape.disability:
+        _blank(out, ("disability",), everyone)
+    if shape.hostile_titles:
+        biggest = str(full["occupation"].value_counts().idxmax())
+        row = full["occupation"] == biggest
+        title = str(full.loc[row, "occupation_title"].iloc[0])
+        department = str(full.loc[row, "department"].iloc[0])
+        out["occupation_title"] = out["occupation_title"].cat.rename_categories(
+            {title: HOSTILE_TITLE}
+        )
+        out["department"] = out["department"].cat.rename_categories(
+            {department: HOSTILE_DEPARTMENT}
+        )
+    return out
+
+
+def export_crosswalk(path: str | Path, levels: Iterable[str] | None = None) -> Path:
+    """Write the crosswalk of the ``renamed_units`` shape as a CSV (``from,to``) and return it.
+
+    ``levels`` picks columns of :data:`RENAMED_UNITS` (default every level); the file is what a
+    user passes as ``-p crosswalk FILE`` (read by :func:`research.data.snapshots.load_crosswalk`).
+    """
+    path = Path(path)
+    chosen = list(RENAMED_UNITS) if levels is None else list(levels)
+    rows = [(old, new) for level in chosen for old, new in RENAMED_UNITS[level].items()]
+    pd.DataFrame(rows, columns=["from", "to"]).to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+def _spinal_point_grades(full: pd.DataFrame) -> tuple[pd.Categorical, pd.arrays.IntegerArray]:
+    """Each employee's spinal point as a grade of its own, ranked along the ladder (1 = lowest).
+
+    The point is the one :func:`generate` paid (completed years of service, capped at the top of
+    the grade), recovered from the start date.
+    """
+    ladder = grade_ladder()
+    names = [f"{g} point {p + 1}" for g, p in zip(ladder["grade"], ladder["point"], strict=True)]
+    first = ladder.groupby("grade_rank")["point"].size().cumsum().shift(fill_value=0)
+    n_points = ladder.groupby("grade_rank")["point"].size()
+    rank = full["grade_rank"].to_numpy(dtype=np.int64)
+    years = (full["snapshot_date"] - full["start_date"]).dt.days.to_numpy() / 365.25
+    point = np.minimum(np.floor(years + 1e-9).astype(np.int64), n_points.loc[rank].to_numpy() - 1)
+    code = first.loc[rank].to_numpy() + point
+    grade = pd.Categorical.from_codes(code, categories=names, ordered=True)
+    return grade, pd.array(code + 1, dtype="Int64")
+
+
+def _rename_to_earlier(frame: pd.DataFrame) -> pd.DataFrame:
+    """Units of ``frame`` under their earlier names (:data:`RENAMED_UNITS` reversed)."""
+    out = frame.copy()
+    for column, renames in RENAMED_UNITS.items():
+        current = {new: old for old, new in renames.items()}
+        present = {k: v for k, v in current.items() if k in out[column].cat.categories}
+        out[column] = out[column].cat.rename_categories(present)
+    return out
+
+
+def generate_with_truth(
+    n_employees: int = 3000,
+    *,
+    seed: int = 2025,
+    segregation: float = 1.0,
+    within_job_gap: float = 0.05,
+    female_share: float | None = None,
+    employer: str = "Synthetic Borough Council",
+    snapshot_date: str = "2025-03-31",
+    other_sex_share: float = 0.0,
+    vertical_segregation: float = VERTICAL_SEGREGATION,
+    shape: str | Shape | Iterable[str | Shape] = "complete",
+) -> Shaped:
+    """:func:`generate` with the shape's known answers: ``Shaped(data, truth)``.
+
+    Same arguments and the same ``data`` as :func:`generate`; ``truth`` is a
+    :class:`ShapeTruth` (what is recorded, blank grades, other sex codes, the pay gap as
+    recorded and among full-timers, the Duncan index over the recorded grades, renamed units).
+    """
+    spec = make_shape(shape)
+    share = spec.other_sex_share or other_sex_share
+    full = _generate_complete(
+        n_employees,
+        seed=seed,
+        segregation=segregation,
+        within_job_gap=within_job_gap,
+        female_share=female_share,
+        employer=employer,
+        snapshot_date=snapshot_date,
+        other_sex_share=share,
+        vertical_segregation=vertical_segregation,
+    )
+    data = _apply_shape(full, spec, int(seed))
+    full_time = (full["working_pattern"] == "full_time").to_numpy()
+    pay, sex = data["annual_basic_pay"], data["sex"]
+    known = truth(
+        segregation=segregation,
+        within_job_gap=within_job_gap,
+        female_share=female_share,
+        vertical_segregation=vertical_segregation,
+    )
+    return Shaped(
+        data,
+        ShapeTruth(
+            shape=spec,
+            population=known,
+            recorded=spec.recorded,
+            n_employees=len(data),
+            n_blank_grades=int(data["grade"].isna().sum()),
+            n_other_sex=int((~sex.isin(["F", "M"])).sum()),
+            median_gap=_percent_gap(pay, sex, "median"),
+            mean_gap=_percent_gap(pay, sex, "mean"),
+            full_time_median_gap=_percent_gap(pay[full_time], sex[full_time], "median"),
+            full_time_mean_gap=_percent_gap(pay[full_time], sex[full_time], "mean"),
+            grade_D=_duncan(data["grade"], sex) if spec.grades else None,
+            renamed_units=RENAMED_UNITS if spec.renamed_units else {},
+        ),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -895,7 +1379,9 @@ def generate_years(
         Month and day of every snapshot, ``"MM-DD"`` (default 31 March).
     **options
         Passed on to :func:`generate` (``within_job_gap``, ``female_share``, ``employer``,
-        ``other_sex_share``, ``vertical_segregation``).
+        ``other_sex_share``, ``vertical_segregation``, ``shape``). With a shape that renames
+        units (``renamed_units``), every year but the last uses the earlier names of
+        :data:`RENAMED_UNITS`.
 
     Returns
     -------
@@ -924,6 +1410,7 @@ def generate_years(
             f"n_employees must be one int or one per year ({len(years)}), got {n_employees!r}."
         )
     path = segregation_path(len(years), segregation_start, segregation_end)
+    renamed = make_shape(options.get("shape", "complete")).renamed_units
     frames = []
     for k, (year, size, s) in enumerate(zip(years, sizes, path, strict=True)):
         year_seed = (
@@ -940,12 +1427,16 @@ def generate_years(
                 **options,
             )
         )
+    if renamed:  # earlier years under the older unit names (RENAMED_UNITS)
+        frames[:-1] = [_rename_to_earlier(frame) for frame in frames[:-1]]
     out = pd.concat(frames, ignore_index=True)
-    for column in frames[0].columns:  # keep categoricals with the same categories
-        if isinstance(frames[0][column].dtype, pd.CategoricalDtype) and not isinstance(
+    for column in frames[0].columns:  # keep categoricals, with every year's categories
+        dtypes = [frame[column].dtype for frame in frames]
+        if isinstance(dtypes[0], pd.CategoricalDtype) and not isinstance(
             out[column].dtype, pd.CategoricalDtype
         ):
-            out[column] = out[column].astype(frames[0][column].dtype)
+            levels = list(dict.fromkeys(c for d in dtypes for c in d.categories))
+            out[column] = out[column].astype(pd.CategoricalDtype(levels, ordered=dtypes[0].ordered))
     return out
 
 
@@ -963,6 +1454,7 @@ EXTRACT_COLUMNS = {
     "Grade": "grade",
     "Contract Hours": "weekly_hours",
     "FTE": "fte",
+    "Working Pattern": "working_pattern",
     "Annual Salary": "annual_basic_pay",
     "Bonus (12 months)": "bonus_12m",
     "Age Band": "age_band",
@@ -974,6 +1466,7 @@ EXTRACT_COLUMNS = {
 #: any output of the workbench.
 EXTRACT_IDENTIFYING = ("Surname", "Forename", "Date of Birth", "NI Number")
 _GENDER_LABELS = {"F": "Female", "M": "Male", "X": "Other", "U": "Not known"}
+_PATTERN_LABELS = {"full_time": "Full time", "part_time": "Part time"}
 _SURNAMES = ("Ní Bhriain", "Müller", "Søndergaard", "Çelik", "O'Connor", "Smith", "Ó Súilleabháin")
 _FORENAMES = ("Zoë", "Seán", "Ægir", "François", "Ana", "Björn", "José")
 
@@ -1012,6 +1505,12 @@ def export_extract(
     (``read == len(frame)``), which tests use to check that counts reconcile and that no
     identifier reaches an output.
 
+    A column that is missing for everyone (a :class:`Shape` that leaves it out) is not written:
+    an annual-only frame gives an extract with neither hours nor FTE, whose mapping declares the
+    salaries ``basis: actual`` (and maps ``Working Pattern`` when the frame records one). Blank
+    cells (e.g. the ``blank_grades`` or ``null_tokens`` shapes) are written as ``null_token``;
+    with ``declare=False`` the mapping does not declare it, as in a user's first mapping.
+
     Parameters
     ----------
     frame
@@ -1046,10 +1545,14 @@ def export_extract(
     out["NI Number"] = [f"QQ{k:06d}{'ABCD'[k % 4]}" for k in rng.integers(0, 999_999, size=n)]
     out["Gender"] = frame["sex"].astype("string").map(_GENDER_LABELS).to_numpy()
     for source, target in EXTRACT_COLUMNS.items():
-        if source == "Gender" or target not in frame:
-            continue
+        if source == "Gender" or target not in frame or frame[target].isna().all():
+            continue  # a column the data do not record is not in the extract
         values = frame[target]
-        if target in ("weekly_hours", "fte", "annual_basic_pay", "bonus_12m"):
+        if target == "working_pattern":
+            if "fte" in frame and frame["fte"].notna().any():
+                continue  # follows from FTE
+            out[source] = values.astype("string").map(_PATTERN_LABELS).to_numpy()
+        elif target in ("weekly_hours", "fte", "annual_basic_pay", "bonus_12m"):
             digits = {"weekly_hours": 2, "fte": 6}.get(target, 2)
             out[source] = _written_number(values, digits, decimal, thousands).to_numpy()
         elif target == "start_date":
@@ -1074,7 +1577,13 @@ def export_extract(
         if source == "Gender" or source not in out:
             continue
         columns[target] = source
-    columns["annual_basic_pay"] = {"column": "Annual Salary", "unit": "annual", "basis": "fte"}
+    basis = "fte" if "FTE" in out else "actual"  # annual-only extracts: salaries as paid
+    columns["annual_basic_pay"] = {"column": "Annual Salary", "unit": "annual", "basis": basis}
+    if "Working Pattern" in out:
+        columns["working_pattern"] = {
+            "column": "Working Pattern",
+            "codes": {v: k for k, v in _PATTERN_LABELS.items()},
+        }
     if len(grades):
         columns["grade_rank"] = {"order": [str(g) for g in grades["grade"].astype(str).unique()]}
     if declare and date_format and "Start Date" in out:

@@ -17,7 +17,10 @@ before any kernel starts.
 Path-typed parameters (``[path]``, ``[dataset]``, and the parameters named in
 :data:`PATH_PARAMETERS` when their declaration says nothing) are resolved against the caller's working
 directory (``base``): the kernel, which runs in ``notebooks/``, receives absolute paths. Values that
-are not paths (a synthetic spec, a named dataset, ``auto``, ``none``, empty) pass through unchanged.
+are not paths (a synthetic spec, a named dataset, ``auto``, ``none``, empty) pass through unchanged;
+``mapping`` may also name a shipped mapping (``cincinnati``). A missing file is refused with the path
+as given and as resolved; a ``crosswalk`` file is also read (:data:`CONTENT_CHECKS`), so a bad one
+fails before any kernel starts.
 :meth:`NotebookParameters.input_files` lists every file behind them, for the run manifest.
 """
 
@@ -38,6 +41,7 @@ PATH_PARAMETERS: dict[str, str] = {
     "mapping": "path",
     "structure": "path",
     "job_mapping": "path",
+    "crosswalk": "path",
     "compare_with": "dataset",
 }
 """Kinds of the notebooks' path parameters, for declarations without ``[path]``/``[dataset]``."""
@@ -131,11 +135,17 @@ class ParamSpec:
             return value
         if kind == "path":
             path = _absolute(value, base)
+            if not path.is_file() and self.name == "mapping":
+                shipped = _shipped_mapping(value)
+                if shipped is not None:
+                    return str(shipped)
             if not path.is_file():
                 raise ValueError(
                     f"file {value!r} not found (tried {path}; relative paths are taken from the "
                     f"working directory {base}). Give an existing file, or empty for none."
                 )
+            if self.name in CONTENT_CHECKS:
+                CONTENT_CHECKS[self.name](path)
             return str(path.resolve())
         from research.data.datasets import DatasetError, resolve
 
@@ -163,6 +173,29 @@ class ParamSpec:
             return input_files(value, mapping or None)
         except DatasetError:
             return input_files(value)
+
+
+def _check_crosswalk(path: Path) -> None:
+    from research.data.snapshots import CrosswalkError, load_crosswalk
+
+    try:
+        load_crosswalk(path)
+    except CrosswalkError as err:
+        raise ValueError(str(err)) from None
+
+
+#: Path parameters whose file is read before any kernel starts (a bad file fails at once).
+CONTENT_CHECKS = {"crosswalk": _check_crosswalk}
+
+
+def _shipped_mapping(name: str) -> Path | None:
+    """A mapping shipped with the project (``src/research/data/mappings/<name>.yaml``), if any."""
+    if "/" in name or "\\" in name or name.endswith((".yaml", ".yml")):
+        return None
+    from research.core.paths import mappings_dir
+
+    shipped = mappings_dir() / f"{name}.yaml"
+    return shipped.resolve() if shipped.is_file() else None
 
 
 def _absolute(value: str, base: Path) -> Path:
