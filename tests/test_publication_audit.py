@@ -133,9 +133,20 @@ def test_inconsistent_tables_are_reported():
 def test_only_cells_hidden_for_being_small_need_a_protection_interval():
     """A count hidden only to protect another (complementary) may be narrow; a small one may not
     (tau-Argus sets protection levels for the unsafe cells only)."""
-    total = cell({("g", "a")}, 50, row=0)
+    total = cell({("g", "a")}, 55, row=0)
     men = cell({("g", "a"), ("s", "M")}, 50, row=1)
     women = CountCell(F({("g", "a"), ("s", "F")}), "t", 2, "x", None, sensitive=False)
     assert audit([total, men, women], 10).exposed.empty
     small = CountCell(F({("g", "a"), ("s", "F")}), "t", 2, "x", None, sensitive=True)
     assert len(audit([total, men, small], 10).exposed) == 1
+
+
+def test_a_hidden_cell_that_can_only_be_zero_is_not_exposed():
+    """50 people, 50 of them men: the hidden count of women can only be 0, which says no more
+    than a published zero (zeros are shown)."""
+    total = cell({("g", "a")}, 50, row=0)
+    men = cell({("g", "a"), ("s", "M")}, 50, row=1)
+    women = CountCell(F({("g", "a"), ("s", "F")}), "t", 2, "x", None, sensitive=True)
+    result = audit([total, men, women], 10)
+    assert result.exposed.empty
+    assert result.intervals.loc[0, "high"] == 0

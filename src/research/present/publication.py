@@ -27,9 +27,11 @@ Rule
 ----
 A suppressed cell is *exposed* when its feasible interval is narrower than ``min_cell``
 (``max - min < min_cell``): the attacker can then place it within a range of fewer than
-``min_cell`` people. This is the interval-protection requirement of the GSS/GSR *Disclosure
-Control Guidance for Tables Produced from Administrative Sources* (2014, on differencing and
-"sufficient protection" of suppressed cells) and the protection interval of tau-Argus, with the
+``min_cell`` people. A cell that can only be 0 is not exposed: it says that nobody is there, as a
+published zero does, and zeros are shown (:mod:`research.present.disclosure`). This is the
+interval-protection requirement of the GSS/GSR *Disclosure Control Guidance for Tables Produced
+from Administrative Sources* (2014, on differencing and "sufficient protection" of suppressed
+cells) and the protection interval of tau-Argus, with the
 threshold itself as the required interval width.
 
 Size
@@ -524,7 +526,9 @@ def _audit(model: _Model, cells: list[CountCell], min_cell: int) -> PublicationA
     exposed = []
     for cell, (low, high) in zip(hidden, bounds, strict=True):
         width = high - low
-        is_exposed = cell.sensitive and width < min_cell - _TOL
+        # a cell that can only be 0 says nobody is there, as a published zero does (zeros are
+        # shown): not a disclosure
+        is_exposed = cell.sensitive and width < min_cell - _TOL and high > _TOL
         if is_exposed:
             exposed.append(cell)
         records.append(
@@ -563,6 +567,11 @@ def _conflicts(a: CountCell, b: CountCell) -> int:
         if dim in left and not (left[dim] & values):
             n += 1
     return n
+
+
+def _shared(a: CountCell, b: CountCell) -> int:
+    """Number of conditions two cells have in common (same dimension and value)."""
+    return len(a.conditions & b.conditions)
 
 
 def _hide(cells: list[CountCell], target: CountCell) -> list[CountCell]:
@@ -640,7 +649,7 @@ def protect(
         exposed.sort(key=lambda c: order.get((c.table, c.row, c.column), -1))
         target = exposed[0]
         _, _, [(low, high)] = _intervals(model, [*current, *fixed], [target])
-        if high - low >= min_cell - _TOL:  # protected meanwhile
+        if high - low >= min_cell - _TOL or high <= _TOL:  # protected meanwhile, or only 0
             exposed.pop(0)
             continue
         binding = {c for c in _binding(model, [*current, *fixed], target) if c in own}
@@ -650,8 +659,18 @@ def protect(
                 for c in current
                 if not c.suppressed and (c in binding or _conflicts(c, target) <= 1)
             ),
-            # zeros only when nothing else protects the cell
-            key=lambda c: (c.value == 0, c not in binding, c.value, c.table, c.row, c.column),
+            # zeros only when nothing else protects the cell; then the cells whose equations bind
+            # it, nearest first (sharing most of its conditions: its own row and column before
+            # totals of other tables), smallest first
+            key=lambda c: (
+                c.value == 0,
+                c not in binding,
+                -_shared(c, target),
+                c.value,
+                c.table,
+                c.row,
+                c.column,
+            ),
         )
         # the smallest candidate that protects the cell on its own; else the one that widens
         # its interval most (first on ties)
