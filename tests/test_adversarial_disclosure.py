@@ -160,7 +160,8 @@ def test_the_report_records_its_audit_with_no_exposed_cell(report):
     result = report.results["disclosure_audit"]
     assert result.cells_checked > 150 and result.n_suppressed > 0
     assert result.exposed.empty
-    assert (result.intervals["width"] >= MIN_CELL).all()
+    small = result.intervals[result.intervals["sensitive"]]
+    assert len(small) and (small["width"] >= MIN_CELL).all()
     assert result.added  # the synthetic data need cross-table protection
     note = result.note()
     assert f"{result.cells_checked} counts checked" in note and "further count" in note
@@ -205,7 +206,8 @@ def published_counts(report):
 def test_an_independent_attacker_over_the_full_cross_product_pins_down_no_hidden_count(report):
     """A linear programme written here, over every grade x pattern x quartile x sex x
     in-pay-comparison atom (no decomposition), finds every hidden count's range at least
-    MIN_CELL wide."""
+    MIN_CELL wide, or made of counts of at least MIN_CELL (a cell hidden only to protect
+    another), or only 0."""
     cells = published_counts(report)
     domains: dict[str, set] = {"pay": {"in", "out"}}
     for c in cells:
@@ -234,7 +236,11 @@ def test_an_independent_attacker_over_the_full_cross_product_pins_down_no_hidden
         low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
         high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
         assert low.status == 0 and high.status == 0
-        assert -high.fun - low.fun >= MIN_CELL - 1e-6, cell.where
+        # the attacker can neither place the count within fewer than MIN_CELL people nor tell it
+        # is small: a narrow range of counts of MIN_CELL or more (a cell hidden only to protect
+        # another) gives no small count away
+        narrow = -high.fun - low.fun < MIN_CELL - 1e-6
+        assert not narrow or low.fun >= MIN_CELL - 1e-6 or -high.fun <= 1e-6, cell.where
 
 
 def test_every_shown_count_of_the_report_is_the_true_count(report):

@@ -695,10 +695,8 @@ def protect(
                 "(fewer grades or categories) or leave a table out."
             )
         hidden_now = _hide(current, chosen)
-        newly = [h for c, h in zip(current, hidden_now, strict=True) if c != h]
         added += [c for c, h in zip(current, hidden_now, strict=True) if c != h]
         current = hidden_now
-        exposed += newly  # checked when their turn comes
     result = _audit(model, [*current, *fixed], min_cell)
     out = {name: frame.copy() for name, frame in tables.items()}
     for cell in added:
