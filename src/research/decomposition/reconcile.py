@@ -165,9 +165,9 @@ def reconciliation_table(rows: list[Reconciled], *, min_cell: int) -> Table:
     for r in rows:
         m = r.measure
         if r.uk is not None:
-            statutory = r.sentence_framing.statutory
+            framing = r.sentence_framing  # the pay gap report's names of these figures
             figures = statutory_table(
-                r.uk, min_cell, pay_words=m.full_words, statutory=statutory
+                r.uk, min_cell, pay_words=framing.pay_words, statutory=framing.statutory
             ).head(2)
             for figure, pct in zip(figures["figure"], figures["pct"], strict=True):
                 records.append((r.label, figure, pct, "%", "pay gap report"))
