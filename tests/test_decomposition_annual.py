@@ -14,6 +14,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
+from research.core.source import Source  # noqa: E402
 from research.data import synth  # noqa: E402
 from research.decomposition import findings as fd  # noqa: E402
 from research.decomposition import tables  # noqa: E402
@@ -21,6 +22,7 @@ from research.decomposition.measure import PayMeasure, pay_measure  # noqa: E402
 from research.decomposition.reconcile import pct_lower  # noqa: E402
 from research.decomposition.report import DecompositionReport, build  # noqa: E402
 from research.paygap.findings import statutory_findings  # noqa: E402
+from research.paygap.framing import Framing  # noqa: E402
 from research.paygap.report import build as paygap_build  # noqa: E402
 from research.paygap.statutory import uk_gpg  # noqa: E402
 from research.present.report import Note, Table  # noqa: E402
@@ -199,8 +201,9 @@ def test_with_a_working_pattern_both_populations_reconcile_with_the_pay_gap_func
     for label, part in (("Full-time employees", full_time), ("All employees", data)):
         uk = uk_gpg(part, hourly_pay="annual_basic_pay", bonus=None)
         rows = table[table["population"] == label].set_index("measure")
-        mean = rows.loc["Mean gender pay gap (annual basic pay as recorded)", "value"]
-        median = rows.loc["Median gender pay gap (annual basic pay as recorded)", "value"]
+        # named as the pay gap report names them (no hours: not the statutory names)
+        mean = rows.loc["Gap in mean annual basic pay", "value"]
+        median = rows.loc["Gap in median annual basic pay", "value"]
         assert mean == pytest.approx(uk.mean_hourly_gap)
         assert median == pytest.approx(uk.median_hourly_gap)
     ob = with_pattern.results["oaxaca"]
@@ -247,9 +250,9 @@ def test_the_pay_gap_reports_figures_stand_beside_the_log_points(hourly, workfor
     headline = next(f for f in paygap.findings if f.key == "median_gap").text
     reconciled = next(f for f in hourly.findings if f.key == "reconciled")
     assert reconciled.text.startswith(headline)
-    assert (
-        headline == statutory_findings(uk, min_cell=10, pay_words="hourly pay", hourly=True)[0].text
-    )
+    framing = Framing.of(workforce, Source("data given directly"))
+    assert framing.statutory
+    assert headline == statutory_findings(uk, min_cell=10, framing=framing)[0].text
     assert f"{100 * ob.gap.value:.1f} log points" in reconciled.text
     assert "approximate percent only for small gaps" in reconciled.text
     assert "mean of logs" in reconciled.text
@@ -264,12 +267,14 @@ def test_reconciliation_numbers_equal_paygap_on_annual_data(workforce):
     report = build(data, **FAST)
     uk = paygap_build(data, n_boot=0).results["uk"]
     rows = report["pay_gap_measures"].data.set_index("measure")
-    assert rows.loc["Median gender pay gap (annual basic pay as recorded)", "value"] == (
+    assert rows.loc["Gap in median annual basic pay", "value"] == (
         pytest.approx(uk.median_hourly_gap)
     )
-    assert rows.loc["Mean gender pay gap (annual basic pay as recorded)", "value"] == (
-        pytest.approx(uk.mean_hourly_gap)
-    )
+    assert rows.loc["Gap in mean annual basic pay", "value"] == (pytest.approx(uk.mean_hourly_gap))
+    # the same figures under the same names as in the pay gap report's table
+    paygap = paygap_build(data, n_boot=0)["statutory_figures"].data.set_index("figure")
+    for name in ("Gap in mean annual basic pay", "Gap in median annual basic pay"):
+        assert rows.loc[name, "value"] == pytest.approx(paygap.loc[name, "pct"])
 
 
 # ----------------------------------------------------------------------------- covariates

@@ -295,3 +295,13 @@ def test_blank_grades_are_not_recorded_and_left_out_of_the_grade_indices(data):
     said = finding(report, "grades_not_recorded")
     assert said.text.startswith(f"The grade of {len(rows)} employees is not recorded")
     assert report.results["disclosure_audit"].exposed.empty
+
+
+def test_blank_ethnicity_is_a_row_of_its_own_and_passes_the_disclosure_audit(data):
+    blanked = data.assign(ethnicity=data["ethnicity"].astype("object"))
+    blanked.loc[blanked.index[::10], "ethnicity"] = np.nan
+    report = build(blanked, n_boot=0)
+    table = report["gap_by_ethnicity"].data
+    groups = table[table.columns[0]].astype(str).tolist()
+    assert "(missing)" in groups
+    assert groups.count("(missing)") == 1

@@ -153,7 +153,7 @@ def test_blank_grades_are_left_out_and_counted(blanks):
     assert workforce.n_no_grade == n_blank
     assert workforce.n_grades == N_GRADES
     assert report.results["grades"]["D"].value == pytest.approx(hand_d(data, "grade"), abs=1e-12)
-    left_out = f"{n_blank:,} employees with no recorded grade are left out"
+    left_out = f"{n_blank:,} women and men with no recorded grade are left out"
     assert any(left_out in note for note in report.table("indices_grades").notes)
     found = {f.key: f for f in report.findings}
     assert left_out.capitalize() in found["D_grades"].text
@@ -171,7 +171,9 @@ def test_a_few_blank_grades_are_not_counted_exactly():
     data.loc[data.index[:3], ["grade", "grade_rank"]] = [np.nan, pd.NA]
     report = build(data, n_boot=0, seed=1, min_cell=10)
     found = {f.key: f for f in report.findings}
-    assert "Fewer than 10 employees with no recorded grade are left out." in found["D_grades"].text
+    assert (
+        "Fewer than 10 women and men with no recorded grade are left out." in found["D_grades"].text
+    )
     assert report.table("women_by_grade").data["n"].iloc[-1] == disclosure.SUPPRESSED
 
 

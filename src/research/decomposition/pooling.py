@@ -209,6 +209,8 @@ def _merge_ordered(
     else:
         levels = sorted(set(values.dropna().astype(str)))
     text = values.astype("string").fillna("(missing)")
+    # blank values (missing, or already labelled "(missing)") come last, once
+    levels = [lv for lv in levels if lv != "(missing)"]
     if "(missing)" in set(text):
         levels.append("(missing)")
     counts = _counts(text, groups, a, b).reindex(levels, fill_value=0)

@@ -16,15 +16,17 @@ employees the decomposition compares, and every employee (as the pay gap report 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from research.core.checks import InputError
+from research.core.source import Source
 from research.decomposition.frame import MEN, WOMEN, AnalysisFrame
 from research.decomposition.measure import FULL_TIME, PayMeasure
 from research.paygap.findings import statutory_findings
+from research.paygap.framing import Framing
 from research.paygap.statutory import UKGenderPayGap, uk_gpg
 from research.paygap.tables import statutory_table
 from research.present import disclosure
@@ -63,6 +65,7 @@ class Reconciled:
     n_men: int
     n_women: int
     error: str = ""
+    framing: Framing | None = None
 
     @property
     def compared(self) -> int:
@@ -75,17 +78,31 @@ class Reconciled:
     def label(self) -> str:
         return POPULATION_LABELS[self.population]
 
+    @property
+    def sentence_framing(self) -> Framing:
+        """The pay gap report's framing of these figures, for one population at a time (each
+        population is shown on its own here, so full-time employees are never put first)."""
+        m = self.measure
+        base = self.framing or Framing(
+            framework="none",
+            jurisdiction="",
+            currency="",
+            hours=m.hourly,
+            fte=m.fte_known,
+            pattern=False,
+            reduced_pay=False,
+            eu=False,
+        )
+        return replace(base, hours=m.hourly, fte=m.fte_known, pattern=False)
+
     def paygap_sentence(self, min_cell: int) -> str:
         """The pay gap report's headline sentence on these figures, as that report words it."""
         if self.uk is None:
             why = self.error[:1].lower() + self.error[1:]
             return f"The pay gap report's figures cannot be computed on these data: {why}"
-        found = statutory_findings(
-            self.uk,
-            min_cell=min_cell,
-            pay_words=self.measure.full_words,
-            hourly=self.measure.hourly,
-        )[0].text
+        found = statutory_findings(self.uk, min_cell=min_cell, framing=self.sentence_framing)[
+            0
+        ].text
         compared = self.compared
         if 0 < self.n_men + self.n_women - compared < min_cell:
             # beside this report's own count, the exact count would give away how few
@@ -116,10 +133,15 @@ def _paygap_figures(data: pd.DataFrame, column: str) -> tuple[UKGenderPayGap | N
         return None, str(err)
 
 
-def reconcile(data: pd.DataFrame, af: AnalysisFrame, log_gap: float) -> list[Reconciled]:
+def reconcile(
+    data: pd.DataFrame, af: AnalysisFrame, log_gap: float, *, source: Source | None = None
+) -> list[Reconciled]:
     """The gaps of each population shown: the one the decomposition compares (its gap
-    ``log_gap`` and counts from ``af``), then every employee when only full-timers were compared."""
+    ``log_gap`` and counts from ``af``), then every employee when only full-timers were compared.
+
+    ``source`` gives the framework (GB, EU or none) the pay gap report's words follow."""
     measure = af.measure
+    framing = Framing.of(data, source or Source("data given directly"))
     if measure.full_time_only:
         full_time = data["working_pattern"].astype("string").eq(FULL_TIME).fillna(False)
         populations = [("full_time", data.loc[full_time.to_numpy()]), ("all", data)]
@@ -132,7 +154,7 @@ def reconcile(data: pd.DataFrame, af: AnalysisFrame, log_gap: float) -> list[Rec
             gap, men, women = log_gap, af.counts["men"], af.counts["women"]
         else:
             gap, men, women = _gap_in_mean_log(part, measure.column)
-        out.append(Reconciled(name, measure, uk, gap, men, women, error))
+        out.append(Reconciled(name, measure, uk, gap, men, women, error, framing))
     return out
 
 
@@ -143,7 +165,10 @@ def reconciliation_table(rows: list[Reconciled], *, min_cell: int) -> Table:
     for r in rows:
         m = r.measure
         if r.uk is not None:
-            figures = statutory_table(r.uk, min_cell, pay_words=m.full_words).head(2)
+            framing = r.sentence_framing  # the pay gap report's names of these figures
+            figures = statutory_table(
+                r.uk, min_cell, pay_words=framing.pay_words, statutory=framing.statutory
+            ).head(2)
             for figure, pct in zip(figures["figure"], figures["pct"], strict=True):
                 records.append((r.label, figure, pct, "%", "pay gap report"))
         else:

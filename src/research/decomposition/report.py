@@ -121,7 +121,7 @@ def build(
         measure=measure,
     )
     dec = suite.run(af, reference=reference, se=se, n_boot=n_boot, seed=seed, quantiles=probs)
-    gaps = reconcile.reconcile(data, af, dec.ob.gap.value)
+    gaps = reconcile.reconcile(data, af, dec.ob.gap.value, source=source)
     reconciled = reconcile.reconciliation_sentence(gaps, min_cell=min_cell)
     truth_gap = known_gap(truth)
     currency = source.currency

@@ -600,6 +600,9 @@ def _group_dimensions(frame: pd.DataFrame, within: Sequence[str], occupation_lev
     raw = {"grade_group": "grade", "occupation_group": occupation_level}
     groups = {c: raw.get(c, c) for c in within}
     members = {c: counted.members(frame[c], frame[raw[c]]) for c in within if c in raw}
+    for c in within:
+        if c not in raw and frame[c].isna().any():  # blanks are the tables' "(missing)" row
+            members[c] = counted.members(frame[c].astype("string").fillna("(missing)"), frame[c])
     return groups, members
 
 

@@ -24,8 +24,8 @@ from research.paystructure.eia import equality_impact
 from research.paystructure.findings import impact_findings
 from research.paystructure.structure import PayStructure, as_structure, assimilation_column
 from research.present import disclosure, tabulate
-from research.present.report import Note, Report, Section, findings
-from research.present.wording import title_block
+from research.present.report import Finding, Note, Report, Section, findings
+from research.present.wording import count_words, title_block
 
 __all__ = ["PayStructureReport", "build"]
 
@@ -42,6 +42,20 @@ def _structure_line(structure: PayStructure) -> str:
     parts = [structure.source] if structure.source else []
     parts += [f"SHA-256 {structure.sha256[:12]}"] if structure.sha256 else []
     return f"{structure.name} ({', '.join(parts)})" if parts else structure.name
+
+
+def _other_sex_findings(n: int, min_cell: int) -> list[Finding]:
+    """The employees recorded with another sex or none (X, U), said as a count."""
+    if not n:
+        return []
+    return [
+        Finding(
+            f"{count_words(n, min_cell).capitalize()} employees in the data have another or no "
+            "recorded sex (codes X and U): they are not part of any comparison of women and men.",
+            value=float(n) if n >= min_cell else None,
+            key="other_sex",
+        )
+    ]
 
 
 def build(
@@ -93,6 +107,7 @@ def build(
             "the data has (job_map on occupation, or score_bands on a score)."
         )
     left_out = int(blank.sum())
+    n_other_sex = int((~data["sex"].astype("string").isin(["F", "M"]).fillna(False)).sum())
     data = data[~blank]
     frame = data.assign(
         occupation_group=tabulate.lump_rare(tabulate.occupation_labels(data, "occupation"), top_n)
@@ -175,6 +190,7 @@ def build(
         ),
         findings=findings(
             impact_findings(impact, min_cell, currency, source.framework, (left_out, column))
+            + _other_sex_findings(n_other_sex, min_cell)
         ),
         sections=sections,
         results={"impact": impact, "structure": proposal, "disclosure_audit": protected.audit},

@@ -78,7 +78,7 @@ def vertical(
         f"{with_interval(d)}, computed on all {fmt_int(n_grades)} grades."
     )
     if n_no_grade:
-        who = "employee" if n_no_grade == 1 else "employees"
+        who = "woman or man" if n_no_grade == 1 else "women and men"
         verb = "is" if n_no_grade == 1 else "are"
         text += (
             f" {count_words(n_no_grade, min_cell).capitalize()} {who} with no recorded grade "

@@ -110,7 +110,7 @@ def no_grade_notes(n_no_grade: int, min_cell: int) -> tuple[str, ...]:
     if not n_no_grade:
         return ()
     verb = "is" if n_no_grade == 1 else "are"
-    who = "employee" if n_no_grade == 1 else "employees"
+    who = "woman or man" if n_no_grade == 1 else "women and men"
     return (
         f"{count_words(n_no_grade, min_cell)} {who} with no recorded grade {verb} left out of "
         "the indices across grades.",
@@ -161,7 +161,7 @@ def grade_shares_table(
         caption = f"Share of women in each of the {counted(n_grades, 'grades')}"
     notes = []
     if n_no_grade:
-        who = "employee" if n_no_grade == 1 else "employees"
+        who = "woman or man" if n_no_grade == 1 else "women and men"
         verb = "is" if n_no_grade == 1 else "are"
         notes.append(
             f"{count_words(n_no_grade, min_cell)} {who} with no recorded grade {verb} listed as "
