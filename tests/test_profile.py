@@ -86,6 +86,14 @@ def test_annual_only_extract():
     assert (held.hours, held.fte, held.working_pattern) == ("none", "none", "none")
     assert held.pay_measure == "annual"
     assert "full-time and part-time staff cannot be compared" in held.sentence("working_pattern")
+    # GB wording, but no statutory figures: they are of hourly pay
+    assert held.item("framework").consequence == (
+        "GB wording; the statutory figures are of hourly pay, so working hours are needed and "
+        "not in the data."
+    )
+    assert profile(frame(), GBP).item("framework").consequence == (
+        "Statutory GB figures and wording."
+    )
 
 
 # ----------------------------------------------------------------------------- working pattern

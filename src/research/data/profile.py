@@ -629,7 +629,12 @@ def _framework_item(p: DataProfile) -> ProfileItem:
             if p.jurisdiction
             else f"{where} {p.framework}: figures are framed in {terms}."
         )
-        consequence = f"Statutory {p.framework} figures and wording."
+        consequence = (
+            f"Statutory {p.framework} figures and wording."
+            if p.hours != "none" or p.framework != "GB"
+            else "GB wording; the statutory figures are of hourly pay, so working hours are "
+            "needed and not in the data."
+        )
     else:
         sentence = (
             f"{where}: no GB or EU statutory framework applies, so figures carry neutral names."
