@@ -710,7 +710,7 @@ def _pay_section(
         plots.distribution_by_sex(data, column, ax=ax, xlabel=xlabel)
         ax.set_title(title)
     plots.source_note(axes[0][0], note + ". The top and bottom 1% of values are not drawn.")
-    fig.tight_layout()
+    plots.tight_layout(fig)
     words = [p[1][0].lower() + p[1][1:] for p in panels]
     binary = data[data["sex"].isin(["F", "M"]).to_numpy(dtype=bool, na_value=False)]
     medians = binary.groupby(binary["sex"].astype("string"))[panels[0][0]].median()

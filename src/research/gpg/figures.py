@@ -76,7 +76,7 @@ def position(
     plots.source_note(axes[0], source)
     if council:
         axes[1].legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2))
-    fig.tight_layout()
+    plots.tight_layout(fig)
     gap = rows["DiffMedianHourlyPercent"]
     top = rows["FemaleTopQuartile"]
     alt = (

@@ -7,6 +7,9 @@ Design"): women orange-vermilion, men blue, other recorded codes grey. Plot func
 
 from __future__ import annotations
 
+import textwrap
+import weakref
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -31,18 +34,46 @@ def set_style() -> None:
     )
 
 
+#: Lines of each figure's source note (see :func:`source_note`), for :func:`tight_layout`.
+_NOTE_LINES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def source_note(ax: plt.Axes, text: str) -> plt.Axes:
-    """A small source line under the plot."""
-    ax.annotate(
-        f"Source: {text}",
-        xy=(0, 0),
-        xycoords="figure fraction",
-        xytext=(6, 4),
-        textcoords="offset points",
-        fontsize=8,
-        color="#555555",
-    )
+    """A small source line under the plot, wrapped to the figure's width.
+
+    It is figure text at the bottom edge, with room kept for it below the axes (and their labels),
+    so it neither overlaps them nor widens the figure; call :func:`tight_layout` rather than
+    ``fig.tight_layout()`` afterwards so that the room is kept.
+    """
+    fig = ax.figure
+    width, height = fig.get_size_inches()
+    lines = textwrap.wrap(f"Source: {text}", width=max(40, int(width * 15)))
+    fig.text(0.01, 0.01, "\n".join(lines), fontsize=8, color="#555555", va="bottom", ha="left")
+    _NOTE_LINES[fig] = len(lines)
+    fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, _note_height(fig) + _below(fig)))
     return ax
+
+
+def _below(fig: plt.Figure) -> float:
+    """How far the axes' labels, tick labels and legends reach below the lowest axes, as a share
+    of the figure's height (measured on the drawn figure), plus a small gap."""
+    renderer = fig.canvas.get_renderer()
+    height = fig.bbox.height
+    axes_bottom = min(a.get_position().y0 for a in fig.axes) * height
+    lowest = min(a.get_tightbbox(renderer).y0 for a in fig.axes)
+    return max(0.0, axes_bottom - lowest) / height + 0.04
+
+
+def _note_height(fig: plt.Figure) -> float:
+    """The share of the figure's height its source note takes (0 without one)."""
+    lines = _NOTE_LINES.get(fig, 0)
+    return min(0.35, (0.12 + 0.14 * lines) / fig.get_size_inches()[1]) if lines else 0.0
+
+
+def tight_layout(fig: plt.Figure) -> plt.Figure:
+    """``fig.tight_layout()`` keeping the room of the figure's source note."""
+    fig.tight_layout(rect=(0, _note_height(fig), 1, 1))
+    return fig
 
 
 def distribution_by_sex(

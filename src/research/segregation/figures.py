@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from research.present import plots
 from research.present.disclosure import SUPPRESSED
 from research.present.plots import SEX_PALETTE
 from research.present.tabulate import NOT_RECORDED
@@ -40,16 +41,10 @@ def _short(text: str, width: int = 48) -> str:
 
 
 def finish(ax: plt.Axes, *, title: str, source: str) -> plt.Figure:
-    """Title, a source line wrapped to the figure's width under the plot, and a layout that keeps
-    the two apart (the note never widens the saved image)."""
-    fig = ax.figure
+    """Title, a source line under the plot, and a layout that keeps the two apart."""
     ax.set_title(title)
-    width, height = fig.get_size_inches()
-    lines = textwrap.wrap(f"Source: {source}", width=max(40, int(width * 15)))
-    fig.text(0.01, 0.01, "\n".join(lines), fontsize=8, color="#555555", va="bottom", ha="left")
-    bottom = (0.12 + 0.14 * len(lines)) / height
-    fig.tight_layout(rect=(0, min(0.35, bottom), 1, 1))
-    return fig
+    plots.source_note(ax, source)
+    return plots.tight_layout(ax.figure)
 
 
 def index_intervals(
