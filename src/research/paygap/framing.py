@@ -185,7 +185,7 @@ class Framing:
         framework = {
             "GB": "Great Britain gender pay gap regulations",
             "EU": "EU Pay Transparency Directive",
-        }.get(self.framework, "none")
+        }.get(self.framework, "none applies (figures under neutral names)")
         return (("Pay compared", self.pay_words), ("Reporting framework", framework))
 
     def gov_uk_note(self) -> str:

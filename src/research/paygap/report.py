@@ -201,7 +201,7 @@ def _statutory_section(
     else:
         caption = (
             f"Gaps in {pay_words} and in bonus pay, and the shares of women and men paid a bonus "
-            f"(percent), over {framing.population}"
+            f"(percent), over all {framing.population}"
             + (", full-time employees first." if full_time is not None else ".")
             + caveat
         )
