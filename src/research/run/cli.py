@@ -100,7 +100,7 @@ def run(
     try:
         result = run_notebook(notebook, values, progress=progress, timeout=timeout or None)
     except ParameterError as err:
-        _fail(str(err))
+        _fail(err.line or str(err))
     typer.echo(f"{result.status}: {result.html}")
     if not result.ok:
         err = result.error or {}
@@ -161,12 +161,19 @@ def prepare(
         typer.echo(f"{name}: {paths['data']}")
 
 
-@app.command(help="List the datasets that notebooks accept by name.")
+@app.command(help="List the datasets that notebooks accept by name, with what each holds.")
 def datasets() -> None:
-    from research.data.datasets import describe, named_datasets
+    from research.data.datasets import GPG_FOLDER, DatasetError, describe
+    from research.run.params import dataset_names
 
-    for name in named_datasets():
-        typer.echo(f"{name:<20} {describe(name)}")
+    for name in dataset_names():
+        try:
+            text = describe(name)
+        except DatasetError as err:  # e.g. no downloads in data/raw/gpg
+            text = f"not available: {err}"
+        if name == GPG_FOLDER:
+            text += " (for notebooks/60_council_benchmark.ipynb)"
+        typer.echo(f"{name:<20} {text}")
 
 
 @app.command(help="Rebuild reports/index.html from every run's manifest.")

@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import io
 import json
+import re
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +54,44 @@ FALSE_WORDS = {"false", "no", "n", "0", "off"}
 
 
 class ParameterError(ValueError):
-    """Parameters that do not fit a notebook's declaration; lists every problem at once."""
+    """Parameters that do not fit a notebook's declaration; lists every problem at once.
+
+    ``line`` is a one-line message when the only problem is a misspelt name with a close match
+    (``dataset: unknown dataset 'cincinatti'. Did you mean 'cincinnati'?``), else ``""``.
+    """
+
+    def __init__(self, message: str, line: str = ""):
+        super().__init__(message)
+        self.line = line
+
+
+class Misspelt(ValueError):
+    """A value naming nothing that is close to a known name; the message says which."""
+
+
+#: Files in ``data/processed`` that are caches, not datasets (the GOV.UK panel cache).
+CACHE_NAMES = re.compile(r"^gpg_panel-[0-9a-f]+$")
+
+
+def dataset_names(workforce: bool = False) -> list[str]:
+    """Names a ``dataset`` parameter accepts without a path: synthetic, bundled, processed and
+    ``gpg`` (the GOV.UK panel of the council benchmark; left out when ``workforce``), without
+    the caches kept in ``data/processed``."""
+    from research.data.datasets import GPG_FOLDER, named_datasets
+
+    names = [n for n in named_datasets() if not CACHE_NAMES.match(n)]
+    return sorted(names) if workforce else sorted({*names, GPG_FOLDER})
+
+
+def _looks_like_path(value: str) -> bool:
+    return any(c in value for c in "/\\:?") or Path(value).suffix != ""
+
+
+def _misspelt(value: str, names: list[str], what: str) -> Misspelt | None:
+    close = difflib.get_close_matches(value, names, n=1)
+    if not close:
+        return None
+    return Misspelt(f"unknown {what} {value!r}. Did you mean {close[0]!r}?")
 
 
 @dataclass(frozen=True)
@@ -103,6 +142,8 @@ class ParamSpec:
             raise ValueError(f"expected {self.describe()}; got {value!r}") from None
         if self.choices and value not in self.choices:
             close = difflib.get_close_matches(str(value), [str(c) for c in self.choices], n=1)
+            if close and self.path_kind == "dataset":  # e.g. 'gpgg' for the council benchmark
+                raise Misspelt(f"unknown dataset {value!r}. Did you mean {close[0]!r}?")
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ValueError(f"expected {self.describe()}; got {value!r}{hint}")
         if self.minimum is not None and value < self.minimum:
@@ -152,6 +193,11 @@ class ParamSpec:
         try:
             found = resolve(value, None, base)
         except DatasetError as err:
+            close = None
+            if not _looks_like_path(value):
+                close = _misspelt(value, dataset_names(workforce=not self.choices), "dataset")
+            if close is not None:
+                raise close from None
             raise ValueError(f"{err} Relative paths are taken from {base}.") from None
         if found.kind == "gpg" and not self.choices:
             raise ValueError(
@@ -186,6 +232,69 @@ def _check_crosswalk(path: Path) -> None:
 
 #: Path parameters whose file is read before any kernel starts (a bad file fails at once).
 CONTENT_CHECKS = {"crosswalk": _check_crosswalk}
+
+
+@functools.lru_cache(maxsize=2)
+def _council_rows(stamp: tuple):
+    """Council submissions of the ``gpg`` panel (cached per state of its input files)."""
+    from research.data.gpg import load
+    from research.gpg.selection import councils
+
+    return councils(load("gpg").panel)
+
+
+def _council_suggestions(rows, employer: str) -> list[str]:
+    """Council names closest to ``employer``, on whole names and on places (``Leedz`` -> Leeds)."""
+    import pandas as pd
+
+    from research.data.schema import normalise_employer_name
+    from research.gpg.selection import place_key
+
+    names = pd.concat([rows[c] for c in ("council_name", "EmployerName", "CurrentName")])
+    table = pd.DataFrame({"name": rows["council_name"].tolist() * 3, "other": names.tolist()})
+    table = table.dropna()
+    keys = {}
+    for key, name in zip(normalise_employer_name(table["other"]), table["name"], strict=True):
+        keys.setdefault(str(key), str(name))
+    for key, name in zip(place_key(table["other"]), table["name"], strict=True):
+        keys.setdefault(str(key), str(name))
+    query = str(normalise_employer_name(pd.Series([employer])).iloc[0])
+    close = difflib.get_close_matches(query, list(keys), n=5, cutoff=0.6)
+    return list(dict.fromkeys(keys[k] for k in close))
+
+
+def _check_council(employer: Any, values: dict[str, Any]) -> None:
+    """Refuse a council name that the council benchmark would not find, with the closest names.
+
+    Uses the benchmark's own matching (:func:`research.gpg.benchmark.match_council`) on the
+    ``gpg`` panel, so a name is refused here exactly when the kernel would refuse it.
+    """
+    if not str(employer).strip() or values.get("dataset") != "gpg":
+        return
+    try:
+        from research.data.gpg.load import input_files
+        from research.gpg.benchmark import AmbiguousEmployer, EmployerNotFound, match_council
+
+        stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in input_files())
+        rows = _council_rows(stamp)
+    except Exception:  # no downloads or an unreadable panel: the kernel reports it
+        return
+    try:
+        match_council(rows, str(employer))
+    except AmbiguousEmployer as err:
+        raise ValueError(str(err)) from None
+    except EmployerNotFound as err:
+        close = _council_suggestions(rows, str(employer)) or list(err.suggestions)
+        if close:
+            raise Misspelt(
+                f"no council matches {str(employer)!r}. Did you mean {close[0]!r}?"
+            ) from None
+        raise ValueError(str(err)) from None
+
+
+#: Parameters checked against the data they name before any kernel starts; each check gets
+#: the value and every validated value (e.g. the council benchmark's ``employer``).
+NAME_CHECKS = {"employer": _check_council}
 
 
 def _shipped_mapping(name: str) -> Path | None:
@@ -244,6 +353,7 @@ class NotebookParameters:
                 hint = f" Did you mean {close[0]!r}?" if close else ""
                 problems.append(f"- {name}: not a parameter of {self.notebook}.{hint}")
         out = self.defaults
+        misspelt = []
         for name, value in values.items():
             if name in self.specs:
                 try:
@@ -251,6 +361,8 @@ class NotebookParameters:
                 except ValueError as err:
                     problems.append(f"- {name}: {err}")
                     failed.add(name)
+                    if isinstance(err, Misspelt):
+                        misspelt.append(f"{name}: {err}")
         for name, spec in self.specs.items():
             if name in failed:
                 continue
@@ -258,11 +370,23 @@ class NotebookParameters:
                 out[name] = spec.resolve(out[name], folder)
             except ValueError as err:
                 problems.append(f"- {name}: {err}")
+                failed.add(name)
+                if isinstance(err, Misspelt):
+                    misspelt.append(f"{name}: {err}")
+        for name, check in NAME_CHECKS.items():
+            if name in self.specs and not failed:
+                try:
+                    check(out[name], out)
+                except ValueError as err:
+                    problems.append(f"- {name}: {err}")
+                    if isinstance(err, Misspelt):
+                        misspelt.append(f"{name}: {err}")
         if problems:
             raise ParameterError(
                 f"Invalid parameters for {self.notebook}:\n"
                 + "\n".join(problems)
-                + f"\nParameters of {self.notebook}:\n{self.describe()}"
+                + f"\nParameters of {self.notebook}:\n{self.describe()}",
+                line=misspelt[0] if len(problems) == 1 and misspelt else "",
             )
         return out
 
