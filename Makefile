@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-stamp
 KERNEL := research
 JOBS ?= 2
+# `make lab ARGS="--port 9999"` passes ARGS to JupyterLab; as root it also needs --allow-root.
+ARGS ?=
+ALLOW_ROOT ?= $(if $(filter 0,$(shell id -u)),--allow-root)
+RUN := $(BIN)/research run --no-progress
 
 .PHONY: setup report test lint format lab bench bench-pysal batch clean lock help
 
@@ -13,7 +17,7 @@ help:
 	@echo "make report  - set up, ingest bundled data, run every report on synthetic and real data"
 	@echo "make test    - lint and run the full test suite"
 	@echo "make batch   - run a small batch plan (plans/small.yaml) in parallel with Dask"
-	@echo "make lab     - JupyterLab with the project's own kernel ($(KERNEL))"
+	@echo "make lab     - JupyterLab with the project's own kernel ($(KERNEL)); ARGS=\"--port 9999\" passes flags"
 	@echo "make bench   - benchmarks (time and peak memory) into benchmarks/results.json"
 	@echo "make bench-pysal - D, H and Gini side by side with PySAL segregation (benchmark-only venv)"
 	@echo "make clean   - remove reports, processed data and caches (keeps the environment)"
@@ -24,28 +28,31 @@ setup: $(STAMP)
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev,scale]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (research workbench)" >/dev/null
-	touch $(STAMP)
+	@echo "Setting up $(VENV): installing the packages of requirements.lock (a few minutes the first time)..."
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev,scale]"
+	@$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (research workbench)" >/dev/null
+	@touch $(STAMP)
+	@echo "Setup done: $(VENV) with the $(KERNEL) kernel."
 
 report: setup
-	$(BIN)/research prepare
-	$(BIN)/research run notebooks/00_data_audit.ipynb -p dataset synthetic
-	$(BIN)/research run notebooks/00_data_audit.ipynb -p dataset cincinnati
-	$(BIN)/research run notebooks/10_pay_gap.ipynb -p dataset synthetic
-	$(BIN)/research run notebooks/10_pay_gap.ipynb -p dataset cincinnati
-	$(BIN)/research run notebooks/20_segregation.ipynb -p dataset synthetic
-	$(BIN)/research run notebooks/20_segregation.ipynb -p dataset cincinnati
-	$(BIN)/research run notebooks/30_decomposition.ipynb -p dataset synthetic
-	$(BIN)/research run notebooks/30_decomposition.ipynb -p dataset cincinnati
-	$(BIN)/research run notebooks/40_equal_pay_audit.ipynb -p dataset synthetic
-	$(BIN)/research run notebooks/40_equal_pay_audit.ipynb -p dataset cincinnati
-	$(BIN)/research run notebooks/50_pay_structure_eia.ipynb -p dataset synthetic
-	$(BIN)/research run notebooks/50_pay_structure_eia.ipynb -p dataset cincinnati
-	$(BIN)/research run notebooks/60_council_benchmark.ipynb -p employer "Leeds City Council"
-	$(BIN)/research run notebooks/60_council_benchmark.ipynb
+	@echo "Preparing the bundled data, then running 14 reports (one line each)..."
+	@$(BIN)/research prepare
+	@$(RUN) notebooks/00_data_audit.ipynb -p dataset synthetic
+	@$(RUN) notebooks/00_data_audit.ipynb -p dataset cincinnati
+	@$(RUN) notebooks/10_pay_gap.ipynb -p dataset synthetic
+	@$(RUN) notebooks/10_pay_gap.ipynb -p dataset cincinnati
+	@$(RUN) notebooks/20_segregation.ipynb -p dataset synthetic
+	@$(RUN) notebooks/20_segregation.ipynb -p dataset cincinnati
+	@$(RUN) notebooks/30_decomposition.ipynb -p dataset synthetic
+	@$(RUN) notebooks/30_decomposition.ipynb -p dataset cincinnati
+	@$(RUN) notebooks/40_equal_pay_audit.ipynb -p dataset synthetic
+	@$(RUN) notebooks/40_equal_pay_audit.ipynb -p dataset cincinnati
+	@$(RUN) notebooks/50_pay_structure_eia.ipynb -p dataset synthetic
+	@$(RUN) notebooks/50_pay_structure_eia.ipynb -p dataset cincinnati
+	@$(RUN) notebooks/60_council_benchmark.ipynb -p employer "Leeds City Council"
+	@$(RUN) notebooks/60_council_benchmark.ipynb
 	@echo "Reports index: $(abspath reports/index.html)"
 
 lint: setup
@@ -71,7 +78,7 @@ batch: setup
 	@echo "Reports index: $(abspath reports/index.html)"
 
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) $(ARGS)
 
 lock: setup
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > requirements.lock

@@ -80,19 +80,44 @@ def _split_pairs(args: list[str]) -> tuple[list[str], list[Path]]:
     return pairs, files
 
 
+RUN_HELP = (
+    "Run NOTEBOOK with parameters into reports/.\n\n"
+    "Parameters: -p NAME VALUE (once per parameter) and -f params.yaml (a YAML file of "
+    "name: value lines; -p wins over -f).\n\n"
+    "Example: research run notebooks/10_pay_gap.ipynb -p dataset cincinnati -p min_cell 5\n\n"
+    "research run NOTEBOOK --help also lists NOTEBOOK's parameters."
+)
+
+
 @app.command(
-    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-    help="Run NOTEBOOK with parameters (-p NAME VALUE ... / -f params.yaml) into reports/.",
+    context_settings={
+        "allow_extra_args": True,
+        "ignore_unknown_options": True,
+        "help_option_names": [],
+    },
+    help=RUN_HELP,
 )
 def run(
     ctx: typer.Context,
     notebook: Annotated[
-        Path, typer.Argument(help="Notebook to run, e.g. notebooks/00_data_audit.ipynb")
-    ],
+        Path | None, typer.Argument(help="Notebook to run, e.g. notebooks/00_data_audit.ipynb")
+    ] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = sys.stderr.isatty(),
     timeout: Annotated[int, typer.Option(help="Per-cell timeout in seconds (0: none).")] = 0,
+    show_help: Annotated[
+        bool,
+        typer.Option(
+            "--help", "-h", help="Show this message and NOTEBOOK's parameters, and exit."
+        ),
+    ] = False,
 ) -> None:
     from research.run.params import ParameterError
+
+    if show_help or "--help" in ctx.args or "-h" in ctx.args:
+        _run_help(ctx, notebook)
+        return
+    if notebook is None:
+        _fail("give a notebook to run, e.g. research run notebooks/10_pay_gap.ipynb (see --help).")
     from research.run.runner import run_notebook
 
     pairs, files = _split_pairs(list(ctx.args))
@@ -110,6 +135,23 @@ def run(
             err=True,
         )
         raise typer.Exit(code=1)
+
+
+def _run_help(ctx: typer.Context, notebook: Path | None) -> None:
+    """``research run [NOTEBOOK] --help``: the command's help, then the notebook's parameters."""
+    from research.run.params import ParameterError, read_parameters
+
+    typer.echo(ctx.get_help())
+    if notebook is None:
+        return
+    try:
+        declared = read_parameters(notebook)
+    except ParameterError as err:
+        _fail(str(err))
+    typer.echo(
+        f"\nParameters of {notebook} (-p NAME VALUE): name (type, allowed values; default): "
+        f"help\n{declared.describe() or '  (none)'}"
+    )
 
 
 @app.command(help="Show a notebook's parameters: names, types, allowed values, defaults, help.")
