@@ -131,3 +131,126 @@ def test_a_missing_relative_file_is_refused_naming_the_path_given_and_resolved(t
     assert done.returncode == 2
     line = next(x for x in done.stderr.splitlines() if x.startswith("- mapping:"))
     assert "'my/x.yaml'" in line and str(tmp_path / "my" / "x.yaml") in line
+
+
+# ----------------------------------------------------------------------------- issue 14: setup and CLI
+
+
+def test_datasets_lists_every_name_with_a_description_and_no_cache(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from research.data import datasets
+    from research.run.cli import app
+
+    (tmp_path / "gpg_panel-4b6472e1ff8f5e4c.parquet").write_bytes(b"")
+    (tmp_path / "gpg_panel-4b6472e1ff8f5e4c.json").write_text("{}")
+    monkeypatch.setattr(datasets, "processed_dir", lambda: tmp_path)
+    done = CliRunner().invoke(app, ["datasets"])
+    assert done.exit_code == 0, done.output
+    rows = {line.split()[0]: line for line in done.output.splitlines()}
+    assert set(rows) == {"cincinnati", "gpg", "synthetic"}
+    assert "City of Cincinnati employees" in rows["cincinnati"]
+    assert "GOV.UK gender pay gap" in rows["gpg"] and "60_council_benchmark" in rows["gpg"]
+    assert "synthetic council workforce" in rows["synthetic"]
+
+
+@pytest.mark.parametrize(
+    ("notebook", "args", "expected"),
+    [
+        (
+            "10_pay_gap",
+            ["-p", "dataset", "cincinatti"],
+            "error: dataset: unknown dataset 'cincinatti'. Did you mean 'cincinnati'?",
+        ),
+        (
+            "60_council_benchmark",
+            ["-p", "dataset", "gpgg"],
+            "error: dataset: unknown dataset 'gpgg'. Did you mean 'gpg'?",
+        ),
+        (
+            "60_council_benchmark",
+            ["-p", "employer", "Leedz"],
+            "error: employer: no council matches 'Leedz'. Did you mean 'Leeds City Council'?",
+        ),
+    ],
+)
+def test_did_you_mean_is_one_line_before_any_kernel_starts(notebook, args, expected, tmp_path):
+    if notebook.startswith("60") and not (ROOT / "data" / "raw" / "gpg").is_dir():
+        pytest.skip("no GOV.UK downloads in data/raw/gpg")
+    start = time.perf_counter()
+    done = subprocess.run(
+        [str(RESEARCH), "run", f"notebooks/{notebook}.ipynb", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "RESEARCH_REPORTS_DIR": str(tmp_path)},
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == expected
+    assert not list(tmp_path.iterdir())  # no run folder: nothing was executed
+    assert time.perf_counter() - start < 8  # the council check reads the cached GOV.UK panel
+
+
+def test_run_help_lists_the_parameter_options():
+    done, _ = research("run", "--help")
+    assert done.returncode == 0
+    assert "-p NAME VALUE" in done.stdout and "-f params.yaml" in done.stdout
+
+
+def test_run_notebook_help_lists_its_parameters():
+    from research.run.params import read_parameters
+
+    done, _ = research("run", "notebooks/10_pay_gap.ipynb", "--help")
+    assert done.returncode == 0, done.stderr
+    assert "Parameters of notebooks/10_pay_gap.ipynb" in done.stdout
+    for spec in read_parameters(ROOT / "notebooks" / "10_pay_gap.ipynb").specs.values():
+        line = next(x for x in done.stdout.splitlines() if x.startswith(f"  {spec.name} ("))
+        assert f"({spec.describe()}; default {spec.default!r})" in line
+        assert spec.help in line
+    assert "min_cell (int, at least 1; default 10)" in done.stdout
+    assert "stat (str, one of 'median', 'mean'; default 'median')" in done.stdout
+
+
+def test_run_without_a_notebook_says_what_to_give():
+    done, _ = research("run")
+    assert done.returncode == 2 and "give a notebook to run" in done.stderr
+
+
+def make(*args: str) -> str:
+    """The commands ``make`` would run (dry run; setup taken as done)."""
+    done = subprocess.run(
+        ["make", "-n", "-o", ".venv/.setup-stamp", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_make_lab_passes_arguments_and_allows_root():
+    line = make("lab", "ARGS=--port 9999 --no-browser").strip().splitlines()[-1]
+    assert line.endswith("--port 9999 --no-browser")
+    assert ("--allow-root" in line) == (os.geteuid() == 0)
+    assert "--allow-root" in make("lab", "ALLOW_ROOT=--allow-root")
+
+
+def test_make_report_prints_one_line_per_report_and_says_what_it_installs():
+    runs = [line for line in make("report").splitlines() if " run " in line]
+    assert len(runs) == 14 and all("--no-progress" in line for line in runs)
+    setup = subprocess.run(
+        ["make", "-n", "-W", "pyproject.toml", "setup"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout.splitlines()
+    install = next(i for i, line in enumerate(setup) if "pip install" in line)
+    assert any(line.startswith("echo") and "installing" in line for line in setup[:install])
+    makefile = (ROOT / "Makefile").read_text()
+    report = makefile[makefile.index("report: setup") : makefile.index("\nlint:")]
+    assert all(
+        line.startswith("\t@") for line in report.splitlines()[1:] if line.strip()
+    )  # no command echoed: each run prints only its own result line

@@ -220,3 +220,76 @@ def test_load_crosswalk_reads_from_to_pairs(tmp_path):
 def test_the_segregation_notebook_declares_a_crosswalk(root):
     spec = read_parameters(root / "notebooks" / "20_segregation.ipynb").specs["crosswalk"]
     assert spec.type is str and spec.default == "" and spec.path_kind == "path"
+
+
+# ----------------------------------------------------------------------------- did you mean
+
+
+def test_a_misspelt_dataset_is_one_line_with_the_closest_name(root):
+    declared = read_parameters(root / "notebooks" / "10_pay_gap.ipynb")
+    with pytest.raises(ParameterError) as caught:
+        declared.validate({"dataset": "cincinatti"})
+    assert caught.value.line == "dataset: unknown dataset 'cincinatti'. Did you mean 'cincinnati'?"
+
+
+def test_a_misspelt_gpg_dataset_is_one_line(root):
+    declared = read_parameters(root / "notebooks" / "60_council_benchmark.ipynb")
+    with pytest.raises(ParameterError) as caught:
+        declared.validate({"dataset": "gpgg"})
+    assert caught.value.line == "dataset: unknown dataset 'gpgg'. Did you mean 'gpg'?"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"dataset": "cincinatti.csv"},  # a missing file: the path tried, not a name
+        {"dataset": "cincinatti", "min_cell": "x"},  # several problems: the full list
+        {"dataset": "zzzzqqq"},  # nothing close
+    ],
+)
+def test_no_one_line_hint_without_a_single_close_name(root, values):
+    declared = read_parameters(root / "notebooks" / "10_pay_gap.ipynb")
+    with pytest.raises(ParameterError) as caught:
+        declared.validate(values)
+    assert caught.value.line == ""
+    assert "Parameters of 10_pay_gap.ipynb" in str(caught.value)
+
+
+def test_processed_caches_are_not_dataset_names(tmp_path, monkeypatch):
+    from research.data import datasets
+    from research.run.params import dataset_names
+
+    for name in ("gpg_panel-00001bc7903230fc.parquet", "gpg_panel-00001bc7903230fc.json"):
+        (tmp_path / name).write_bytes(b"")
+    (tmp_path / "my_extract.parquet").write_bytes(b"")
+    monkeypatch.setattr(datasets, "processed_dir", lambda: tmp_path)
+    assert dataset_names() == ["cincinnati", "gpg", "my_extract", "synthetic"]
+    assert dataset_names(workforce=True) == ["cincinnati", "my_extract", "synthetic"]
+
+
+@pytest.fixture(scope="module")
+def council_benchmark(root):
+    if not (root / "data" / "raw" / "gpg").is_dir():
+        pytest.skip("no GOV.UK downloads in data/raw/gpg")
+    return read_parameters(root / "notebooks" / "60_council_benchmark.ipynb")
+
+
+def test_a_misspelt_council_is_one_line_with_the_closest_council(council_benchmark):
+    with pytest.raises(ParameterError) as caught:
+        council_benchmark.validate({"employer": "Leedz"})
+    assert (
+        caught.value.line
+        == "employer: no council matches 'Leedz'. Did you mean 'Leeds City Council'?"
+    )
+
+
+@pytest.mark.parametrize("employer", ["Leeds", "leeds city council", ""])
+def test_council_names_the_benchmark_finds_pass(council_benchmark, employer):
+    assert council_benchmark.validate({"employer": employer})["employer"] == employer
+
+
+def test_a_council_name_matching_nothing_lists_the_parameters(council_benchmark):
+    with pytest.raises(ParameterError) as caught:
+        council_benchmark.validate({"employer": "Xqwzzz"})
+    assert caught.value.line == ""
+    assert "No council matches 'Xqwzzz'" in str(caught.value)

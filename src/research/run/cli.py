@@ -106,9 +106,7 @@ def run(
     timeout: Annotated[int, typer.Option(help="Per-cell timeout in seconds (0: none).")] = 0,
     show_help: Annotated[
         bool,
-        typer.Option(
-            "--help", "-h", help="Show this message and NOTEBOOK's parameters, and exit."
-        ),
+        typer.Option("--help", "-h", help="Show this message and NOTEBOOK's parameters, and exit."),
     ] = False,
 ) -> None:
     from research.run.params import ParameterError
