@@ -296,7 +296,10 @@ def test_us_framework_uses_neutral_names_and_no_gov_uk_table(us_report, data):
     eu = report["eu_article_9"]
     assert isinstance(eu, Note) and "does not apply" in eu.text and "eu_indicators" in eu.text
     assert report.results["eu"] is None
-    assert ("Reporting framework", "none applies (figures under neutral names)") in report.title.details
+    assert (
+        "Reporting framework",
+        "none applies (figures under neutral names)",
+    ) in report.title.details
     assert report.sections[0].title == "How large is the gender pay gap in hourly pay?"
     chart = report["quartile_pay_bands_chart"]
     assert chart.figure.axes[0].get_ylabel() == "Quarter of hourly pay"
