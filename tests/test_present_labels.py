@@ -203,3 +203,43 @@ def test_pay_gap_grade_rows_by_rank_and_not_recorded_last():
     grades = report.table("gap_by_grade").data["grade_group"].astype(str).tolist()
     assert grades == sorted(grades, key=tabulate.natural_key)
     assert grades[-1] == "Not recorded"
+
+
+def _figure_texts(figure) -> list[str]:
+    texts = [t.get_text() for t in figure.texts]
+    for ax in figure.axes:
+        texts += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+        texts += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+        if (legend := ax.get_legend()) is not None:
+            texts += [t.get_text() for t in legend.get_texts()] + [legend.get_title().get_text()]
+    return texts
+
+
+def test_no_codes_in_figure_labels_legends_or_ticks(reports):
+    problems = [
+        (topic, figure.name, text)
+        for topic, report in reports.items()
+        for figure in report.figures()
+        for text in _figure_texts(figure.figure)
+        if PATTERN_CODES.search(text) or SNAKE.search(text) or text.strip() in SEX_CODES
+    ]
+    assert problems == []
+
+
+def test_pay_gap_grade_chart_in_grade_order_not_by_gap(reports):
+    chart = reports["paygap"]["gap_by_grade_chart"]
+    ticks = [t.get_text() for t in chart.figure.axes[0].get_yticklabels()]
+    assert len(ticks) >= 2
+    assert ticks == sorted(ticks, key=tabulate.natural_key)
+
+
+def test_working_pattern_chart_reads_in_words(reports):
+    report = reports["paygap"]
+    if "gap_by_working_pattern_chart" not in report:
+        pytest.skip("no working pattern chart on this shape")
+    chart = report["gap_by_working_pattern_chart"]
+    if not isinstance(chart, Figure):
+        pytest.skip("no working pattern chart on this shape")
+    ticks = {t.get_text() for t in chart.figure.axes[0].get_yticklabels()}
+    assert ticks <= {"Full time", "Part time"}
+    assert "Full time" in chart.alt

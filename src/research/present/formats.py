@@ -19,7 +19,12 @@ FORMATS = ("int", "pct", "money", "money2", "float1", "float2", "float3", "yesno
 #: shown through :data:`SEX_LABELS` only where a column holds sex (see :func:`sex_label`); the
 #: working patterns, which cannot be mistaken for anything else, in every text cell.
 SEX_LABELS = {"F": "Women", "M": "Men", "X": "Another recorded sex", "U": "Not recorded"}
-DISPLAY_LABELS = {"full_time": "Full time", "part_time": "Part time"}
+DISPLAY_LABELS = {
+    "full_time": "Full time",
+    "part_time": "Part time",
+    "full time": "Full time",
+    "part time": "Part time",
+}
 
 
 def display_label(value) -> str:

@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from research.present.formats import SEX_LABELS  # one wording of the sex codes everywhere
+
 SEX_PALETTE = {"F": "#D55E00", "M": "#0072B2", "X": "#999999", "U": "#BBBBBB"}
-SEX_LABELS = {"F": "Women", "M": "Men", "X": "Other recorded", "U": "Not recorded"}
 
 
 def set_style() -> None:
