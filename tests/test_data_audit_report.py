@@ -140,7 +140,7 @@ def test_completeness_and_quality_tables(report, data):
         expected[~small],
     )
     pay = report["pay_and_hours_by_sex"].to_frame()
-    assert set(pay["sex"]) <= {"Women", "Men", "Other recorded", "Not recorded"}
+    assert set(pay["sex"]) <= {"Women", "Men", "Another recorded sex", "Not recorded"}
 
 
 def test_no_ingest_summary_is_said(data):

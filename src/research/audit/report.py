@@ -369,7 +369,7 @@ def elements_table(audit: EqualPayAudit, data: pd.DataFrame) -> Table:
         columns(
             ("element", "Pay element"),
             ("description", "What is compared"),
-            ("column", "Column in the data"),
+            ("column", "Column in the data", "field"),
             ("compared", "Compared among"),
         ),
     )

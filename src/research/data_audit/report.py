@@ -379,7 +379,7 @@ def _ingest_section(counts: dict[str, int] | None, problems: pd.DataFrame | None
                 reasons,
                 "Why rows were quarantined, most frequent first (a row can have several reasons).",
                 columns(
-                    ("column", "Column"),
+                    ("column", "Column", "field"),
                     ("problem", "Problem"),
                     ("n_rows", "Rows", "int"),
                     ("fix", "How to fix it"),
@@ -402,7 +402,7 @@ def _completeness_section(table: pd.DataFrame) -> Section:
                 f"Rows with a value in each canonical column; {absent} of {len(shown)} columns "
                 "hold no value.",
                 columns(
-                    ("column", "Column"),
+                    ("column", "Column", "field"),
                     ("required", "Required", "yesno"),
                     ("n_present", "Rows with a value", "int"),
                     ("pct_present", "% with a value", "pct", "%"),

@@ -57,7 +57,7 @@ from research.paygap.tables import (
     statutory_table,
 )
 from research.present import counted, disclosure, plots, publication, tabulate
-from research.present.formats import fmt_pct
+from research.present.formats import display_label, fmt_pct
 from research.present.report import (
     Figure,
     Finding,
@@ -89,6 +89,8 @@ BREAKDOWNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Ethnicity", ("ethnicity",)),
     ("Grade and working pattern", ("grade_group", "working_pattern")),
 )
+#: Groupings with an order of their own: their charts keep it rather than sorting by gap.
+ORDERED_GROUPS = frozenset({"grade_group", "grade", "age_band"})
 GROUP_LABELS = {
     "grade_group": "Grade",
     "occupation_group": "Occupation",
@@ -353,7 +355,14 @@ def _breakdown_items(
     shown = plottable(result, min_cell, published)
     if len(result.within) == 1 and len(shown) >= 2:
         column = result.within[0]
-        ax = plots.gap_forest(shown, column, overall=result.overall.value)
+        # Ordered groups (grades, age bands) in their natural order, not by gap; labels as read.
+        ordered = column in ORDERED_GROUPS
+        if ordered:
+            shown = tabulate.natural_sort(shown, column)
+        shown = shown.assign(
+            **{column: shown[column].map(display_label)}
+        )  # "Full time", not full_time
+        ax = plots.gap_forest(shown, column, overall=result.overall.value, by_gap=not ordered)
         ax.set_title(f"Gap in {stat} {pay_words} by {title.lower()}")
         ax.set_ylabel(title)
         plots.source_note(ax, note)

@@ -13,7 +13,7 @@ import pandas as pd
 from research.paygap.breakdown import GapBreakdown
 from research.paygap.eu import EUPayTransparency
 from research.paygap.statutory import UKGenderPayGap
-from research.present import disclosure
+from research.present import disclosure, tabulate
 
 BAND_LABELS = {
     "lower": "Lower quartile",
@@ -41,7 +41,9 @@ LAST = ("All other", "(missing)", NOT_RECORDED)
 
 
 def _natural_order(table: pd.DataFrame, within: tuple[str, ...]) -> pd.DataFrame:
-    """Rows in the groups' own order (sorted keys), with "All other" and "(missing)" last."""
+    """Rows in the groups' natural order (:func:`research.present.tabulate.natural_key`: age
+    bands by age, grades by rank), with "All other", "(missing)" and "Not recorded" last."""
+    table = tabulate.natural_sort(table, [k for k in within if k in table])
     last = table[list(within)].isin(LAST).any(axis=1)
     return pd.concat([table[~last], table[last]]).reset_index(drop=True)
 

@@ -12,7 +12,50 @@ import math
 import pandas as pd
 
 CURRENCY_SIGNS = {"GBP": "£", "USD": "$", "EUR": "€"}
-FORMATS = ("int", "pct", "money", "money2", "float1", "float2", "float3", "yesno", "text")
+FORMATS = ("int", "pct", "money", "money2", "float1", "float2", "float3", "yesno", "text", "field")
+
+
+#: Codes a reader never sees: the text a table or alt text shows in their place. Sex codes are
+#: shown through :data:`SEX_LABELS` only where a column holds sex (see :func:`sex_label`); the
+#: working patterns, which cannot be mistaken for anything else, in every text cell.
+SEX_LABELS = {"F": "Women", "M": "Men", "X": "Another recorded sex", "U": "Not recorded"}
+DISPLAY_LABELS = {
+    "full_time": "Full time",
+    "part_time": "Part time",
+    "full time": "Full time",
+    "part time": "Part time",
+}
+
+
+def display_label(value) -> str:
+    """The text a reader sees for a value: ``"full_time"`` -> ``"Full time"``; others unchanged."""
+    text = str(value)
+    return DISPLAY_LABELS.get(text, text)
+
+
+def sex_label(code) -> str:
+    """``"F"`` -> ``"Women"``, ``"X"`` -> ``"Another recorded sex"``; other text unchanged."""
+    text = str(code)
+    return SEX_LABELS.get(text, text)
+
+
+#: Titles of canonical column names that a plain ``snake_case`` -> "Snake case" would garble.
+FIELD_TITLES = {
+    "employee_id": "Employee ID",
+    "fte": "FTE",
+    "bonus_12m": "Bonus in the last 12 months",
+    "hourly_pay": "Hourly pay",
+    "soc_code": "SOC code",
+}
+
+
+def field_label(name) -> str:
+    """A data column's name shown with its title: ``"annual_basic_pay"`` ->
+    ``"Annual basic pay (annual_basic_pay)"`` (format ``"field"``); a name without ``_`` and
+    already a title, e.g. ``"Grade"``, is kept as it is."""
+    text = str(name)
+    title = FIELD_TITLES.get(text) or text.replace("_", " ").strip().capitalize()
+    return text if title == text else f"{title} ({text})"
 
 
 def is_missing(value) -> bool:
@@ -59,9 +102,11 @@ def formatter(kind: str, currency: str = "GBP"):
         return fmt_pct
     if kind in {"money", "money2"}:
         return lambda v: fmt_money(v, currency, 2 if kind == "money2" else 0)
+    if kind == "field":
+        return lambda v: "" if is_missing(v) else field_label(v)
     if kind == "yesno":
         return lambda v: "" if is_missing(v) else "yes" if v else "no"
     if kind.startswith("float"):
         digits = int(kind[-1])
         return lambda v: v if isinstance(v, str) else "" if is_missing(v) else _fixed(v, digits)
-    return lambda v: "" if is_missing(v) else str(v)
+    return lambda v: "" if is_missing(v) else display_label(v)

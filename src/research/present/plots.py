@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from research.present.formats import SEX_LABELS  # one wording of the sex codes everywhere
+
 SEX_PALETTE = {"F": "#D55E00", "M": "#0072B2", "X": "#999999", "U": "#BBBBBB"}
-SEX_LABELS = {"F": "Women", "M": "Men", "X": "Other recorded", "U": "Not recorded"}
 
 
 def set_style() -> None:
@@ -179,13 +180,15 @@ def gap_forest(
     *,
     overall: float | None = None,
     ax: plt.Axes | None = None,
+    by_gap: bool = True,
 ) -> plt.Axes:
     """Pay gap of each group as a dot with its interval (``gap``, optional ``ci_low``/``ci_high``).
 
     Positive gaps (men paid more) are drawn in the men's colour, negative in the women's; the
-    overall gap is a dashed line.
+    overall gap is a dashed line. Groups are sorted by gap unless ``by_gap=False``: then they
+    keep the table's (natural) order, first row at the bottom (grades lowest at the bottom).
     """
-    shown = table.sort_values("gap").reset_index(drop=True)
+    shown = (table.sort_values("gap") if by_gap else table).reset_index(drop=True)
     ax = ax or plt.subplots(figsize=(7.5, 0.3 * len(shown) + 1.3))[1]
     y = np.arange(len(shown))
     colours = [SEX_PALETTE["M"] if g >= 0 else SEX_PALETTE["F"] for g in shown["gap"]]

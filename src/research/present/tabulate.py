@@ -6,6 +6,8 @@ Aggregation happens here, once, with grouped numpy sums; reports then apply disc
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -133,3 +135,56 @@ def grade_groups(
         )
         label = pd.Series(texts[bands.cat.codes.to_numpy()], index=data.index, dtype="string")
     return label.fillna(names).fillna(missing)
+
+
+#: Row labels that go last in a table, whatever their case: pooled and missing groups, then totals.
+LAST_LABELS = ("all other", "other", "(missing)", "not recorded", "unknown")
+TOTAL_LABELS = ("total", "all", "all employees", "everyone")
+
+_UNDER = re.compile(r"^\s*(under|below|less than|up to|<)\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
+_OVER = re.compile(r"^\s*(over|above|more than|>)\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
+_LEADING = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(\+|and over|or over|plus)?", re.IGNORECASE)
+_RANKS = re.compile(r"^\s*ranks?\s+(\d+)", re.IGNORECASE)
+
+
+def natural_key(value) -> tuple:
+    """Sort key putting row labels in their natural order.
+
+    Age bands in age order whatever their case ("Under 18"/"UNDER 18" first, numeric ranges
+    such as ``"25-34"`` by their lower bound, ``"65+"`` and "Over 70"/"OVER 70" after the ranges
+    they follow), grades by the rank prefix :func:`grade_groups` gives (``"02. Grade 2"`` before
+    ``"10. Senior 1"``, ``"ranks 01-12"``), other text alphabetically, then "All other",
+    "(missing)" and "Not recorded", and totals last.
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return (5, 0.0, "")
+    text = str(value)
+    folded = text.strip().casefold()
+    if folded in TOTAL_LABELS:
+        return (4, 0.0, folded)
+    if folded in LAST_LABELS:
+        return (3, float(LAST_LABELS.index(folded)), folded)
+    if match := _UNDER.match(text):
+        return (0, float(match.group(2)), folded)
+    if match := _OVER.match(text):
+        return (1, float(match.group(2)) + 0.5, folded)
+    if match := _RANKS.match(text):
+        return (1, float(match.group(1)), folded)
+    if match := _LEADING.match(text):
+        return (1, float(match.group(1)) + (0.5 if match.group(2) else 0.0), folded)
+    return (2, 0.0, text)
+
+
+def natural_sort(frame: pd.DataFrame, by: str | list[str] | tuple[str, ...]) -> pd.DataFrame:
+    """``frame`` with its rows in the natural order (:func:`natural_key`) of columns ``by``.
+
+    The sort is stable: rows whose labels tie keep the order they came in.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    if frame.empty or not keys:
+        return frame.reset_index(drop=True)
+    order = sorted(
+        range(len(frame)),
+        key=lambda i: tuple(natural_key(frame[k].iloc[i]) for k in keys),
+    )
+    return frame.iloc[order].reset_index(drop=True)
