@@ -220,7 +220,7 @@ def test_run_without_a_notebook_says_what_to_give():
 def make(*args: str) -> str:
     """The commands ``make`` would run (dry run; setup taken as done)."""
     done = subprocess.run(
-        ["make", "-n", "-o", ".venv/.setup-stamp", *args],
+        ["make", "--no-print-directory", "-n", "-o", ".venv/.setup-stamp", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
