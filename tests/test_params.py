@@ -261,7 +261,8 @@ def test_processed_caches_are_not_dataset_names(tmp_path, monkeypatch):
 
     for name in ("gpg_panel-00001bc7903230fc.parquet", "gpg_panel-00001bc7903230fc.json"):
         (tmp_path / name).write_bytes(b"")
-    (tmp_path / "my_extract.parquet").write_bytes(b"")
+    (tmp_path / "my_extract.parquet").write_bytes(b"")  # ingested: with its summary
+    (tmp_path / "my_extract.ingest.json").write_bytes(b"{}")
     monkeypatch.setattr(datasets, "processed_dir", lambda: tmp_path)
     assert dataset_names() == ["cincinnati", "gpg", "my_extract", "synthetic"]
     assert dataset_names(workforce=True) == ["cincinnati", "my_extract", "synthetic"]

@@ -136,9 +136,17 @@ class Dataset:
 
 
 def named_datasets() -> list[str]:
-    """Names that :func:`load` understands without a path: synthetic, bundled and processed."""
+    """Names that :func:`load` understands without a path: synthetic, bundled and processed.
+
+    A processed dataset is a Parquet file that ingest wrote with its ``<name>.ingest.json``
+    summary; other Parquet files there (the GOV.UK panel cache) are not datasets.
+    """
     processed = (
-        sorted(p.stem for p in processed_dir().glob("*.parquet"))
+        sorted(
+            p.stem
+            for p in processed_dir().glob("*.parquet")
+            if p.with_name(f"{p.stem}.ingest.json").exists()
+        )
         if processed_dir().exists()
         else []
     )

@@ -31,7 +31,6 @@ import difflib
 import functools
 import io
 import json
-import re
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,17 +68,13 @@ class Misspelt(ValueError):
     """A value naming nothing that is close to a known name; the message says which."""
 
 
-#: Files in ``data/processed`` that are caches, not datasets (the GOV.UK panel cache).
-CACHE_NAMES = re.compile(r"^gpg_panel-[0-9a-f]+$")
-
-
 def dataset_names(workforce: bool = False) -> list[str]:
     """Names a ``dataset`` parameter accepts without a path: synthetic, bundled, processed and
-    ``gpg`` (the GOV.UK panel of the council benchmark; left out when ``workforce``), without
-    the caches kept in ``data/processed``."""
+    ``gpg`` (the GOV.UK panel of the council benchmark; left out when ``workforce``); caches kept
+    in ``data/processed`` are not datasets (:func:`research.data.datasets.named_datasets`)."""
     from research.data.datasets import GPG_FOLDER, named_datasets
 
-    names = [n for n in named_datasets() if not CACHE_NAMES.match(n)]
+    names = named_datasets()
     return sorted(names) if workforce else sorted({*names, GPG_FOLDER})
 
 
