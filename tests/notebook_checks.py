@@ -12,7 +12,7 @@ matplotlib.use("Agg")  # the in-process report builds draw figures without a dis
 
 import pytest  # noqa: E402
 
-from research.present.report import Report, Table  # noqa: E402
+from research.present.report import Figure, Report, Table  # noqa: E402
 from research.run.runner import run_notebook  # noqa: E402
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -51,3 +51,23 @@ def assert_published(run, report: Report, extra_tables: Iterable[Table] = ()) ->
     assert f"<title>{heading}" in page, "the page title names topic, organisation and period"
     assert f'<h1 class="report-title">{heading}</h1>' in page
     return page
+
+
+def finding(report, key):
+    """The key finding of ``report`` with ``key``."""
+    return next(f for f in report.findings if f.key == key)
+
+
+def all_text(report) -> str:
+    """Everything a reader of ``report`` sees as text: findings, title block, captions, notes,
+    column labels, table cells, alt text and notes standing in for items."""
+    parts = list(report.findings.texts()) + [v for _, v in report.title.lines()]
+    for item in report.items():
+        if isinstance(item, Table):
+            parts += [item.caption, *item.notes, *[c.label for c in item.columns]]
+            parts += [str(v) for v in item.data.to_numpy().ravel()]
+        elif isinstance(item, Figure):
+            parts.append(item.alt)
+        else:
+            parts.append(item.text)
+    return "\n".join(parts)

@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from notebook_checks import finding
 
 from research import audit  # noqa: E402
 from research.audit.report import EqualPayAuditReport, build  # noqa: E402
@@ -16,7 +17,7 @@ from research.core.checks import InputError  # noqa: E402
 from research.core.source import Source  # noqa: E402
 from research.data import synth  # noqa: E402
 from research.present.formats import fmt_pct  # noqa: E402
-from research.present.report import Figure, Note, Table  # noqa: E402
+from research.present.report import Figure, Note  # noqa: E402
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 C = "[c]"
@@ -30,23 +31,6 @@ def data():
 @pytest.fixture(scope="module")
 def report(data):
     return build(data, source=Source("synthetic", "Synthetic council", "GBP"))
-
-
-def finding(report, key):
-    return next(f for f in report.findings if f.key == key)
-
-
-def all_text(report) -> str:
-    parts = list(report.findings.texts()) + [v for _, v in report.title.lines()]
-    for item in report.items():
-        if isinstance(item, Table):
-            parts += [item.caption, *item.notes, *[c.label for c in item.columns]]
-            parts += [str(v) for v in item.data.to_numpy().ravel()]
-        elif isinstance(item, Figure):
-            parts.append(item.alt)
-        else:
-            parts.append(item.text)
-    return "\n".join(parts)
 
 
 def test_report_shape_and_title(report):

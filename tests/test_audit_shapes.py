@@ -10,12 +10,13 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from notebook_checks import all_text, finding
 
 from research.audit.report import build, with_groupings  # noqa: E402
 from research.core.checks import InputError  # noqa: E402
 from research.core.source import Source  # noqa: E402
 from research.data import synth  # noqa: E402
-from research.present.report import Figure, Note, Table  # noqa: E402
+from research.present.report import Note  # noqa: E402
 
 GB = Source("synthetic", "Synthetic council", "GBP")
 US = Source("county", "A US county", "USD")
@@ -42,23 +43,6 @@ def annual(data):
 @pytest.fixture(scope="module")
 def annual_report(annual):
     return build(annual, source=US)
-
-
-def finding(report, key):
-    return next(f for f in report.findings if f.key == key)
-
-
-def all_text(report) -> str:
-    parts = list(report.findings.texts()) + [v for _, v in report.title.lines()]
-    for item in report.items():
-        if isinstance(item, Table):
-            parts += [item.caption, *item.notes, *[c.label for c in item.columns]]
-            parts += [str(v) for v in item.data.to_numpy().ravel()]
-        elif isinstance(item, Figure):
-            parts.append(item.alt)
-        else:
-            parts.append(item.text)
-    return "\n".join(parts)
 
 
 def with_blank_grades(data, every=7):

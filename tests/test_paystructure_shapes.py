@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from notebook_checks import all_text, finding
 
 from research.core.checks import InputError  # noqa: E402
 from research.core.source import Source  # noqa: E402
@@ -18,7 +19,6 @@ from research.data.structures import example_structure, read_structure  # noqa: 
 from research.paystructure.eia import ANNUAL_MEASURES  # noqa: E402
 from research.paystructure.report import build  # noqa: E402
 from research.present.formats import fmt_pct  # noqa: E402
-from research.present.report import Figure, Table  # noqa: E402
 
 GB = Source("synthetic", "Synthetic council", "GBP")
 US = Source("county", "A US county", "USD")
@@ -54,23 +54,6 @@ def annual(data):
 @pytest.fixture(scope="module")
 def annual_report(annual, spec):
     return build(annual, spec, source=GB)
-
-
-def finding(report, key):
-    return next(f for f in report.findings if f.key == key)
-
-
-def all_text(report) -> str:
-    parts = list(report.findings.texts())
-    for item in report.items():
-        if isinstance(item, Table):
-            parts += [item.caption, *item.notes, *[c.label for c in item.columns]]
-            parts += [str(v) for v in item.data.to_numpy().ravel()]
-        elif isinstance(item, Figure):
-            parts.append(item.alt)
-        else:
-            parts.append(item.text)
-    return "\n".join(parts)
 
 
 def mean_gap(frame: pd.DataFrame, pay: str, stat: str = "mean") -> float:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from research.audit.equal_pay import EqualPayAudit
 from research.core.source import Source
-from research.present import counted, disclosure, publication
+from research.present import counted, disclosure
 from research.present.report import Section, Table
 
 _SEXES = {"n_female": {"sex": "F"}, "n_male": {"sex": "M"}}
@@ -36,15 +36,6 @@ def _groups(frame: pd.DataFrame, audit: EqualPayAudit, mapping, job_column: str)
     return dimension, counted.members(labels, values)
 
 
-def _subset(table: pd.DataFrame, frame: pd.DataFrame, name: str) -> tuple:
-    """No sub-population when the table counts every woman and man, else one of its own."""
-    everyone = int(frame["sex"].isin(["F", "M"]).to_numpy(dtype=bool, na_value=False).sum())
-    counts = pd.to_numeric(table[["n_female", "n_male"]].stack(), errors="coerce")
-    if counts.isna().any() or int(counts.sum()) == everyone:
-        return ()
-    return ((f"{publication.SUBSET_PREFIX}audit:{name}", "in"),)
-
-
 def declare(
     tables: dict[str, Table],
     frame: pd.DataFrame,
@@ -57,7 +48,11 @@ def declare(
     dimension, members = _groups(frame, audit, mapping, job_column)
     declared = []
     groups = tables.get("audit_groups")
-    common = _subset(groups.data, frame, "groups") if groups is not None else ()
+    common = (
+        counted.subpopulation_of(frame, groups.data[["n_female", "n_male"]], "audit:groups")
+        if groups is not None
+        else ()
+    )
     for name in ("audit_groups", "audit_mean_gaps", "audit_actions"):
         if name not in tables:
             continue
@@ -96,7 +91,7 @@ def _receipt(data, frame, audit, dimension, members) -> counted.CountTable:
         counts=_SEXES,
         shares=shares,
         members={"group": members},
-        common=_subset(data, frame, "receipt"),
+        common=counted.subpopulation_of(frame, data[["n_female", "n_male"]], "audit:receipt"),
         statistics={
             "n_female": [c for c in shares if c.endswith("_female")],
             "n_male": [c for c in shares if c.endswith("_male")],
@@ -136,9 +131,11 @@ def protect(
     source: Source | None,
 ) -> tuple[tuple[Section, ...], counted.Protected]:
     """The sections with every count table protected across the publication."""
-    tables = {
-        item.name: item for section in sections for item in section.items if isinstance(item, Table)
-    }
     frame = counted.with_grade_unit(frame)
-    declared = declare(tables, frame, audit, mapping=mapping, job_column=job_column)
-    return counted.protect_sections(sections, declared, frame, min_cell=min_cell, source=source)
+    return counted.protect_sections(
+        sections,
+        lambda tables: declare(tables, frame, audit, mapping=mapping, job_column=job_column),
+        frame,
+        min_cell=min_cell,
+        source=source,
+    )

@@ -72,13 +72,14 @@ government structure but is not the actual NJC pay spine of any year.
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from numbers import Integral, Real
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -825,7 +826,7 @@ def generate(
         If an argument is of the wrong type or outside its allowed range, or an unknown shape
         name; the message names the argument and what is allowed.
     """
-    return generate_with_truth(
+    return _draw(
         n_employees,
         seed=seed,
         segregation=segregation,
@@ -836,7 +837,19 @@ def generate(
         other_sex_share=other_sex_share,
         vertical_segregation=vertical_segregation,
         shape=shape,
-    ).data
+    )[1]
+
+
+def _draw(n_employees: int, *, seed: int, shape, other_sex_share: float, **options):
+    """The complete draw, the shaped data and the shape (the known answers need all three)."""
+    spec = make_shape(shape)
+    full = _generate_complete(
+        n_employees,
+        seed=seed,
+        other_sex_share=spec.other_sex_share or other_sex_share,
+        **options,
+    )
+    return full, _apply_shape(full, spec, int(seed)), spec
 
 
 def _generate_complete(
@@ -1264,39 +1277,19 @@ def _rename_to_earlier(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def generate_with_truth(
-    n_employees: int = 3000,
-    *,
-    seed: int = 2025,
-    segregation: float = 1.0,
-    within_job_gap: float = 0.05,
-    female_share: float | None = None,
-    employer: str = "Synthetic Borough Council",
-    snapshot_date: str = "2025-03-31",
-    other_sex_share: float = 0.0,
-    vertical_segregation: float = VERTICAL_SEGREGATION,
-    shape: str | Shape | Iterable[str | Shape] = "complete",
-) -> Shaped:
+def generate_with_truth(n_employees: int = 3000, **options: Any) -> Shaped:
     """:func:`generate` with the shape's known answers: ``Shaped(data, truth)``.
 
     Same arguments and the same ``data`` as :func:`generate`; ``truth`` is a
     :class:`ShapeTruth` (what is recorded, blank grades, other sex codes, the pay gap as
     recorded and among full-timers, the Duncan index over the recorded grades, renamed units).
     """
-    spec = make_shape(shape)
-    share = spec.other_sex_share or other_sex_share
-    full = _generate_complete(
-        n_employees,
-        seed=seed,
-        segregation=segregation,
-        within_job_gap=within_job_gap,
-        female_share=female_share,
-        employer=employer,
-        snapshot_date=snapshot_date,
-        other_sex_share=share,
-        vertical_segregation=vertical_segregation,
-    )
-    data = _apply_shape(full, spec, int(seed))
+    arguments = inspect.signature(generate).bind(n_employees, **options)
+    arguments.apply_defaults()
+    chosen = dict(arguments.arguments)
+    full, data, spec = _draw(**chosen)
+    segregation, within_job_gap = chosen["segregation"], chosen["within_job_gap"]
+    female_share, vertical_segregation = chosen["female_share"], chosen["vertical_segregation"]
     full_time = (full["working_pattern"] == "full_time").to_numpy()
     pay, sex = data["annual_basic_pay"], data["sex"]
     known = truth(

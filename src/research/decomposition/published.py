@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from research.core.source import Source
-from research.present import counted, publication
+from research.present import counted
 from research.present.report import Section, Table
 
 _LABELS = {"Men": "M", "Women": "F"}
@@ -35,13 +35,7 @@ def declare(tables: dict[str, Table], data: pd.DataFrame) -> list[counted.CountT
     pay = tables.get("pay_by_sex")
     if pay is None:
         return declared
-    everyone = int(data["sex"].isin(["F", "M"]).to_numpy(dtype=bool, na_value=False).sum())
-    sizes = pd.to_numeric(pay.data["n"], errors="coerce")
-    sample = (
-        ()
-        if sizes.notna().all() and int(sizes.sum()) == everyone
-        else ((f"{publication.SUBSET_PREFIX}decomposition sample", "in"),)
-    )
+    sample = counted.subpopulation_of(data, pay.data["n"], "decomposition sample")
     declared.append(
         counted.CountTable(
             "pay_by_sex",
@@ -80,9 +74,6 @@ def protect(
     sections: Sequence[Section], data: pd.DataFrame, *, min_cell: int, source: Source | None
 ) -> tuple[tuple[Section, ...], counted.Protected]:
     """The sections with every count table protected across the publication."""
-    tables = {
-        item.name: item for section in sections for item in section.items if isinstance(item, Table)
-    }
     return counted.protect_sections(
-        sections, declare(tables, data), data, min_cell=min_cell, source=source
+        sections, lambda tables: declare(tables, data), data, min_cell=min_cell, source=source
     )

@@ -56,7 +56,7 @@ from research.paygap.tables import (
     quartile_table,
     statutory_table,
 )
-from research.present import counted, disclosure, plots, publication, tabulate
+from research.present import counted, disclosure, plots, tabulate
 from research.present.formats import display_label, fmt_pct
 from research.present.report import (
     Figure,
@@ -620,17 +620,6 @@ def _compared(frame: pd.DataFrame, pay: str) -> pd.Series:
     return comparison_rows(frame, pay)
 
 
-def _subset_like(size: int, compared: pd.Series, everyone: int, name: str) -> tuple:
-    """The sub-population of a table that counts ``size`` women and men: the compared
-    employees when it is their number, everyone when it is all, else a sub-population of its
-    own (named, as its membership is not known here)."""
-    if size == everyone:
-        return ()
-    if size == int(compared.sum()):
-        return counted.subpopulation(compared)
-    return ((f"{publication.SUBSET_PREFIX}{name}", "in"),)
-
-
 def _count_tables(
     frame: pd.DataFrame,
     *,
@@ -644,7 +633,6 @@ def _count_tables(
 ) -> list[counted.CountTable]:
     """Every table of the report that publishes counts, or shares implying counts."""
     compared = _compared(frame, pay)
-    everyone = int(frame["sex"].isin(_BINARY).to_numpy(dtype=bool, na_value=False).sum())
     tables = []
     for result in breakdowns.values():
         groups, members = _group_dimensions(frame, result.within, occupation_level)
@@ -681,7 +669,6 @@ def _count_tables(
     if eu is not None:
         data = eu_category_table(eu, min_cell, frame)
         groups, members = _group_dimensions(frame, [eu.category], occupation_level)
-        size = int(eu.categories[["n_female", "n_male"]].to_numpy().sum())
         gaps = [c for c in data if "_gap_" in c] + ["article_10"]
         tables.append(
             counted.CountTable(
@@ -690,7 +677,9 @@ def _count_tables(
                 groups,
                 counts=_SEXES,
                 members=members,
-                common=_subset_like(size, compared, everyone, "eu_comparison"),
+                common=counted.subpopulation_of(
+                    frame, eu.categories[["n_female", "n_male"]], "eu_comparison", known=[compared]
+                ),
                 statistics={"n_female": gaps, "n_male": gaps},
             )
         )
@@ -704,7 +693,7 @@ def _count_tables(
             shares={
                 "pct_female": counted.Share({"sex": "F"}, "n", rest={"sex": "M"}),
             },
-            common=_subset_like(int(quartiles["n"].sum()), compared, everyone, "quartiles"),
+            common=counted.subpopulation_of(frame, quartiles["n"], "quartiles", known=[compared]),
             fixed=True,
         )
     )

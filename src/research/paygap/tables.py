@@ -189,26 +189,6 @@ def plottable(
     return table[keep].reset_index(drop=True)
 
 
-def hide_statistics_of_hidden_counts(
-    table: pd.DataFrame, own: dict[str, list[str]], shared: list[str]
-) -> pd.DataFrame:
-    """Hide the statistics of every row whose headcount is shown as ``"[c]"``.
-
-    ``own`` maps each count column to the statistics of that group alone (women's median pay for
-    ``n_female``); ``shared`` lists statistics resting on every count (the gap and its interval).
-    The semantics of :func:`~research.present.disclosure.suppress_statistics`: a statistic is
-    hidden when a count governing it is hidden.
-    """
-    out = table.copy()
-    for count, statistics in own.items():
-        hidden = (out[count].astype(object) == disclosure.SUPPRESSED).to_numpy()
-        for column in [*statistics, *shared]:
-            if column in out and hidden.any():
-                out[column] = out[column].astype(object)
-                out.loc[hidden, column] = disclosure.SUPPRESSED
-    return out
-
-
 def variable_recipients(
     data: pd.DataFrame, category: str, variable: str = "bonus_12m"
 ) -> pd.Series:

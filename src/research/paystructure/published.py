@@ -134,9 +134,4 @@ def protect(
     sections: Sequence[Section], data: pd.DataFrame, *, min_cell: int, source: Source | None
 ) -> tuple[tuple[Section, ...], counted.Protected]:
     """The sections with every count table protected across the publication."""
-    tables = {
-        item.name: item for section in sections for item in section.items if isinstance(item, Table)
-    }
-    return counted.protect_sections(
-        sections, declare(tables), data, min_cell=min_cell, source=source
-    )
+    return counted.protect_sections(sections, declare, data, min_cell=min_cell, source=source)

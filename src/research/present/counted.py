@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -64,6 +64,7 @@ __all__ = [
     "total_members",
     "with_grade_unit",
     "subpopulation",
+    "subpopulation_of",
 ]
 
 #: The raw value standing for a blank (missing) value in conditions.
@@ -249,6 +250,32 @@ def subpopulation(mask: pd.Series | np.ndarray) -> tuple[Condition, ...]:
         return ()
     digest = sha256_bytes(np.packbits(values).tobytes() + str(values.size).encode())
     return ((f"subset:{digest[:16]}", "in"),)
+
+
+def subpopulation_of(
+    data: pd.DataFrame,
+    counts: object,
+    name: str,
+    *,
+    known: Iterable[pd.Series | np.ndarray] = (),
+) -> tuple[Condition, ...]:
+    """The sub-population of women and men a table counts, judged from its counts alone.
+
+    None when the counts add up to every woman and man of ``data`` (or some are hidden or
+    missing: nothing to judge by); the rows of a ``known`` mask whose size they add up to; else
+    a sub-population of its own called ``name``, whose members are not known here.
+    """
+    values = pd.to_numeric(pd.Series(np.ravel(np.asarray(counts, dtype=object))), errors="coerce")
+    if values.isna().any():
+        return ()
+    size = int(values.sum())
+    everyone = int(data["sex"].isin(["F", "M"]).to_numpy(dtype=bool, na_value=False).sum())
+    if size == everyone:
+        return ()
+    for mask in known:
+        if int(np.asarray(mask, dtype=bool).sum()) == size:
+            return subpopulation(mask)
+    return ((f"{SUBSET_PREFIX}{name}", "in"),)
 
 
 def _condition(dimension: str, value: object, table: CountTable, column: str | None) -> Condition:
@@ -502,14 +529,21 @@ def _published(frames: Mapping[str, pd.DataFrame], cells: Sequence[CountCell]) -
 
 def protect_sections(
     sections: Sequence,
-    declared: Sequence[CountTable],
+    declare: Callable[[dict[str, Table]], Sequence[CountTable]],
     data: pd.DataFrame,
     *,
     min_cell: int,
     source: Source | None = None,
 ) -> tuple[tuple, Protected]:
-    """:func:`protect_tables` for tables already made into report :class:`Table` items: the
-    sections come back with each declared table's data replaced by its protected data."""
+    """:func:`protect_tables` for tables already made into report :class:`Table` items.
+
+    ``declare`` gets the sections' tables by name and returns their declarations; the sections
+    come back with each declared table's data replaced by its protected data.
+    """
+    tables = {
+        item.name: item for section in sections for item in section.items if isinstance(item, Table)
+    }
+    declared = declare(tables)
     protected = protect_tables(declared, data, min_cell=min_cell, source=source)
     names = {d.name for d in declared}
 
