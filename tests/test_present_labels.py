@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import matplotlib
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -243,3 +244,35 @@ def test_working_pattern_chart_reads_in_words(reports):
     ticks = {t.get_text() for t in chart.figure.axes[0].get_yticklabels()}
     assert ticks <= {"Full time", "Part time"}
     assert "Full time" in chart.alt
+
+
+def _ranked(n_grades: int, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    ranks = rng.integers(1, n_grades + 1, size=2000)
+    sex = rng.choice(["F", "M", "X"], size=2000, p=[0.5, 0.47, 0.03])
+    return pd.DataFrame({"grade": [f"G{r}" for r in ranks], "grade_rank": ranks, "sex": sex})
+
+
+def test_grade_bands_of_a_part_are_the_bands_of_the_whole():
+    """Bands cut on the whole dataset label a part of it (one sex, say) alike, so no table of
+    one report differs from another's by a sliver of grades."""
+    data = _ranked(120)
+    whole = tabulate.grade_groups(data, max_groups=30)
+    women = data[data["sex"] == "F"]
+    part = tabulate.grade_groups(women, max_groups=30, population=data)
+    pd.testing.assert_series_equal(part, whole[women.index])
+    alone = tabulate.grade_groups(women, max_groups=30)  # cut on the part: other edges
+    assert not alone.equals(whole[women.index])
+
+
+def test_fifteen_grade_bands_are_unions_of_thirty():
+    data = _ranked(200)
+    fine = tabulate.grade_groups(data, max_groups=30)
+    coarse = tabulate.grade_groups(data, max_groups=15)
+    assert coarse.nunique() <= 15 < fine.nunique()
+    # every fine band lies inside one coarse band
+    assert (pd.crosstab(fine, coarse) > 0).sum(axis=1).max() == 1
+    # and the labels state the ranks each band holds
+    for label, ranks in data["grade_rank"].groupby(coarse):
+        low, high = map(int, label.removeprefix("ranks ").split("-"))
+        assert low <= ranks.min() and ranks.max() <= high

@@ -177,3 +177,55 @@ def test_nothing_is_written_outside_a_run(tmp_path, monkeypatch):
     data = _data()
     counted.protect_tables([_by_grade()], data, min_cell=10, source=Source("x", data_hash="a"))
     assert not list(tmp_path.rglob(ledger.FILE_NAME))
+
+
+def test_an_earlier_run_hidden_count_stays_protected(tmp_path, monkeypatch):
+    """Run 1 hides G1's 3 women and publishes G2's 12; run 2 publishes the band of G1 and G2.
+
+    Alone, run 2's band total (15) is safe; beside run 1 it gives G1's women away (15 - 12), so
+    run 2 must hide it. The ledger keeps run 1's hidden cell without its value.
+    """
+    data = _data()
+    source = Source("x", data_hash="abc")
+    _run(tmp_path, monkeypatch, "run1")
+    first = counted.protect_tables([_by_grade()], data, min_cell=10, source=source)
+    assert first["by_grade"].loc[0, "n_female"] == C
+    saved = json.loads((tmp_path / "reports/10_pay_gap/run1" / ledger.FILE_NAME).read_text())
+    hidden = [cell for cell in saved["cells"] if cell["value"] is None]
+    assert len(hidden) == 1 and ["sex", "F"] in hidden[0]["conditions"]
+    assert 3 not in [cell["value"] for cell in saved["cells"]]  # the hidden value is never saved
+
+    _run(tmp_path, monkeypatch, "run2")
+    second = counted.protect_tables([_by_band(data)], data, min_cell=10, source=source)
+    assert second.earlier_hidden == 1
+    assert second["by_band"].loc[0, "n_female"] == C
+    assert "kept the 1 small counts they hid protected" in second.note()
+
+    _run(tmp_path, monkeypatch, "run3")  # without the earlier runs it would be published
+    alone = counted.protect_tables(
+        [_by_band(data)], data, min_cell=10, source=source, across_runs=False
+    )
+    assert alone["by_band"].loc[0, "n_female"] == 15
+
+
+def test_a_hidden_share_pinned_at_a_large_count_is_no_disclosure():
+    """A hidden share of women implies the count of men too; that count (30) being known from
+    another table discloses nothing (the threshold rule would publish it)."""
+    data = _data()
+    shares = pd.DataFrame({"grade": ["G1"], "n": [33], "pct_female": [C]})
+    by_share = counted.CountTable(
+        "shares",
+        shares,
+        {"grade": "grade"},
+        counts={"n": {}},
+        shares={"pct_female": counted.Share({"sex": "F"}, "n", rest={"sex": "M"})},
+        statistics={"n": ["pct_female"]},
+    )
+    men = pd.DataFrame({"grade": ["G1"], "n_male": [30]})
+    by_men = counted.CountTable(
+        "men", men, {"grade": "grade"}, counts={"n_male": {"sex": "M"}}, fixed=True
+    )
+    result = counted.protect_tables([by_share, by_men], data, min_cell=10, across_runs=False)
+    # women (33 - 30 = 3) would be given away: the total is hidden instead of failing
+    assert result["shares"].loc[0, "n"] == C
+    assert not result.audit.exposed_cells

@@ -98,12 +98,14 @@ def grade_labels(data: pd.DataFrame, max_groups: int) -> pd.Series:
         graded = graded.drop(columns="grade_rank")  # an incomplete order: label by name
     plans = pay_plans(data)
     if plans is None:
-        out.loc[graded.index] = tabulate.grade_groups(graded, max_groups=max_groups).astype(
-            "string"
-        )
+        out.loc[graded.index] = tabulate.grade_groups(
+            graded, max_groups=max_groups, population=graded
+        ).astype("string")
         return out
     for plan, part in graded.groupby(plans, sort=True):
-        labels = tabulate.grade_groups(part, max_groups=max_groups).astype("string")
+        labels = tabulate.grade_groups(part, max_groups=max_groups, population=part).astype(
+            "string"
+        )
         out.loc[part.index] = f"{plan}: " + labels
     return out
 

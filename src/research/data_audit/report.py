@@ -79,7 +79,9 @@ def _grade_labels(data: pd.DataFrame, max_grade_groups: int) -> pd.Series:
     recorded"."""
     graded = data["grade"].astype("string").str.strip().fillna("") != ""
     groups = pd.Series(NOT_RECORDED, index=data.index, dtype="string")
-    groups[graded] = tabulate.grade_groups(data[graded], max_groups=max_grade_groups)
+    groups[graded] = tabulate.grade_groups(
+        data[graded], max_groups=max_grade_groups, population=data
+    )
     return groups
 
 

@@ -149,7 +149,7 @@ def with_groupings(
     out = data.assign(occupation_group=occupations)
     if "grade" in data and data["grade"].notna().any():
         recorded = data["grade"].notna().to_numpy()
-        groups = tabulate.grade_groups(data[recorded], max_groups=max_grade_groups)
+        groups = tabulate.grade_groups(data[recorded], max_groups=max_grade_groups, population=data)
         labels = pd.Series(NOT_RECORDED, index=data.index, dtype="string")
         labels.loc[recorded] = groups.astype("string").to_numpy()
         ranks = pd.Series(pd.NA, index=data.index, dtype="Int64")

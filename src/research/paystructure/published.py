@@ -11,6 +11,7 @@ sub-populations the audit names, not knowing that gainers and losers together ar
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pandas as pd
 
@@ -131,7 +132,24 @@ def declare(tables: dict[str, Table]) -> list[counted.CountTable]:
 
 
 def protect(
-    sections: Sequence[Section], data: pd.DataFrame, *, min_cell: int, source: Source | None
+    sections: Sequence[Section],
+    data: pd.DataFrame,
+    *,
+    min_cell: int,
+    source: Source | None,
+    assessed: pd.Series | None = None,
 ) -> tuple[tuple[Section, ...], counted.Protected]:
-    """The sections with every count table protected across the publication."""
-    return counted.protect_sections(sections, declare, data, min_cell=min_cell, source=source)
+    """The sections with every count table protected across the publication.
+
+    ``data`` is the whole dataset; ``assessed`` marks the employees the structure places (those
+    with the column its rule reads): every table counts only them, which the audit must know to
+    set them beside other reports' counts of everyone.
+    """
+    within = counted.subpopulation(assessed) if assessed is not None else ()
+
+    def declare_assessed(tables: dict[str, Table]) -> list[counted.CountTable]:
+        return [replace(t, common=(*within, *t.common)) for t in declare(tables)]
+
+    return counted.protect_sections(
+        sections, declare_assessed, data, min_cell=min_cell, source=source
+    )

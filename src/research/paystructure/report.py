@@ -108,6 +108,7 @@ def build(
         )
     left_out = int(blank.sum())
     n_other_sex = int((~data["sex"].astype("string").isin(["F", "M"]).fillna(False)).sum())
+    everyone = data  # the audit's dimensions take every value the dataset holds
     data = data[~blank]
     frame = data.assign(
         occupation_group=tabulate.lump_rare(tabulate.occupation_labels(data, "occupation"), top_n)
@@ -173,7 +174,9 @@ def build(
             ),
         ),
     )
-    sections, protected = published.protect(sections, data, min_cell=min_cell, source=source)
+    sections, protected = published.protect(
+        sections, everyone, min_cell=min_cell, source=source, assessed=~blank
+    )
     sections += (
         Section(
             "disclosure",

@@ -179,11 +179,14 @@ class Protected:
         The final :class:`~research.present.publication.PublicationAudit`.
     earlier
         Number of counts published by earlier runs on the same data that took part.
+    earlier_hidden
+        Number of small counts earlier runs on the same data hid, kept protected here.
     """
 
     tables: dict[str, pd.DataFrame]
     audit: PublicationAudit
     earlier: int = 0
+    earlier_hidden: int = 0
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -197,8 +200,11 @@ class Protected:
         if self.earlier:
             text += (
                 f" The audit included {self.earlier} counts published by earlier reports on the "
-                "same data."
+                "same data"
             )
+            if self.earlier_hidden:
+                text += f" and kept the {self.earlier_hidden} small counts they hid protected"
+            text += "."
         return text
 
 
@@ -441,7 +447,7 @@ def protect_tables(
     *,
     min_cell: int,
     source: Source | None = None,
-    across_runs: bool = False,
+    across_runs: bool = True,
 ) -> Protected:
     """Disclosure control over every count a report publishes, with earlier reports' counts.
 
@@ -458,9 +464,9 @@ def protect_tables(
         The data's source; with a ``data_hash`` and a run folder, this run's published counts are
         recorded in the ledger (:mod:`research.present.ledger`).
     across_runs
-        Also audit against the counts earlier runs on the same data published. Off in the
-        reports for now: on small datasets two reports' groupings can pin a count down that
-        neither can hide alone (issue 12 follow-up: joint choice of complementary cells).
+        Also audit against the counts earlier runs on the same data published and the small
+        counts they hid (the ledger, :mod:`research.present.ledger`); on by default. Off only
+        for tests of one report's own tables.
 
     Returns
     -------
@@ -486,8 +492,13 @@ def protect_tables(
     frames = {t.name: _hide_statistics(t, frames[t.name]) for t in hideable}
     frames.update({t.name: t.data for t in tables if t.fixed})
     published = [*_published(frames, cells), *(c for c in required if not c.suppressed)]
-    ledger.record(source.data_hash if source else "", published, min_cell)
-    return Protected(frames, result, earlier=len(earlier))
+    ledger.record(source.data_hash if source else "", published, min_cell, hidden=cells)
+    return Protected(
+        frames,
+        result,
+        earlier=sum(not c.suppressed for c in earlier),
+        earlier_hidden=sum(c.suppressed for c in earlier),
+    )
 
 
 def _with_hidden(table: CountTable, cells: Sequence[CountCell]) -> pd.DataFrame:

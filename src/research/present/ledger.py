@@ -1,15 +1,17 @@
 """The per-dataset ledger of published counts, so later reports cannot undo earlier protection.
 
 Every run that publishes counts records them in its run folder as ``disclosure_cells.json``: the
-content hash of the data, the threshold, and each published count with the conditions that say
-whom it counts (see :mod:`research.present.counted`). Before a later run on the same data (same
-hash) publishes, :func:`earlier_cells` gathers the counts of every run folder under the same
-``reports/`` folder, failed and interrupted runs included (a run writes its tables as it goes, so
-a run that failed later may still have published some), and the audit treats them as published
-counts it cannot hide. Hiding a count in this run is then checked against everything a reader
-can put side by side, whichever report they came from.
+content hash of the data, the threshold, each published count with the conditions that say whom
+it counts (see :mod:`research.present.counted`), and the conditions (never the value) of each
+count it hid for being small. Before a later run on the same data (same hash) publishes,
+:func:`earlier_cells` gathers the cells of every run folder under the same ``reports/`` folder,
+failed and interrupted runs included (a run writes its tables as it goes, so a run that failed
+later may still have published some). The audit treats the published ones as counts it cannot
+hide and the hidden ones as counts it must keep protected: a later report that bands grades or
+groups people differently cannot then give away, by difference, a count an earlier one hid.
 
-The ledger holds published numbers only, which are public already; it holds no personal data.
+The ledger holds published numbers and the description of hidden cells only; no hidden value and
+no personal data.
 Outside a run (working in JupyterLab) there is no run folder, so nothing is read or written.
 """
 
@@ -36,7 +38,7 @@ def _encode(cell: CountCell) -> dict:
         [dim, sorted(value) if isinstance(value, frozenset) else value]
         for dim, value in cell.conditions
     )
-    return {"conditions": conditions, "value": cell.value, "table": cell.table}
+    return {"conditions": conditions, "value": cell.value, "table": cell.table, "label": cell.label}
 
 
 def _decode(entry: dict, origin: str) -> CountCell:
@@ -44,11 +46,22 @@ def _decode(entry: dict, origin: str) -> CountCell:
         (dim, frozenset(value) if isinstance(value, list) else value)
         for dim, value in entry["conditions"]
     )
-    return CountCell(conditions, f"{origin}: {entry['table']}", 0, "", int(entry["value"]))
+    value = entry["value"]
+    return CountCell(
+        conditions,
+        f"{origin}: {entry['table']}",
+        0,
+        "",
+        None if value is None else int(value),
+        str(entry.get("label", "")),
+    )
 
 
-def record(data_hash: str, cells: Iterable[CountCell], min_cell: int) -> Path | None:
-    """Write this run's published counts to its run folder (nothing outside a run)."""
+def record(
+    data_hash: str, cells: Iterable[CountCell], min_cell: int, hidden: Iterable[CountCell] = ()
+) -> Path | None:
+    """Write this run's published counts, and the cells it hid for being small (without their
+    values), to its run folder (nothing outside a run)."""
     folder = run_dir()
     if folder is None or not data_hash:
         return None
@@ -56,6 +69,7 @@ def record(data_hash: str, cells: Iterable[CountCell], min_cell: int) -> Path | 
     path = folder / FILE_NAME
     known = _read(path, data_hash) if path.exists() else []
     entries = [_encode(c) for c in cells if c.value is not None]
+    entries += [{**_encode(c), "value": None} for c in hidden if c.suppressed and c.sensitive]
     payload = {
         "schema": SCHEMA,
         "data_hash": data_hash,
@@ -83,7 +97,8 @@ def _read(path: Path, data_hash: str) -> list[CountCell]:
 
 
 def earlier_cells(data_hash: str) -> list[CountCell]:
-    """The counts published by earlier runs on the same data, one per distinct set of people.
+    """The counts published by earlier runs on the same data, one per distinct set of people,
+    and the small counts they hid (suppressed cells, one per distinct set of people).
 
     Raises
     ------
@@ -96,10 +111,14 @@ def earlier_cells(data_hash: str) -> list[CountCell]:
         return []
     root = folder.resolve().parent.parent
     seen: dict[frozenset, CountCell] = {}
+    hidden: dict[frozenset, CountCell] = {}
     for path in sorted(root.glob(f"*/*/{FILE_NAME}")):
         if path.parent.resolve() == folder.resolve():
             continue
         for cell in _read(path, data_hash):
+            if cell.suppressed:
+                hidden.setdefault(cell.conditions, cell)
+                continue
             known = seen.setdefault(cell.conditions, cell)
             if known.value != cell.value:
                 raise PublicationError(
@@ -107,4 +126,4 @@ def earlier_cells(data_hash: str) -> list[CountCell]:
                     f"({known.table} and {cell.table}). Remove the run folders that were not made "
                     "from this data."
                 )
-    return list(seen.values())
+    return [*seen.values(), *hidden.values()]

@@ -515,6 +515,18 @@ def audit(
     return _audit(_Model(cells, subsets, domains), cells, min_cell)
 
 
+def _pinned(low: float, high: float, min_cell: int) -> bool:
+    """Whether a hidden count known to lie in ``[low, high]`` discloses a small number.
+
+    It does when the interval is narrower than ``min_cell``, unless it says only that nobody is
+    there (``high`` 0: zeros are published anyway) or only that the count is ``min_cell`` or more
+    (``low`` at or above the threshold: a count the threshold rule would publish; the interval
+    always holds the true count, so a small count never has such an interval; this is the count
+    of men implied by a hidden share of women, which other tables may well publish).
+    """
+    return high - low < min_cell - _TOL and high > _TOL and low < min_cell - _TOL
+
+
 def _audit(model: _Model, cells: list[CountCell], min_cell: int) -> PublicationAudit:
     hidden = [c for c in cells if c.suppressed]
     distinct = list(dict.fromkeys(c.conditions for c in hidden))
@@ -526,9 +538,7 @@ def _audit(model: _Model, cells: list[CountCell], min_cell: int) -> PublicationA
     exposed = []
     for cell, (low, high) in zip(hidden, bounds, strict=True):
         width = high - low
-        # a cell that can only be 0 says nobody is there, as a published zero does (zeros are
-        # shown): not a disclosure
-        is_exposed = cell.sensitive and width < min_cell - _TOL and high > _TOL
+        is_exposed = cell.sensitive and _pinned(low, high, min_cell)
         if is_exposed:
             exposed.append(cell)
         records.append(
@@ -649,7 +659,7 @@ def protect(
         exposed.sort(key=lambda c: order.get((c.table, c.row, c.column), -1))
         target = exposed[0]
         _, _, [(low, high)] = _intervals(model, [*current, *fixed], [target])
-        if high - low >= min_cell - _TOL or high <= _TOL:  # protected meanwhile, or only 0
+        if not _pinned(low, high, min_cell):  # protected meanwhile
             exposed.pop(0)
             continue
         binding = {c for c in _binding(model, [*current, *fixed], target) if c in own}

@@ -104,6 +104,7 @@ def grade_groups(
     grade: str = "grade",
     rank: str = "grade_rank",
     missing: str = "(missing)",
+    population: pd.DataFrame | None = None,
 ) -> pd.Series:
     """Labels for tabulating by grade, in grade order.
 
@@ -113,6 +114,13 @@ def grade_groups(
     grades hides the pattern and breaks disclosure control. Pooling is for tables and charts only:
     indices across grades are computed on the grades themselves.
 
+    The bands are cut at the headcount quantiles ``j / max_groups`` of the grade ranks of
+    ``population`` (default ``data``): pass the whole dataset when ``data`` is a part of it (one sex,
+    the full-pay relevant employees, one pay plan), so that every table of every report on the same
+    data bands grades alike. Bands that differ by a few grades would let a reader subtract one
+    published count from another and recover a small group (see :mod:`research.present.counted`).
+    Cuts at ``j / 15`` are cuts at ``2j / 30`` too, so 15 bands are unions of 30 bands.
+
     Blank grades (missing ``grade``) are labelled ``missing`` (e.g. :data:`NOT_RECORDED`) and take
     no part in the banding; a recorded grade without a rank keeps its own name.
     """
@@ -120,21 +128,43 @@ def grade_groups(
     if rank not in data or data[rank].isna().all():
         return names.fillna(missing)
     ranks = data[rank].astype("Float64").where(names.notna())
-    width = len(str(int(ranks.max()))) if ranks.notna().any() else 1
-    if ranks.nunique() <= max_groups:
+    base = data if population is None else population
+    base_ranks = base[rank].astype("Float64").where(base[grade].notna()).dropna()
+    if base_ranks.empty:
+        base_ranks = ranks.dropna()
+    width = len(str(int(max(base_ranks.max(), ranks.max())))) if ranks.notna().any() else 1
+    if base_ranks.nunique() <= max_groups:
         label = ranks.astype("Int64").astype("string").str.zfill(width) + ". " + names
     else:
-        values = ranks.astype("float64")
-        bands = pd.qcut(values, q=max_groups, duplicates="drop")
-        # One label per band, from its edges; rows without a rank (code -1) get none.
-        edges = bands.cat.categories
+        edges = np.unique(
+            np.quantile(base_ranks.to_numpy("float64"), np.linspace(0, 1, max_groups + 1))
+        )
+        # Every rank falls in a band, also one beyond the population's range.
+        edges[0], edges[-1] = -np.inf, np.inf
+        lows, highs = edges[:-1], edges[1:]
         texts = pd.array(
-            [f"ranks {int(np.floor(b.left)) + 1:0{width}d}-{int(b.right):0{width}d}" for b in edges]
+            [
+                f"ranks {_band_low(low, base_ranks):0{width}d}-{_band_high(high, base_ranks):0{width}d}"
+                for low, high in zip(lows, highs, strict=True)
+            ]
             + [pd.NA],
             dtype="string",
         )
-        label = pd.Series(texts[bands.cat.codes.to_numpy()], index=data.index, dtype="string")
+        values = ranks.to_numpy("float64", na_value=np.nan)
+        codes = np.searchsorted(highs, values, side="left")
+        codes[np.isnan(values)] = len(lows)
+        label = pd.Series(texts[codes], index=data.index, dtype="string")
     return label.fillna(names).fillna(missing)
+
+
+def _band_low(low: float, ranks: pd.Series) -> int:
+    """The lowest whole rank of the band ``(low, ...]``."""
+    return int(ranks.min()) if np.isinf(low) else int(np.floor(low)) + 1
+
+
+def _band_high(high: float, ranks: pd.Series) -> int:
+    """The highest whole rank of the band ``(..., high]``."""
+    return int(ranks.max()) if np.isinf(high) else int(np.floor(high))
 
 
 #: Row labels that go last in a table, whatever their case: pooled and missing groups, then totals.

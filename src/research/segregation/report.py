@@ -88,14 +88,19 @@ def _binary(data: pd.DataFrame, occupation_level: str) -> tuple[pd.DataFrame, pd
     return binary, frame
 
 
-def _grades(binary: pd.DataFrame, max_groups: int) -> tuple[pd.Series, pd.Series, int]:
+def _grades(
+    binary: pd.DataFrame, max_groups: int, population: pd.DataFrame
+) -> tuple[pd.Series, pd.Series, int]:
     """Every grade (with its pay plan), the grade groups of the chart and the number of pay plans.
 
     Grades of different pay plans are different units. The chart pools grades into at most
-    ``max_groups`` bands of grade rank; indices never do.
+    ``max_groups`` bands of grade rank, cut on the grades of ``population`` (everyone in the
+    snapshot, whatever their sex) as every report on the same data cuts them; indices never do.
     """
     recorded = binary["grade"].notna().to_numpy()
-    every = tabulate.grade_groups(binary, max_groups=len(binary), missing=NOT_RECORDED)
+    every = tabulate.grade_groups(
+        binary, max_groups=len(binary), missing=NOT_RECORDED, population=population
+    )
     n_plans = 0
     if "pay_plan" in binary and binary["pay_plan"].notna().any():
         plans = binary["pay_plan"].astype("string")
@@ -106,7 +111,9 @@ def _grades(binary: pd.DataFrame, max_groups: int) -> tuple[pd.Series, pd.Series
         return every, every, n_plans
     return (
         every,
-        tabulate.grade_groups(binary, max_groups=max_groups, missing=NOT_RECORDED),
+        tabulate.grade_groups(
+            binary, max_groups=max_groups, missing=NOT_RECORDED, population=population
+        ),
         n_plans,
     )
 
@@ -134,7 +141,7 @@ def prepare(
     has_grades = bool("grade" in binary and binary["grade"].notna().any())
     grade_counts = {}
     if has_grades:
-        every, bands, n_plans = _grades(binary, max_grade_groups)
+        every, bands, n_plans = _grades(binary, max_grade_groups, current)
         recorded = binary["grade"].notna().to_numpy()
         frame[GRADE] = every.to_numpy()
         frame[BAND] = bands.to_numpy()
