@@ -71,7 +71,7 @@ def _multiple_findings(result, currency: str) -> list[Finding]:
             f"The pay multiple is {result.multiple:.1f}: the highest-paid employee's earnings "
             f"are {result.multiple:.1f} times the median earnings of the whole workforce "
             f"({currency} {result.median:,.0f}), as the Local Government Transparency Code 2015 "
-            "defines it.",
+            f"{'defines it' if currency == 'GBP' else 'for English councils defines it'}.",
             value=round(result.multiple, 1),
             key="pay_multiple",
         ),
@@ -103,6 +103,10 @@ def _band_findings(table: Table | None, packages: Table, threshold: float, curre
     guidance = (
         "The statutory guidance on pay policy statements asks that full council may vote before "
         "such a package is offered to a new appointment."
+        if currency == "GBP"
+        else "In England, statutory guidance asks that full council may vote before a package of "
+        "GBP 100,000 or more is offered; the same number is used here for pay in "
+        f"{currency}."
     )
     if _shown(women) and _shown(men):
         total = int(women) + int(men)

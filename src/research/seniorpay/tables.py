@@ -99,8 +99,14 @@ def packages_table(pay: pd.Series, sex: pd.Series, threshold: float, currency: s
         f"Employees whose pay package (earnings) is {currency} {threshold:,.0f} or more. Under "
         "the statutory guidance on pay policy statements (Localism Act 2011 s. 40: DCLG, "
         "Openness and accountability in local pay, 2012 and 2013), full council should have the "
-        "opportunity to vote before a package of 100,000 pounds or more is offered for a new "
-        "appointment.",
+        "opportunity to vote before a package of GBP 100,000 or more is offered for a new "
+        "appointment"
+        + (
+            "."
+            if currency == "GBP"
+            else f"; that guidance is English, and here the threshold is applied to {currency} pay "
+            "as a plain number."
+        ),
         columns(
             ("group", f"Package ({currency})", "text"),
             ("n_female", "Women", "int", "employees"),
