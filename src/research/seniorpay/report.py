@@ -23,7 +23,7 @@ from research.core.source import Source
 from research.present import counted, disclosure
 from research.present.disclosure import SUPPRESSED
 from research.present.report import Finding, Note, Report, Section, Table, findings
-from research.present.wording import title_block
+from research.present.wording import count_words, title_block
 from research.seniorpay import contract as c
 from research.seniorpay import tables as t
 from research.seniorpay.measures import (
@@ -398,8 +398,10 @@ def build(
     if n_other:
         sentences.append(
             Finding(
-                "Employees with another or no recorded sex count in the pay multiple (the whole "
-                "workforce) but in no comparison of women and men.",
+                f"{count_words(n_other, min_cell).capitalize()} employees with another or no "
+                "recorded sex count in the pay multiple (the whole workforce) but in no "
+                "comparison of women and men.",
+                value=float(n_other) if n_other >= min_cell else None,
                 key="other_sex",
             )
         )
