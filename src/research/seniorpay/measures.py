@@ -233,8 +233,11 @@ def chief_officers(
     if top_grades is not None:
         if int(top_grades) < 1:
             raise InputError(f"top_grades must be 1 or more, got {top_grades!r}.")
-        ranks = pd.to_numeric(data.get("grade_rank"), errors="coerce")
-        if ranks is None or ranks.isna().all():
+        if "grade_rank" not in data:
+            ranks = pd.Series(np.nan, index=data.index)
+        else:
+            ranks = pd.to_numeric(data["grade_rank"], errors="coerce")
+        if ranks.isna().all():
             raise InputError(
                 "This dataset records no ordered grades, so chief officers cannot be the top "
                 "grades: define them by an earnings threshold instead."
