@@ -169,8 +169,8 @@ def hide_zero_beside_top(table: Table, row: int | None, cells: tuple[str, ...]) 
 
     A row that holds the highest-paid employee and shows 0 women (or 0 men) tells the reader that
     employee's sex; the zero is hidden (``[c]``) like a small count, so nothing about that person
-    beyond the pay multiple can be read from the tables. :func:`primary` marks such cells as
-    hidden to protect, not as small.
+    beyond the pay multiple can be read from the tables. Disclosure control then treats it as a
+    small count: no published total may pin it down to fewer than ``min_cell`` values.
     """
     if row is None:
         return table
@@ -183,14 +183,6 @@ def hide_zero_beside_top(table: Table, row: int | None, cells: tuple[str, ...]) 
             frame[column] = frame[column].astype(object)
             frame.iloc[row, frame.columns.get_loc(column)] = SUPPRESSED
     return dataclasses.replace(table, data=frame)
-
-
-def primary(data: pd.DataFrame, cells: tuple[str, ...]) -> pd.DataFrame:
-    """Cells already hidden before disclosure control were hidden to protect the highest-paid
-    employee (:func:`hide_zero_beside_top`), not for being small."""
-    return pd.DataFrame(
-        {column: ~data[column].astype(object).eq(SUPPRESSED) for column in cells}
-    ).reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- declarations
@@ -249,7 +241,6 @@ class Declarations:
                     {"band": BAND_DIMENSION},
                     counts=by_sex,
                     open_groups=True,
-                    primary=primary(tables["pay_bands"].data, ("n_female", "n_male")),
                 )
             )
         if "large_packages" in tables:
@@ -262,7 +253,6 @@ class Declarations:
                     data,
                     counts=by_sex,
                     open_groups=True,
-                    primary=primary(data, ("n_female", "n_male")),
                     **self.band_group(self.package_threshold, label, mask),
                 )
             )
@@ -284,7 +274,6 @@ class Declarations:
                     data,
                     counts={"n": {}},
                     row_conditions=sexes,
-                    primary=primary(data, ("n",)),
                     statistics={"n": ["mean", "median"]},
                     open_groups=bool(spec["groups"]),
                     **spec,
