@@ -10,8 +10,9 @@ Act 2021), ask employers to publish, besides the gaps of all employees:
 * the **percentage of male and of female employees who received benefits in kind** (reg
   9(1)(d)); reg 2 defines a benefit in kind as including any non-cash benefit of economic value.
 
-(Regulation numbers as in the consolidated text after S.I. No. 259 of 2024; the 2022 text listed
-the same measures.) Here the gaps are taken on the workbench's hourly pay (``hourly_pay``: the UK
+(The measures are those the regulations list; the regulation numbers are as secondary sources cite
+the text amended by S.I. No. 259 of 2024 and were not checked here against the official
+consolidated text.) Here the gaps are taken on the workbench's hourly pay (``hourly_pay``: the UK
 reg 6 rate or annual pay spread over contractual hours), over every woman and man of the group
 with hourly pay, as ``(men - women) / men x 100`` (:func:`research.paygap.statutory.pay_gap`).
 Irish "hourly remuneration" is measured over the 12 months to the snapshot date, so the figures
