@@ -36,6 +36,18 @@ from research.core.paths import mappings_dir, processed_dir, raw_dir, relative_t
 from research.core.source import Source
 
 SYNTHETIC_DEFAULTS: dict[str, Any] = {"n_employees": 5000, "seed": 2025}
+
+
+def boolean(value: str) -> bool:
+    """``true``/``false`` (also yes/no, 1/0) of a synthetic option such as ``senior_tail=true``."""
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "1"):
+        return True
+    if text in ("false", "no", "0"):
+        return False
+    raise ValueError(f"not true or false: {value!r}")
+
+
 SYNTHETIC_OPTIONS = {
     "n_employees": int,
     "seed": int,
@@ -44,6 +56,7 @@ SYNTHETIC_OPTIONS = {
     "female_share": float,
     "other_sex_share": float,
     "shape": str,
+    "senior_tail": boolean,
 }
 
 

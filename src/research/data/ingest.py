@@ -37,6 +37,7 @@ from research.core.hashing import sha256_file, sha256_json
 from research.core.safe_csv import write_csv
 from research.core.source import Source
 from research.data.mapping import (
+    DEFAULT_CONTRACT_CODES,
     DEFAULT_NA_VALUES,
     DEFAULT_PATTERN_CODES,
     FieldMap,
@@ -389,7 +390,7 @@ def date_order(values: pd.Series) -> tuple[bool | None, str | None, np.ndarray]:
 
 
 #: Columns whose ``codes`` are applied by their own parser (unknown codes are then a problem).
-_OWN_CODES = frozenset({"sex", "working_pattern"})
+_OWN_CODES = frozenset({"sex", "working_pattern", "contract_type"})
 
 
 def _source_values(raw: pd.DataFrame, f: FieldMap) -> pd.Series:
@@ -581,6 +582,24 @@ def _working_pattern(raw, f: FieldMap, problems: RowProblems) -> pd.Series:
         "code not in the mapping",
         "add the code under columns.working_pattern.codes (full_time or part_time), e.g. "
         "codes: {FT: full_time, PT: part_time}",
+        text,
+    )
+    return mapped.astype("string")
+
+
+def _contract_type(raw, f: FieldMap, problems: RowProblems) -> pd.Series:
+    """permanent / fixed_term / temporary / casual from the mapped column: its ``codes``, else
+    common labels; a blank stays blank (not recorded), an unknown label is quarantined."""
+    text = _text(_source_values(raw, f))
+    mapped = text.map(f.codes) if f.codes else pd.Series(pd.NA, index=text.index, dtype="object")
+    mapped = mapped.fillna(text.str.lower().str.strip().map(DEFAULT_CONTRACT_CODES))
+    unknown = text.notna() & mapped.isna()
+    problems.add(
+        unknown,
+        "contract_type",
+        "code not in the mapping",
+        "add the code under columns.contract_type.codes (permanent, fixed_term, temporary or "
+        "casual), e.g. codes: {Perm: permanent, FTC: fixed_term}",
         text,
     )
     return mapped.astype("string")
@@ -785,6 +804,10 @@ def build_canonical(
         _bool_column(raw, fields["full_pay"], problems) if "full_pay" in fields else pd.NA
     )
     frame["full_pay"] = frame["full_pay"].astype("boolean")
+    if "contract_type" in fields:
+        frame["contract_type"] = _contract_type(raw, fields["contract_type"], problems)
+    if "benefit_in_kind" in fields:
+        frame["benefit_in_kind"] = _bool_column(raw, fields["benefit_in_kind"], problems)
     if "annual_basic_pay" in fields:
         frame["annual_basic_pay"] = _pay_to_annual_fte(raw, mapping, frame, problems)
     frame["hourly_pay"] = _hourly_pay(frame, mapping, raw, problems)
@@ -1059,6 +1082,8 @@ def _holds(mapping: Mapping, data: pd.DataFrame) -> dict[str, Any]:
     out["pay_elements"] = {
         name: _given(mapping, name) or NOT_IN_DATA for name in ("bonus_12m", *PAY_ELEMENTS[1:])
     }
+    out["contract_type"] = _given(mapping, "contract_type") or NOT_IN_DATA
+    out["benefit_in_kind"] = _given(mapping, "benefit_in_kind") or NOT_IN_DATA
     return out
 
 
@@ -1221,6 +1246,8 @@ _MAY_LACK = frozenset(
         "bonus_12m",
         "overtime_12m",
         "allowances_12m",
+        "contract_type",
+        "benefit_in_kind",
     }
 )
 

@@ -47,6 +47,16 @@ Further options (issue 13):
   (1 = lowest); equal medians are ordered by grade label in natural order (``G2`` before ``G10``),
   so every grade has its own rank; the summary counts the ties broken.
 * **Pay elements**: ``bonus_12m``, ``overtime_12m``, ``allowances_12m`` (12 months to the snapshot).
+
+Further options (issue 15):
+
+* **Contract type**: ``contract_type: {column: Contract, codes: {Perm: permanent, FTC: fixed_term,
+  Temp: temporary, Bank: casual}}`` maps the source's labels to the canonical
+  :data:`~research.data.schema.CONTRACT_TYPES` (permanent, fixed_term, temporary, casual), as
+  ``sex`` does; common labels (``Permanent``, ``Fixed term``, ``Temporary``, ``Casual``) need no
+  codes. A code that maps to nothing is quarantined; a blank cell is "not recorded".
+* **Benefits in kind**: ``benefit_in_kind: {column: BIK, true_values: ["Y"]}``, a yes/no flag of
+  whether the employee received a benefit in kind in the 12 months to the snapshot.
 * **Jurisdiction** (``jurisdiction: GB``, ``US``, ``FR``, ...): stored in the ingest summary; reports
   frame figures in GB or EU statutory terms only where it (or, when empty, the currency) says so.
 * **Snapshot date** from a constant (``{value: "2024-03-31"}``), a column (``{column: AsAt, format:
@@ -109,6 +119,7 @@ import yaml
 
 from research.data.schema import (
     ALL_COLUMN_NAMES,
+    CONTRACT_TYPES,
     DEFAULT_FULL_TIME_HOURS,
     SEX_CODES,
     WORKING_PATTERNS,
@@ -190,6 +201,17 @@ DEFAULT_PATTERN_CODES = {
     "parttime": "part_time",
     "pt": "part_time",
     "p/t": "part_time",
+}
+#: Contract-type labels understood without ``codes`` (compared case-insensitively).
+DEFAULT_CONTRACT_CODES = {
+    "permanent": "permanent",
+    "perm": "permanent",
+    "fixed_term": "fixed_term",
+    "fixed term": "fixed_term",
+    "fixed-term": "fixed_term",
+    "temporary": "temporary",
+    "temp": "temporary",
+    "casual": "casual",
 }
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 _JURISDICTION = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,19}$")
@@ -412,6 +434,13 @@ def _check_field(f: FieldMap, where: str) -> None:
             raise MappingError(
                 f"{prefix}: codes map to {bad}, but working patterns are "
                 f"{', '.join(WORKING_PATTERNS)} (e.g. codes: {{FT: full_time, PT: part_time}})."
+            )
+    if f.target == "contract_type" and f.codes:
+        bad = sorted(set(f.codes.values()) - set(CONTRACT_TYPES))
+        if bad:
+            raise MappingError(
+                f"{prefix}: codes map to {bad}, but contract types are "
+                f"{', '.join(CONTRACT_TYPES)} (e.g. codes: {{Perm: permanent, FTC: fixed_term}})."
             )
     if f.target == "sex" and f.codes:
         bad = sorted(set(f.codes.values()) - set(SEX_CODES))

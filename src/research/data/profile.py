@@ -7,6 +7,7 @@ a report may rely on, whether the data hold it for every row, some rows or none:
 * working hours and full-time equivalence (FTE), and the working pattern;
 * grades (how many, the share blank, whether a grade rank orders them), pay plans (pay scales);
 * start dates (length of service), age bands, ethnicity, disability;
+* contract types (permanent, fixed-term, temporary, casual) and benefits in kind (issue 15);
 * bonus and other pay elements (``bonus_12m``, ``overtime_12m``, ``allowances_12m``): not in the
   data, recorded but zero for everyone, or paid;
 * the pay currency, the jurisdiction and the statutory framework it implies, and the snapshot
@@ -30,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from research.core.source import Source
+from research.data.schema import TEMPORARY_CONTRACTS
 
 __all__ = ["COVERAGE", "PAY_ELEMENTS", "DataProfile", "PayElement", "ProfileItem", "profile"]
 
@@ -86,7 +88,9 @@ class DataProfile:
 
     Coverage attributes (``hours``, ``fte``, ``working_pattern``, ``grades``, ``pay_plans``,
     ``start_dates``, ``age_bands``, ``ethnicity``, ``disability``) are ``"all"``, ``"some"`` or
-    ``"none"``; ``n_<name>`` the rows with a value. ``grades_ordered`` is ``None`` without grades,
+    ``"none"``, as are ``contract_types`` and ``benefits_in_kind``; ``n_<name>`` the rows with a
+    value, ``n_temporary`` those on a fixed-term or temporary contract and ``n_benefit_received``
+    those who received a benefit in kind. ``grades_ordered`` is ``None`` without grades,
     else whether every graded row has a grade rank; ``n_rank_ties`` counts grades sharing their rank
     with another grade; ``n_pay_plans`` counts distinct pay plans and ``n_pay_plan_rows`` the rows
     with one. ``currency``, ``jurisdiction`` and ``framework`` are ``None`` when no
@@ -118,6 +122,12 @@ class DataProfile:
     n_ethnicity: int = 0
     disability: str = "none"
     n_disability: int = 0
+    contract_types: str = "none"
+    n_contract_types: int = 0
+    n_temporary: int = 0
+    benefits_in_kind: str = "none"
+    n_benefits_in_kind: int = 0
+    n_benefit_received: int = 0
     pay_elements: tuple[PayElement, ...] = field(default_factory=tuple)
     currency: str | None = None
     jurisdiction: str | None = None
@@ -241,6 +251,8 @@ class DataProfile:
                     "Pay gaps by disability possible.",
                 ),
             ),
+            _contract_item(self, min_cell),
+            _benefit_item(self, min_cell),
             _currency_item(self),
             _framework_item(self),
             _snapshots_item(self),
@@ -318,9 +330,17 @@ def profile(data: pd.DataFrame, source: Source | None = None) -> DataProfile:
         ("age_bands", "age_band"),
         ("ethnicity", "ethnicity"),
         ("disability", "disability"),
+        ("contract_types", "contract_type"),
+        ("benefits_in_kind", "benefit_in_kind"),
     ):
         k = int(_present(data, column).sum())
         counts[name], counts[f"n_{name}"] = _coverage(k, n), k
+    if counts["contract_types"] != "none":
+        kinds = data["contract_type"].astype("string").str.strip()
+        counts["n_temporary"] = int(kinds.isin(TEMPORARY_CONTRACTS).sum())
+    if counts["benefits_in_kind"] != "none":
+        received = data["benefit_in_kind"].astype("boolean")
+        counts["n_benefit_received"] = int(received.fillna(False).sum())
     if counts["working_pattern"] != "none":
         pattern = data["working_pattern"].astype("string").str.strip().str.lower()
         counts["n_part_time"] = int((pattern == "part_time").sum())
@@ -583,6 +603,56 @@ def _element_item(e: PayElement, label: str, n_rows: int, min_cell: int) -> Prof
         f"paid to {paid}",
         f"{label} {was} paid to {paid}.",
         f"Gap in {lower} and the share receiving it can be calculated.",
+    )
+
+
+def _contract_item(p: DataProfile, min_cell: int) -> ProfileItem:
+    label = "Contract type (permanent, fixed-term, temporary, casual)"
+    if p.contract_types == "none":
+        return ProfileItem(
+            "contract_types",
+            label,
+            "No",
+            "not in the data",
+            "Contract types are not in the data: the pay gap of employees on temporary "
+            "contracts cannot be calculated, and no one is assumed to be permanent.",
+            "No gap for temporary-contract employees.",
+        )
+    cov = _cov(p, p.n_contract_types, min_cell)
+    temporary = _share(p.n_temporary, p.n_contract_types, min_cell).replace(" employees", "")
+    return ProfileItem(
+        "contract_types",
+        label,
+        _held(p.contract_types),
+        f"recorded for {cov}; fixed-term or temporary: {temporary}",
+        f"Contract types are recorded for {cov}; {temporary} are on fixed-term or temporary "
+        "contracts.",
+        "Gap for employees on temporary contracts possible.",
+    )
+
+
+def _benefit_item(p: DataProfile, min_cell: int) -> ProfileItem:
+    label = "Benefits in kind"
+    if p.benefits_in_kind == "none":
+        return ProfileItem(
+            "benefits_in_kind",
+            label,
+            "No",
+            "not in the data",
+            "Benefits in kind are not in the data: who received one is not known (not nobody).",
+            "No share of women and men receiving benefits in kind.",
+        )
+    cov = _cov(p, p.n_benefits_in_kind, min_cell)
+    received = _share(p.n_benefit_received, p.n_benefits_in_kind, min_cell).replace(
+        " employees", ""
+    )
+    return ProfileItem(
+        "benefits_in_kind",
+        label,
+        _held(p.benefits_in_kind),
+        f"recorded for {cov}; received: {received}",
+        f"Whether employees received a benefit in kind is recorded for {cov}; {received} did.",
+        "Shares of women and men receiving benefits in kind possible.",
     )
 
 

@@ -39,6 +39,15 @@ BINARY_SEXES = ("F", "M")
 #: Working pattern labels.
 WORKING_PATTERNS = ("full_time", "part_time")
 
+#: Contract types (issue 15): ``permanent`` (open-ended), ``fixed_term`` (ends on a set date or on
+#: completing a task or project), ``temporary`` (cover or short engagements without a set end, e.g.
+#: acting-up or maternity cover), ``casual`` (bank, relief or as-and-when work with no guaranteed
+#: hours). A source's own labels map to them through the mapping's ``codes:``, as sex does; a
+#: blank is "not recorded". Ireland's gender pay gap regulations (S.I. No. 264 of 2022) report the
+#: gap of employees on temporary contracts: :data:`TEMPORARY_CONTRACTS` are counted as such.
+CONTRACT_TYPES = ("permanent", "fixed_term", "temporary", "casual")
+TEMPORARY_CONTRACTS = ("fixed_term", "temporary")
+
 #: Full-time weekly hours assumed when a source gives hours but no FTE (NJC standard week).
 DEFAULT_FULL_TIME_HOURS = 37.0
 
@@ -131,7 +140,8 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("start_date", "datetime64[ns]", False, "start date in the organisation"),
 )
 
-#: Canonical columns added for issue 13 (pay plans, further pay elements). Ingest always writes them
+#: Canonical columns added for issue 13 (pay plans, further pay elements) and issue 15 (contract
+#: type, benefits in kind). Ingest always writes them
 #: (all missing when the source lacks them); tables made otherwise (the synthetic generator) may
 #: leave them out, so read them with ``data.get(name)``. To be folded into :data:`COLUMNS` once
 #: every producer writes them.
@@ -155,6 +165,19 @@ EXTENSION_COLUMNS: tuple[ColumnSpec, ...] = (
         False,
         "allowances and other additions in the 12 months to the snapshot (longevity or "
         "seniority pay, shift, standby, market supplements; not basic pay, not bonus)",
+    ),
+    ColumnSpec(
+        "contract_type",
+        "category",
+        False,
+        "permanent, fixed_term, temporary or casual (CONTRACT_TYPES); blank: not recorded",
+    ),
+    ColumnSpec(
+        "benefit_in_kind",
+        "boolean",
+        False,
+        "received a benefit in kind (a non-cash benefit of economic value, e.g. a car or health "
+        "insurance) in the 12 months to the snapshot; blank: not recorded",
     ),
 )
 ALL_COLUMNS: tuple[ColumnSpec, ...] = COLUMNS + EXTENSION_COLUMNS
@@ -215,6 +238,9 @@ def _row_checks(known: tuple[str, ...] = ()) -> dict[str, pa.Column]:
             for name in PAY_ELEMENTS
         },
         "grade_rank": pa.Column("Int64", checks=pa.Check.ge(1), nullable=True, required=False),
+        "contract_type": pa.Column(
+            checks=pa.Check.isin(CONTRACT_TYPES), nullable=True, required=False
+        ),
     }
 
 

@@ -777,6 +777,7 @@ def generate(
     other_sex_share: float = 0.0,
     vertical_segregation: float = VERTICAL_SEGREGATION,
     shape: str | Shape | Iterable[str | Shape] = "complete",
+    senior_tail: bool = False,
 ) -> pd.DataFrame:
     """Draw a synthetic council workforce in the canonical table (see module docstring).
 
@@ -813,12 +814,18 @@ def generate(
         only removes or blanks columns and relabels units after the draw, so the employees and
         their pay are those of the complete data (annual-only data record *actual* annual pay,
         see :class:`Shape`). :func:`generate_with_truth` also returns the shape's known answers.
+    senior_tail : bool
+        Pay the top grade's holders chief officer spot salaries (a chief executive and directors,
+        GBP 115,000 to 185,000) instead of spinal points, as in a real council
+        (:mod:`research.data.synth_senior`). Off by default: the other columns and every other
+        employee's pay are the same either way.
 
     Returns
     -------
     pandas.DataFrame
-        Exactly the columns of :data:`research.data.schema.COLUMNS`, in order, with their dtypes
-        (a column the shape leaves out is all missing).
+        The columns of :data:`research.data.schema.COLUMNS`, in order, with their dtypes (a column
+        the shape leaves out is all missing), then ``contract_type`` and ``benefit_in_kind``
+        (:mod:`research.data.synth_senior`, drawn by grade from a stream of their own).
 
     Raises
     ------
@@ -837,11 +844,24 @@ def generate(
         other_sex_share=other_sex_share,
         vertical_segregation=vertical_segregation,
         shape=shape,
+        senior_tail=senior_tail,
     )[1]
 
 
-def _draw(n_employees: int, *, seed: int, shape, other_sex_share: float, **options):
+def _draw(
+    n_employees: int,
+    *,
+    seed: int,
+    shape,
+    other_sex_share: float,
+    senior_tail: bool = False,
+    **options,
+):
     """The complete draw, the shaped data and the shape (the known answers need all three)."""
+    from research.data import synth_senior
+
+    if not isinstance(senior_tail, bool):
+        raise ValueError(f"senior_tail must be True or False, got {senior_tail!r}.")
     spec = make_shape(shape)
     full = _generate_complete(
         n_employees,
@@ -849,6 +869,9 @@ def _draw(n_employees: int, *, seed: int, shape, other_sex_share: float, **optio
         other_sex_share=spec.other_sex_share or other_sex_share,
         **options,
     )
+    full = synth_senior.add_terms(full, int(seed))
+    if senior_tail:
+        full = synth_senior.add_senior_tail(full, int(seed))
     return full, _apply_shape(full, spec, int(seed)), spec
 
 
@@ -967,6 +990,8 @@ class Shape:
     start_dates, ages, bonus, ethnicity, disability : bool
         False: that column (``start_date``, ``age_band``, ``bonus_12m``, ``ethnicity``,
         ``disability``) is missing for everyone: not in the data, never zero.
+    contracts : bool
+        False: ``contract_type`` and ``benefit_in_kind`` are missing for everyone.
     other_sex_share : float
         Share in ``[0, 0.2]`` recoded to sex ``X`` or ``U`` (half each); 0 keeps the
         ``other_sex_share`` argument of :func:`generate`.
@@ -1001,6 +1026,7 @@ class Shape:
     hostile_titles: bool = False
     null_tokens: float = 0.0
     many_grades: bool = False
+    contracts: bool = True
 
     def __post_init__(self) -> None:
         _check_real("blank_grades", self.blank_grades, 0.0, 0.5, high_open=False)
@@ -1024,6 +1050,7 @@ class Shape:
             "bonus": self.bonus,
             "ethnicity": self.ethnicity,
             "disability": self.disability,
+            "contracts": self.contracts,
         }
 
 
@@ -1051,9 +1078,10 @@ SHAPES: dict[str, Shape] = {
               "exported extract)", null_tokens=0.03),
         Shape("many_grades", "45 grades (every spinal point its own grade)", many_grades=True),
         Shape("minimal", "only the required columns: annual salaries, sex, occupation; no "
-              "hours, working pattern, grades, dates, ages, bonus, ethnicity or disability",
-              hours=False, working_pattern=False, grades=False, start_dates=False, ages=False,
-              bonus=False, ethnicity=False, disability=False),
+              "hours, working pattern, grades, dates, ages, bonus, ethnicity, disability or "
+              "contract types", hours=False, working_pattern=False, grades=False,
+              start_dates=False, ages=False, bonus=False, ethnicity=False, disability=False,
+              contracts=False),
     )
 }  # fmt: skip
 #: The hardest combination the notebooks are run on: annual-only, blank grades, sex X/U and a
@@ -1138,6 +1166,11 @@ class ShapeTruth:
         men with a grade (blank grades left out); ``None`` without grades.
     renamed_units : dict
         :data:`RENAMED_UNITS` when units were renamed between years, else empty.
+    terms : research.data.synth_senior.TermsTruth
+        Expected shares of each sex by contract type and receiving benefits in kind.
+    senior : research.data.synth_senior.SeniorTruth or None
+        The senior pay answers of the sample (pay multiple, chief officers, packages) when drawn
+        with ``senior_tail=True``; else None.
     """
 
     shape: Shape
@@ -1152,6 +1185,8 @@ class ShapeTruth:
     full_time_mean_gap: float
     grade_D: float | None
     renamed_units: dict[str, dict[str, str]]
+    terms: Any = None
+    senior: Any = None
 
 
 class Shaped(NamedTuple):
@@ -1222,6 +1257,8 @@ def _apply_shape(full: pd.DataFrame, shape: Shape, seed: int) -> pd.DataFrame:
             _blank(out, (column,), everyone)
     if not shape.disability:
         _blank(out, ("disability",), everyone)
+    if not shape.contracts and "contract_type" in out:
+        _blank(out, ("contract_type", "benefit_in_kind"), everyone)
     if shape.hostile_titles:
         biggest = str(full["occupation"].value_counts().idxmax())
         row = full["occupation"] == biggest
@@ -1284,6 +1321,8 @@ def generate_with_truth(n_employees: int = 3000, **options: Any) -> Shaped:
     :class:`ShapeTruth` (what is recorded, blank grades, other sex codes, the pay gap as
     recorded and among full-timers, the Duncan index over the recorded grades, renamed units).
     """
+    from research.data import synth_senior
+
     arguments = inspect.signature(generate).bind(n_employees, **options)
     arguments.apply_defaults()
     chosen = dict(arguments.arguments)
@@ -1313,6 +1352,8 @@ def generate_with_truth(n_employees: int = 3000, **options: Any) -> Shaped:
             full_time_mean_gap=_percent_gap(pay[full_time], sex[full_time], "mean"),
             grade_D=_duncan(data["grade"], sex) if spec.grades else None,
             renamed_units=RENAMED_UNITS if spec.renamed_units else {},
+            terms=synth_senior.terms_truth(known.grades, known.occupations),
+            senior=synth_senior.senior_truth(data, full) if chosen["senior_tail"] else None,
         ),
     )
 
@@ -1454,12 +1495,20 @@ EXTRACT_COLUMNS = {
     "Ethnicity": "ethnicity",
     "Disability": "disability",
     "Start Date": "start_date",
+    "Contract Type": "contract_type",
+    "Benefit in Kind": "benefit_in_kind",
 }
 #: Unmapped columns of the extract that identify a person (fake values): they must never reach
 #: any output of the workbench.
 EXTRACT_IDENTIFYING = ("Surname", "Forename", "Date of Birth", "NI Number")
 _GENDER_LABELS = {"F": "Female", "M": "Male", "X": "Other", "U": "Not known"}
 _PATTERN_LABELS = {"full_time": "Full time", "part_time": "Part time"}
+_CONTRACT_LABELS = {
+    "permanent": "Permanent",
+    "fixed_term": "Fixed Term Contract",
+    "temporary": "Temporary",
+    "casual": "Casual (bank)",
+}
 _SURNAMES = ("Ní Bhriain", "Müller", "Søndergaard", "Çelik", "O'Connor", "Smith", "Ó Súilleabháin")
 _FORENAMES = ("Zoë", "Seán", "Ægir", "François", "Ana", "Björn", "José")
 
@@ -1550,6 +1599,11 @@ def export_extract(
             out[source] = _written_number(values, digits, decimal, thousands).to_numpy()
         elif target == "start_date":
             out[source] = pd.to_datetime(values).dt.strftime(written_dates).to_numpy()
+        elif target == "contract_type":
+            out[source] = values.astype("string").map(_CONTRACT_LABELS).to_numpy()
+        elif target == "benefit_in_kind":
+            flags = values.astype("boolean")
+            out[source] = flags.map({True: "Y", False: "N"}).astype("object").to_numpy()
         else:
             out[source] = values.astype("string").to_numpy()
     out = out.astype("object").where(out.notna(), None)
@@ -1577,6 +1631,13 @@ def export_extract(
             "column": "Working Pattern",
             "codes": {v: k for k, v in _PATTERN_LABELS.items()},
         }
+    if "Contract Type" in out:
+        columns["contract_type"] = {
+            "column": "Contract Type",
+            "codes": {v: k for k, v in _CONTRACT_LABELS.items()},
+        }
+    if "Benefit in Kind" in out:
+        columns["benefit_in_kind"] = {"column": "Benefit in Kind", "true_values": ["Y"]}
     if len(grades):
         columns["grade_rank"] = {"order": [str(g) for g in grades["grade"].astype(str).unique()]}
     if declare and date_format and "Start Date" in out:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from research.data import synth
 from research.data.datasets import Dataset
 
-__all__ = ["synthetic_truth"]
+__all__ = ["synthetic_senior_truth", "synthetic_terms_truth", "synthetic_truth"]
 
 #: Generator options that change the population values (the others: size, seed, labels).
 _MODEL_OPTIONS = ("segregation", "within_job_gap", "female_share", "vertical_segregation")
@@ -24,3 +24,23 @@ def synthetic_truth(dataset: Dataset) -> synth.SyntheticTruth | None:
     if not options:
         return None
     return synth.truth(**{k: options[k] for k in _MODEL_OPTIONS if k in options})
+
+
+def synthetic_terms_truth(dataset: Dataset):
+    """The expected shares of women and men by contract type and receiving benefits in kind
+    behind a synthetic dataset (:class:`research.data.synth_senior.TermsTruth`), or ``None``."""
+    from research.data import synth_senior
+
+    known = synthetic_truth(dataset)
+    return None if known is None else synth_senior.terms_truth(known.grades, known.occupations)
+
+
+def synthetic_senior_truth(dataset: Dataset):
+    """The senior pay answers of a synthetic dataset drawn with ``senior_tail=true``
+    (:class:`research.data.synth_senior.SeniorTruth`), or ``None`` for any other dataset."""
+    from research.data import synth_senior
+
+    options = dataset.summary.get("generator") or {}
+    if not options.get("senior_tail"):
+        return None
+    return synth_senior.senior_truth(dataset.data)
