@@ -452,12 +452,15 @@ def _timeout_details(error: dict, exc: Exception, executed: Path, run_timeout) -
 
 def _publish(executed: Path, out_dir: Path, manifest: Manifest, *, index: bool = True) -> RunResult:
     from research.run.export import notebook_to_html
+    from research.run.export.spreadsheet import write_spreadsheet
     from research.run.site import build_index
 
     html = out_dir / "report.html"
+    spreadsheet = write_spreadsheet(out_dir, manifest.to_dict())
     manifest.outputs = {
         "notebook": executed.name,
         "html": html.name,
+        **({"spreadsheet": spreadsheet.name} if spreadsheet else {}),
         "tables": sorted(p.name for p in (out_dir / "tables").glob("*.csv")),
         "figures": sorted(p.name for p in (out_dir / "figures").glob("*.png")),
     }
