@@ -6,7 +6,8 @@ report's print stylesheet (``@media print`` in ``templates/report/report.css``: 
 tables that wrap instead of running off the page, rows never split across pages, headings kept
 with what follows) to ``<run>/report.pdf``:
 
-- A4 (595 x 842 points), with a footer "Page N of M" and the report's title on every page;
+- A4 (595 x 842 points: the stylesheet's ``@page { size: A4 }``, which Chromium follows more
+  closely than Playwright's ``format="A4"`` of 8.27 x 11.7 inches), with a footer "Page N of M" and the report's title on every page;
 - a tagged PDF (``tagged=True``: Chromium writes the structure tree, ``/StructTreeRoot``, so that
   a screen reader can follow headings, lists and tables) with a document outline from the
   headings (``outline=True``);
@@ -110,6 +111,7 @@ def print_pdf(run_dir: str | os.PathLike[str], out: str | os.PathLike[str] | Non
                 page.pdf(
                     path=str(temporary),
                     format="A4",
+                    prefer_css_page_size=True,  # @page { size: A4 }: 595 x 842 pt
                     margin=MARGIN,
                     display_header_footer=True,
                     header_template="<span></span>",

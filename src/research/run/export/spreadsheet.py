@@ -37,9 +37,11 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from research.core.safe_csv import neutralise_formula, write_csv
+from research.present.disclosure import DEFAULT_MIN_CELL
 from research.present.formats import CURRENCY_SIGNS
 from research.present.report import SPREADSHEET_FILE
 from research.present.show import (
@@ -217,7 +219,7 @@ def _grid(
                 if link:
                     value, target = link
                     cell = _text(ws, i, j, value, LINK, LEFT)
-                    cell.hyperlink = target
+                    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=target)
                 else:
                     _text(ws, i, j, value, font, LEFT)
                 shown = len(str(value))
@@ -246,7 +248,7 @@ def _about(run_dir: Path, manifest: Mapping[str, Any]) -> dict[str, Any]:
         "dataset": title.get("dataset") or str(params.get("dataset") or ""),
         "details": [(k, v) for k, v in details if str(k).lower() not in ("contact", "author")],
         "contact": contact,
-        "min_cell": params.get("min_cell"),
+        "min_cell": params.get("min_cell") or DEFAULT_MIN_CELL,
         "run_id": str(manifest.get("run_id") or ""),
         "run_date": str(manifest.get("finished") or manifest.get("started") or "")[:10],
         "notebook": str(manifest.get("notebook") or ""),
@@ -307,7 +309,7 @@ def _contents(ws, tables: list[dict[str, Any]]) -> None:
         ],
     )
     rows = [
-        [(t["sheet"], f"#'{t['sheet']}'!A1"), t["caption"], f"tables/{t['name']}.csv"]
+        [(t["sheet"], f"'{t['sheet']}'!A1"), t["caption"], f"tables/{t['name']}.csv"]
         for t in tables
     ]
     _grid(
