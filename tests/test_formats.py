@@ -261,3 +261,8 @@ def test_pdf_errors_are_one_line(tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     none = runner.invoke(app, ["pdf", str(tmp_path)])
     assert none.exit_code == 2 and "no Chromium found" in none.output
+
+
+def test_the_site_index_links_the_pdf(run, pdf):
+    index = build_index(run.run_dir.parent.parent).read_text(encoding="utf-8")
+    assert f"{run.run_dir.name}/report.pdf" in index

@@ -345,6 +345,11 @@ def _print_pdf(run_dir: Path, out: Path | None = None) -> None:
     except PdfError as err:
         _fail(str(err))
     typer.echo(f"pdf: {path}")
+    reports = Path(run_dir).resolve().parent.parent
+    if out is None and (reports / "index.html").is_file():  # the site links the new PDF
+        from research.run.site import build_index
+
+        build_index(reports)
 
 
 _WRITABLE = (
