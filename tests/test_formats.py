@@ -266,3 +266,27 @@ def test_pdf_errors_are_one_line(tmp_path, monkeypatch):
 def test_the_site_index_links_the_pdf(run, pdf):
     index = build_index(run.run_dir.parent.parent).read_text(encoding="utf-8")
     assert f"{run.run_dir.name}/report.pdf" in index
+
+
+def test_spreadsheet_of_hostile_text_stores_text_never_formulas(tmp_path):
+    from research.run.export.spreadsheet import write_spreadsheet
+
+    data = pd.DataFrame(
+        {"job": ['=HYPERLINK("http://x")', "Bell\x07 clerk", "@SUM(A1)"], "n": [12, "[c]", 30]}
+    )
+    table = Table("jobs", data, "=Jobs by title", columns(("job", "job"), ("n", "Job", "int")))
+    table.save(tmp_path)
+    path = write_spreadsheet(tmp_path, {"parameters": {"min_cell": 5}})
+    book = openpyxl.load_workbook(path)
+    ws = book["Jobs"]
+    (table_part,) = ws.tables.values()
+    header = [c.value for c in ws[table_part.ref][0]]
+    assert header == ["job", "Job 2"]  # Excel compares table headers without case
+    assert [c.name for c in table_part.tableColumns] == header
+    cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" for c in cells), "no formula anywhere"
+    values = [c.value for c in cells]
+    assert "'=Jobs by title" in values and '\'=HYPERLINK("http://x")' in values
+    assert "Bell clerk" in values and "'@SUM(A1)" in values
+    notes = {r[0]: r[1] for r in book["Notes"].iter_rows(min_row=4, values_only=True)}
+    assert "fewer than 5 people" in notes["Disclosure control"] and "[x]" not in notes

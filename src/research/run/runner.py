@@ -34,6 +34,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -456,7 +457,11 @@ def _publish(executed: Path, out_dir: Path, manifest: Manifest, *, index: bool =
     from research.run.site import build_index
 
     html = out_dir / "report.html"
-    spreadsheet = write_spreadsheet(out_dir, manifest.to_dict())
+    try:  # a spreadsheet that cannot be written never costs the run its report
+        spreadsheet = write_spreadsheet(out_dir, manifest.to_dict())
+    except Exception as err:  # noqa: BLE001
+        warnings.warn(f"report.xlsx not written: {type(err).__name__}: {err}", stacklevel=2)
+        spreadsheet = None
     manifest.outputs = {
         "notebook": executed.name,
         "html": html.name,

@@ -35,6 +35,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -116,10 +117,16 @@ def _number_format(kind: str, currency: str) -> str:
 # ----------------------------------------------------------------------------- writing helpers
 
 
+def _clean(value: Any) -> str:
+    """Text as a cell holds it: neutralised against formulas, without the control characters
+    that XLSX cannot store (a tab or a bell in an HR job title)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", neutralise_formula("" if value is None else str(value)))
+
+
 def _text(ws, row: int, column: int, value: Any, font: Font = BODY, align: Alignment = WRAP):
     """A text cell: neutralised and stored as a string (never a formula)."""
     cell = ws.cell(row=row, column=column)
-    cell.value = neutralise_formula("" if value is None else str(value))
+    cell.value = _clean(value)
     cell.data_type = "s"
     cell.font = font
     cell.alignment = align
@@ -164,8 +171,9 @@ def _headers(columns: list[Mapping[str, Any]]) -> list[str]:
         unit = str(column.get("unit") or "").strip()
         if unit and unit.lower() not in label.lower():
             label = f"{label} ({unit})"
+        label = _clean(label)
         header, k = label, 2
-        while header in headers:
+        while header.lower() in (h.lower() for h in headers):  # Excel compares without case
             header, k = f"{label} {k}", k + 1
         headers.append(header)
     return headers
