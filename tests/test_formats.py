@@ -290,3 +290,25 @@ def test_spreadsheet_of_hostile_text_stores_text_never_formulas(tmp_path):
     assert "Bell clerk" in values and "'@SUM(A1)" in values
     notes = {r[0]: r[1] for r in book["Notes"].iter_rows(min_row=4, values_only=True)}
     assert "fewer than 5 people" in notes["Disclosure control"] and "[x]" not in notes
+
+
+def test_download_links_are_targets_of_at_least_24_px(run):
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 320, "height": 640})
+            page.goto(run.html.resolve().as_uri())
+            boxes = page.eval_on_selector_all(
+                ".table-downloads a",
+                "links => links.map(a => [a.getBoundingClientRect().width, "
+                "a.getBoundingClientRect().height])",
+            )
+        finally:
+            browser.close()
+    assert len(boxes) == 4  # two tables, two links each
+    assert all(w >= 24 and h >= 24 for w, h in boxes), boxes
