@@ -235,6 +235,8 @@ def test_pdf_is_a4_tagged_with_page_numbers(pdf):
     for width, height in boxes:
         assert abs(float(width) - A4[0]) < 1.5 and abs(float(height) - A4[1]) < 1.5
     assert b"/StructTreeRoot" in pdf, "tagged PDF"
+    for tag in (rb"H1", rb"Table", rb"TH", rb"Caption"):  # headings and tables are tagged
+        assert re.search(rb"/S\s*/" + tag + rb"\b", pdf), tag
     texts = [" ".join(t.split()) for t in page_texts(pdf)]
     assert len(texts) == len(boxes) > 1
     for number in range(1, len(texts) + 1):
