@@ -45,4 +45,5 @@ def test_save_writes_an_items_data_only_inside_a_run(tmp_path, monkeypatch):
     assert show.save(table) is None
     monkeypatch.setenv("RESEARCH_RUN_DIR", str(tmp_path))
     assert show.save(table) == tmp_path / "tables" / "my_table.csv"
-    assert (tmp_path / "tables" / "my_table.csv").read_text() == "a\n1.5\n2\n"
+    # rounded as the column declares (float1: one decimal place)
+    assert (tmp_path / "tables" / "my_table.csv").read_text() == "a\n1.5\n2.0\n"

@@ -46,6 +46,7 @@ __all__ = [
     "Table",
     "TitleBlock",
     "check_name",
+    "download_links",
     "neutralise_formula",
     "write_csv",
 ]
@@ -191,8 +192,11 @@ class Table:
         return shown
 
     def save(self, folder: Path) -> Path:
-        """Write the tidy values to ``<folder>/tables/<name>.csv``."""
-        return write_csv(self.data, Path(folder) / "tables" / f"{self.name}.csv")
+        """Write ``<folder>/tables/<name>.csv``: the values rounded as shown, suppressed and
+        missing numbers as ``[c]`` and ``[x]`` (:func:`research.present.show.save_table`)."""
+        from research.present.show import save_table
+
+        return save_table(self, Path(folder))
 
     def to_html(self) -> str:
         """Escaped HTML: caption, column headers with ``scope="col"``, row headers, notes."""
@@ -233,6 +237,25 @@ def _num(column: Column) -> str:
 
 def _title(column: Column) -> str:
     return f' title="{_text(column.unit)}"' if column.unit else ""
+
+
+SPREADSHEET_FILE = "report.xlsx"
+"""The run's spreadsheet, beside ``report.html`` (:mod:`research.run.export.spreadsheet`)."""
+
+
+def download_links(name: str) -> str:
+    """Links beside a published table: its CSV ``tables/<name>.csv`` and the run's spreadsheet.
+
+    Relative to ``report.html`` in the run folder; :func:`research.present.show.show` adds them
+    in a run, where the files exist. Each link is a target at least 24 by 24 CSS pixels
+    (WCAG 2.2, 2.5.8; ``.table-downloads a`` in the report stylesheet).
+    """
+    check_name(name)
+    return (
+        f'<p class="table-downloads">Download this table: '
+        f'<a href="tables/{name}.csv" download>CSV file ({_text(name)}.csv)</a> '
+        f'<a href="{SPREADSHEET_FILE}">spreadsheet of all tables (XLSX)</a></p>'
+    )
 
 
 # ----------------------------------------------------------------------------- figures

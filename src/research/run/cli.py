@@ -3,8 +3,8 @@
 Commands: ``run`` (execute a notebook into a report), ``params`` (show a notebook's parameters),
 ``ingest`` (map a source file into the canonical schema), ``datasets`` (list named datasets),
 ``index`` (rebuild ``reports/index.html``), ``batch`` (run a plan of many notebooks and parameter
-combinations in parallel with Dask) and ``verify`` (re-execute a run or a plan and compare its
-tables). Heavy libraries are imported only when a command needs
+combinations in parallel with Dask), ``verify`` (re-execute a run or a plan and compare its
+tables) and ``pdf`` (print a run's report to an A4, tagged PDF with page numbers). Heavy libraries are imported only when a command needs
 them, so bad parameters are refused in well under two seconds.
 """
 
@@ -108,6 +108,9 @@ def run(
         bool,
         typer.Option("--help", "-h", help="Show this message and NOTEBOOK's parameters, and exit."),
     ] = False,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also print the report to report.pdf (A4, Chromium).")
+    ] = False,
 ) -> None:
     from research.run.params import ParameterError
 
@@ -125,6 +128,8 @@ def run(
     except ParameterError as err:
         _fail(err.line or str(err))
     typer.echo(f"{result.status}: {result.html}")
+    if pdf and result.html.is_file():
+        _print_pdf(result.run_dir)
     if not result.ok:
         err = result.error or {}
         typer.secho(
@@ -320,6 +325,31 @@ def verify(
     typer.echo(f"{len(outcomes) - len(bad)} of {len(outcomes)} runs reproducible.")
     if bad:
         raise typer.Exit(code=1)
+
+
+@app.command(help="Print RUN_DIR's report.html to report.pdf: A4, page numbers, tagged.")
+def pdf(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder, reports/<notebook>/<run-id>")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="PDF file (default RUN_DIR/report.pdf).")
+    ] = None,
+) -> None:
+    _print_pdf(run_dir, out)
+
+
+def _print_pdf(run_dir: Path, out: Path | None = None) -> None:
+    from research.run.export.pdf import PdfError, print_pdf
+
+    try:
+        path = print_pdf(run_dir, out)
+    except PdfError as err:
+        _fail(str(err))
+    typer.echo(f"pdf: {path}")
+    reports = Path(run_dir).resolve().parent.parent
+    if out is None and (reports / "index.html").is_file():  # the site links the new PDF
+        from research.run.site import build_index
+
+        build_index(reports)
 
 
 _WRITABLE = (

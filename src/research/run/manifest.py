@@ -13,7 +13,7 @@ JSON fields (schema 1): ``schema``, ``run_id``, ``notebook``, ``notebook_stem``,
 ``dirty``), ``python``, ``packages``, ``platform``, ``started``, ``finished``,
 ``duration_seconds``, ``command``, ``code`` (``notebook``, ``package``), ``status``
 (``running``, ``succeeded``, ``failed``), ``error``, ``outputs`` (``notebook``, ``html``,
-``tables``, ``figures``), ``pid`` and ``host`` (the process that ran it), ``kernel_retries`` (kernel
+``spreadsheet`` when the run published tables, ``tables``, ``figures``), ``pid`` and ``host`` (the process that ran it), ``kernel_retries`` (kernel
 starts that failed and were retried), ``plan`` (batch runs only), and any extra fields a caller adds.
 
 Interrupted runs: a run killed outright (SIGKILL, power cut) leaves its manifest with status

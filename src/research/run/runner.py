@@ -34,6 +34,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -452,12 +453,19 @@ def _timeout_details(error: dict, exc: Exception, executed: Path, run_timeout) -
 
 def _publish(executed: Path, out_dir: Path, manifest: Manifest, *, index: bool = True) -> RunResult:
     from research.run.export import notebook_to_html
+    from research.run.export.spreadsheet import write_spreadsheet
     from research.run.site import build_index
 
     html = out_dir / "report.html"
+    try:  # a spreadsheet that cannot be written never costs the run its report
+        spreadsheet = write_spreadsheet(out_dir, manifest.to_dict())
+    except Exception as err:  # noqa: BLE001
+        warnings.warn(f"report.xlsx not written: {type(err).__name__}: {err}", stacklevel=2)
+        spreadsheet = None
     manifest.outputs = {
         "notebook": executed.name,
         "html": html.name,
+        **({"spreadsheet": spreadsheet.name} if spreadsheet else {}),
         "tables": sorted(p.name for p in (out_dir / "tables").glob("*.csv")),
         "figures": sorted(p.name for p in (out_dir / "figures").glob("*.png")),
     }

@@ -41,6 +41,8 @@ from research.run.manifest import effective_status, read_lenient
 __all__ = ["COLUMNS", "build_index", "list_runs", "read_manifest", "render_plan"]
 
 REPORT_NAME = "report.html"
+SPREADSHEET_NAME = "report.xlsx"
+PDF_NAME = "report.pdf"
 INDEX_NAME = "index.html"
 UNREADABLE = "unreadable"
 
@@ -61,6 +63,8 @@ COLUMNS = [
     "run_dir",
     "manifest_href",
     "report_href",
+    "spreadsheet_href",
+    "pdf_href",
     "problem",
     "plan",
 ]
@@ -69,7 +73,8 @@ COLUMNS = [
 ``parameters`` is a dict, ``parameters_text`` the parameters other than ``dataset`` as
 ``name=value`` pairs; ``started``/``finished`` are UTC timestamps (``NaT`` when unknown);
 ``manifest_href`` and ``report_href`` are URL paths relative to the reports folder
-(``report_href`` is ``None`` when the run has no ``report.html``); ``problem`` says why a
+(``report_href`` is ``None`` when the run has no ``report.html``, ``spreadsheet_href`` and
+``pdf_href`` when it has no ``report.xlsx`` or ``report.pdf``); ``problem`` says why a
 manifest is ``unreadable``; ``plan`` is the batch plan's name (``""`` for single runs).
 """
 
@@ -165,6 +170,12 @@ def _run_record(manifest_path: Path, reports_dir: Path) -> dict[str, Any]:
         "run_dir": str(run_dir.relative_to(reports_dir).as_posix()),
         "manifest_href": _href(stem, run_name, MANIFEST_NAME),
         "report_href": _href(stem, run_name, REPORT_NAME) if report.is_file() else None,
+        "spreadsheet_href": (
+            _href(stem, run_name, SPREADSHEET_NAME)
+            if (run_dir / SPREADSHEET_NAME).is_file()
+            else None
+        ),
+        "pdf_href": _href(stem, run_name, PDF_NAME) if (run_dir / PDF_NAME).is_file() else None,
         "problem": problem,
         "plan": str(plan.get("name") or "") if isinstance(plan, Mapping) else "",
     }

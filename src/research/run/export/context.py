@@ -63,6 +63,9 @@ def _output_links(manifest: Mapping[str, Any]) -> list[dict[str, str]]:
     outputs = manifest.get("outputs")
     outputs = outputs if isinstance(outputs, Mapping) else {}
     links = []
+    for key in ("spreadsheet", "pdf"):  # the run's spreadsheet (report.xlsx) and PDF, if any
+        if isinstance(outputs.get(key), str):
+            links.append({"text": outputs[key], "href": quote(outputs[key])})
     for folder in ("tables", "figures"):
         for name in outputs.get(folder) or []:
             path = f"{folder}/{name}"
