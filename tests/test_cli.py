@@ -14,10 +14,15 @@ RESEARCH = Path(sys.executable).parent / "research"
 AUDIT = "notebooks/00_data_audit.ipynb"
 
 
-def research(*args: str) -> tuple[subprocess.CompletedProcess, float]:
+def research(*args: str, env: dict | None = None) -> tuple[subprocess.CompletedProcess, float]:
     start = time.perf_counter()
     done = subprocess.run(
-        [str(RESEARCH), *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [str(RESEARCH), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=None if env is None else {**os.environ, **env},
     )
     return done, time.perf_counter() - start
 
@@ -32,14 +37,12 @@ def research(*args: str) -> tuple[subprocess.CompletedProcess, float]:
     ],
 )
 def test_bad_parameters_fail_fast_with_a_clear_message(args, expected, tmp_path):
-    done, seconds = research("run", AUDIT, *args)
+    done, _ = research("run", AUDIT, *args, env={"RESEARCH_REPORTS_DIR": str(tmp_path)})
     assert done.returncode == 2
     assert expected in done.stderr
     assert "Parameters of 00_data_audit.ipynb" in done.stderr
-    # Measured here only as a guard against importing the world before validating; the benchmark
-    # of record is the two-second requirement in the issue.
-    assert seconds < 5
-    assert not list((ROOT / "reports" / "00_data_audit").glob("*-never*"))
+    # refused before any kernel started: no run folder was made (speed is benchmarked, not here)
+    assert not list(tmp_path.iterdir())
 
 
 def test_params_command_lists_the_interface():
@@ -177,7 +180,6 @@ def test_datasets_lists_every_name_with_a_description_and_no_cache(tmp_path, mon
 def test_did_you_mean_is_one_line_before_any_kernel_starts(notebook, args, expected, tmp_path):
     if notebook.startswith("60") and not (ROOT / "data" / "raw" / "gpg").is_dir():
         pytest.skip("no GOV.UK downloads in data/raw/gpg")
-    start = time.perf_counter()
     done = subprocess.run(
         [str(RESEARCH), "run", f"notebooks/{notebook}.ipynb", *args],
         cwd=ROOT,
@@ -189,7 +191,6 @@ def test_did_you_mean_is_one_line_before_any_kernel_starts(notebook, args, expec
     assert done.returncode == 2
     assert done.stderr.strip() == expected
     assert not list(tmp_path.iterdir())  # no run folder: nothing was executed
-    assert time.perf_counter() - start < 8  # the council check reads the cached GOV.UK panel
 
 
 def test_run_help_lists_the_parameter_options():
