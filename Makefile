@@ -37,7 +37,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@echo "Setup done: $(VENV) with the $(KERNEL) kernel."
 
 report: setup
-	@echo "Preparing the bundled data, then running 14 reports (one line each)..."
+	@echo "Preparing the bundled data, then running 16 reports (one line each)..."
 	@$(BIN)/research prepare
 	@$(RUN) notebooks/00_data_audit.ipynb -p dataset synthetic
 	@$(RUN) notebooks/00_data_audit.ipynb -p dataset cincinnati
@@ -51,6 +51,8 @@ report: setup
 	@$(RUN) notebooks/40_equal_pay_audit.ipynb -p dataset cincinnati
 	@$(RUN) notebooks/50_pay_structure_eia.ipynb -p dataset synthetic
 	@$(RUN) notebooks/50_pay_structure_eia.ipynb -p dataset cincinnati
+	@$(RUN) notebooks/70_workforce_flows.ipynb -p dataset synthetic_flows
+	@$(RUN) notebooks/70_workforce_flows.ipynb -p dataset cincinnati
 	@$(RUN) notebooks/60_council_benchmark.ipynb -p employer "Leeds City Council"
 	@$(RUN) notebooks/60_council_benchmark.ipynb
 	@echo "Reports index: $(abspath reports/index.html)"

@@ -39,7 +39,15 @@ from research.run.runner import run_notebook  # noqa: E402
 
 N, SEED = 600, 11
 SHAPES = (*synth.SHAPES, synth.HARDEST)
-TOPICS = ("data_audit", "paygap", "segregation", "decomposition", "audit", "paystructure")
+TOPICS = (
+    "data_audit",
+    "paygap",
+    "segregation",
+    "decomposition",
+    "audit",
+    "paystructure",
+    "flows",
+)
 PAY_TOPICS = ("paygap", "decomposition", "audit", "paystructure")
 ANNUAL = tuple(
     s for s in SHAPES if not synth.make_shape(s).hours
@@ -121,6 +129,8 @@ def _build(topic: str, ds: datasets.Dataset) -> Report:
         return build(data, source=source, truth=synthetic_truth(ds), n_boot=20)
     if topic == "audit":
         return build(data, source=source)
+    if topic == "flows":  # one snapshot: hire cohorts, service, and what is missing
+        return build(data, source=source, n_boot=0)
     return build(data, read_structure(example_structure("synthetic")), source=source)
 
 
@@ -363,6 +373,7 @@ NOTEBOOK_PARAMETERS = {
     "30_decomposition": {"n_boot": 20},
     "40_equal_pay_audit": {},
     "50_pay_structure_eia": {},
+    "70_workforce_flows": {"n_boot": 0},
 }
 #: Notebooks that fail on the hardest shape today (none since the issue 13 merge).
 NOTEBOOK_FAILURES: dict[str, str] = {}
