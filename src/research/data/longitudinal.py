@@ -129,9 +129,10 @@ def check_unique_ids(data: pd.DataFrame) -> None:
     counted from 1 in the table given), never the ids.
     """
     ids = data["employee_id"].astype("string")
-    dup = (
-        ids.notna() & pd.DataFrame({"d": data["snapshot_date"], "i": ids}).duplicated(keep=False)
-    ).to_numpy()
+    code, _ = pd.factorize(ids)  # -1 for a blank id
+    snap, snaps = pd.factorize(data["snapshot_date"])
+    key = code.astype(np.int64) * max(len(snaps), 1) + snap
+    dup = (code >= 0) & pd.Series(key).duplicated(keep=False).to_numpy()
     if not dup.any():
         return
     dates = pd.to_datetime(data["snapshot_date"]).to_numpy()[dup]
@@ -376,14 +377,14 @@ def _check_events(events: pd.DataFrame) -> pd.DataFrame:
             "reason": events["reason"].astype("string").str.strip().str.lower(),
         }
     )
-    bad = sorted(set(out["event"].dropna()) - set(EVENTS))
+    bad = sorted(set(out["event"].dropna().unique()) - set(EVENTS))
     if bad or out["event"].isna().any():
         raise LongitudinalError(
             f"Events table: event values {bad or ['(blank)']} are not among {', '.join(EVENTS)}; "
             "map them with the mapping's event codes."
         )
     reasons = out.loc[out["event"] == "leaver", "reason"]
-    bad = sorted(set(reasons.dropna()) - set(LEAVER_REASONS))
+    bad = sorted(set(reasons.dropna().unique()) - set(LEAVER_REASONS))
     if bad:
         raise LongitudinalError(
             f"Events table: leaving reasons {bad} are not among {', '.join(LEAVER_REASONS)}; map "

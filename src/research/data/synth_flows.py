@@ -167,6 +167,7 @@ def generate_flows(
     promotion_ratio: float = 0.75,
     growth: float = 0.0,
     voluntary_share: float = 0.6,
+    columns: tuple[str, ...] | None = None,
     **options,
 ) -> SyntheticFlows:
     """Draw ``years`` linked annual snapshots (31 March ``last_year - years + 1`` .. ``last_year``).
@@ -181,6 +182,9 @@ def generate_flows(
         Seed of the whole draw (the first snapshot is ``synth.generate(..., seed=seed)``).
     promotion_ratio, growth, voluntary_share
         See :func:`flow_truth`.
+    columns
+        Keep only these canonical columns (with ``employee_id``, ``snapshot_date``, ``sex``,
+        ``grade``, ``grade_rank``), for large panels; default all.
     **options
         Passed on to :func:`research.data.synth.generate` for the first snapshot
         (``female_share``, ``segregation``, ``vertical_segregation``, ``within_job_gap``, ...).
@@ -196,6 +200,9 @@ def generate_flows(
     first = int(last_year) - int(years) + 1
     dates = [pd.Timestamp(f"{y}-03-31") for y in range(first, int(last_year) + 1)]
     current = synth.generate(n_employees, seed=seed, snapshot_date=str(dates[0].date()), **options)
+    if columns is not None:
+        keep = ["employee_id", "snapshot_date", "sex", "grade", "grade_rank"]
+        current = current[keep + [c for c in columns if c not in keep and c in current]]
     current["employee_id"] = current["employee_id"].astype(object)
     template = current.copy()
     rng = np.random.default_rng([int(seed), 16])

@@ -101,47 +101,19 @@ def declare(tables: dict[str, Table], bands: Sequence[str], periods: Sequence[st
             )
         )
     both = frozenset({"F", "M"})
-    if "pipeline_by_grade" in tables:
-        counts = {"n_now": {FLOW: "now", "sex": both}}
-        shares = {
-            "pct_now": counted.Share(
-                {FLOW: "now", "sex": "F"}, "n_now", rest={FLOW: "now", "sex": "M"}
-            )
-        }
-        for flow, value in (
-            ("starters", "starter"),
-            ("promoted", "promoted"),
-            ("leavers", _LEAVERS),
-        ):
-            counts[f"n_{flow}"] = {FLOW: value, "sex": both}
-            shares[f"pct_{flow}"] = counted.Share(
-                {FLOW: value, "sex": "F"}, f"n_{flow}", rest={FLOW: value, "sex": "M"}
-            )
+    if "pipeline_by_grade" in tables:  # its flows are the flows table's, added over sex
         declared.append(
             counted.CountTable(
                 "pipeline_by_grade",
                 tables["pipeline_by_grade"].data,
                 {"band": GRADE},
-                counts=counts,
-                shares=shares,
-                common=FLOWS,
-                domains={FLOW: FLOW_VALUES, **grade_domain},
-            )
-        )
-    if "projection_by_grade" in tables:
-        declared.append(
-            counted.CountTable(
-                "projection_by_grade",
-                tables["projection_by_grade"].data,
-                {"band": GRADE},
                 counts={"n_now": {FLOW: "now", "sex": both}},
                 shares={
-                    "share_now": counted.Share(
+                    "pct_now": counted.Share(
                         {FLOW: "now", "sex": "F"}, "n_now", rest={FLOW: "now", "sex": "M"}
                     )
                 },
                 common=FLOWS,
-                statistics={"n_now": ["share_end", "low", "high"]},
                 domains={FLOW: FLOW_VALUES, **grade_domain},
             )
         )

@@ -12,6 +12,7 @@ says what is missing and how to supply it. It never loads files.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 
@@ -265,7 +266,6 @@ def _linked(
                 t.projection_table(projection),
                 t.projection_figure(projection, chart_source, target_words),
                 t.parity_table(projection, target_words, HORIZON),
-                t.projection_grades_table(projection, bands, now),
             ]
     else:
         grade_items = [
@@ -299,6 +299,26 @@ def _linked(
         source=source,
     )
     tables_now = {i.name: i for s in sections for i in s.items if hasattr(i, "data")}
+    if "pipeline_by_grade" in tables_now:
+        pipeline = _hide_pipeline_flows(
+            tables_now["pipeline_by_grade"], tables_now["flows_by_grade"].data
+        )
+        tables_now["pipeline_by_grade"] = pipeline
+        sections = [
+            Section(
+                s.key,
+                s.title,
+                tuple(pipeline if getattr(i, "name", "") == pipeline.name else i for i in s.items),
+            )
+            for s in sections
+        ]
+        if projection is not None:
+            by_grade = t.projection_grades_table(projection, bands, pipeline.data)
+            tables_now[by_grade.name] = by_grade
+            sections = [
+                s if s.key != "projection" else Section(s.key, s.title, (*s.items, by_grade))
+                for s in sections
+            ]
     rl_table = t.likelihood_table(_hide_likelihood(rl, tables_now))
     figure_items = []
     if "pipeline_by_grade" in tables_now:
@@ -332,6 +352,21 @@ def _linked(
         sections=tuple(sections),
         results=results,
     )
+
+
+def _hide_pipeline_flows(pipeline: Table, by_grade: pd.DataFrame) -> Table:
+    """The pipeline's flow columns hidden wherever the flows table hides women's or men's count.
+
+    The pipeline's flows (women and men together, and women's share) are the flows table's cells
+    by grade added up over sex: published only where both are, they give nothing away, so only
+    its headcount at the last snapshot is declared to the audit.
+    """
+    data = pipeline.data.astype(object).copy()
+    hidden = by_grade.astype(object).eq(SUPPRESSED).groupby(by_grade["band"], sort=False).any()
+    for flow in ("starters", "promoted", "leavers"):
+        mask = data["band"].map(hidden[flow]).fillna(True).astype(bool).to_numpy()
+        data.loc[mask, [f"n_{flow}", f"pct_{flow}"]] = SUPPRESSED
+    return dataclasses.replace(pipeline, data=data)
 
 
 def _hide_likelihood(rl: pd.DataFrame, tables: dict) -> pd.DataFrame:
@@ -506,7 +541,12 @@ def _projection_findings(projection: Projection, target) -> list[Finding]:
         if not pd.isna(row["low"]):
             band = f" (95% band {_years_text(row['low'])} to {_years_text(row['high'])})"
         if years == 0:
-            text = f"{name}, women's share of the top grades is already at or above {words} ({fmt_pct(projection.target)})."
+            text = f"{name}, women's share of the top grades is already at or above {words} ({fmt_pct(projection.target)})"
+            text += (
+                f", but it would fall to about {fmt_pct(row['long_run'])} in the long run."
+                if row["long_run"] < projection.target
+                else "."
+            )
         elif math.isfinite(years):
             text = f"{name}, women's share of the top grades would reach {words} ({fmt_pct(projection.target)}) in {int(row['calendar_year'])}, {_years_text(years)} after the last snapshot{band}."
         else:

@@ -320,20 +320,22 @@ def half_life_table(values: pd.DataFrame) -> Table:
 
 
 def projection_grades_table(
-    projection: Projection, bands: pd.DataFrame, now: pd.DataFrame
+    projection: Projection, bands: pd.DataFrame, pipeline: pd.DataFrame
 ) -> Table:
+    """Women's share of each grade band now (as the protected pipeline table shows it) and
+    projected; the projection is hidden where the headcount now is."""
     current = projection.grades[projection.grades["scenario"] == "current"]
     data = current.merge(bands, on="grade_rank")
-    data = data.merge(now[["band", "n_now"]], on="band", how="left")
     grouped = data.groupby(["order", "band"], as_index=False).agg(
-        n_now=("n_now", "first"),
-        share_now=("share_now", "mean"),
-        share_end=("share_end", "mean"),
-        low=("low", "mean"),
-        high=("high", "mean"),
+        share_end=("share_end", "mean"), low=("low", "mean"), high=("high", "mean")
     )
-    if len(grouped) < len(data):  # bands of several ranks: shares are averaged over ranks
-        pass
+    grouped = grouped.merge(
+        pipeline[["band", "n_now", "pct_now"]].rename(columns={"pct_now": "share_now"}),
+        on="band",
+        how="left",
+    ).astype(object)
+    hidden = grouped["n_now"].eq(SUPPRESSED).to_numpy()
+    grouped.loc[hidden, ["share_end", "low", "high"]] = SUPPRESSED
     year = projection.last_year + projection.years
     spec = [
         ("band", "Grade", "text"),
@@ -343,12 +345,14 @@ def projection_grades_table(
         ("low", "95% band from", "float1", "%"),
         ("high", "to", "float1", "%"),
     ]
-    grouped["n_now"] = grouped["n_now"].fillna(0).astype("int64")
     return Table(
         "projection_by_grade",
         grouped[[s[0] for s in spec]],
         f"Women's share of each grade now and projected for {year} at current rates",
         columns(*spec),
+        notes=("Grade bands of several ranks show the average of their ranks' projected shares.",)
+        if grouped["band"].astype(str).str.startswith("rank").any()
+        else (),
     )
 
 
