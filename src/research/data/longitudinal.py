@@ -61,6 +61,7 @@ __all__ = [
     "EVENTS",
     "LEAVER_REASONS",
     "MOVES",
+    "GENERATED_IDS",
     "Linkage",
     "Linked",
     "LongitudinalError",
@@ -479,4 +480,28 @@ def load_linked(
                 from research.data import synth_flows
 
                 table = synth_flows.generate_flows(**options).events
-    return first, link(first.data, table)
+    found = link(first.data, table)
+    generated = sum(len(d.data) for d in loaded if _generated_ids(d.summary))
+    if generated:
+        extra = pd.DataFrame(
+            [(GENERATED_IDS, generated, "they cannot follow anyone from one extract to the next")],
+            columns=["problem", "n", "effect"],
+        )
+        counts = pd.concat([found.linkage.counts, extra], ignore_index=True)
+        found = found._replace(linkage=Linkage(found.linkage.snapshots, counts))
+    return first, found
+
+
+#: The linkage problem of ids a mapping generates from row numbers.
+GENERATED_IDS = "rows whose employee id the mapping generates from the row number"
+
+
+def _generated_ids(summary: dict) -> bool:
+    """Whether the dataset's mapping generates employee ids (row numbers are not stable ids)."""
+    path = (summary.get("mapping") or {}).get("path")
+    if not path or not Path(path).is_file():
+        return False
+    from research.data.mapping import load_mapping
+
+    field = load_mapping(path).fields.get("employee_id")
+    return bool(field is not None and field.generate)

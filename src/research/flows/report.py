@@ -124,7 +124,7 @@ def build(
     target_value = parse_target(target)
     dates = pd.to_datetime(data["snapshot_date"]).dropna().unique()
     if moves is None or len(dates) < 2:
-        return _one_snapshot(data, source, chart_source, min_cell, linked_ids=moves is not None)
+        return _one_snapshot(data, source, chart_source, min_cell, linkage)
     check_moves(moves)
     disclosure.check_population(data, min_cell)
     return _linked(
@@ -473,7 +473,12 @@ def _findings(
                 key="promotion_relative_likelihood",
             )
         )
-        by_grade = rl[(rl["band"] != "All grades") & (rl["outcome"] == "Promotion")]
+        by_grade = rl[
+            (rl["band"] != "All grades")
+            & (rl["outcome"] == "Promotion")
+            & ~rl["ratio"].astype(object).eq(SUPPRESSED)
+            & pd.to_numeric(rl["ratio"], errors="coerce").notna()
+        ]
         flagged = by_grade[by_grade["adverse_impact"].astype(object).eq(True)]
         if len(by_grade):
             out.append(
@@ -539,7 +544,11 @@ def _projection_findings(projection: Projection, target) -> list[Finding]:
         years = row["years"]
         band = ""
         if not pd.isna(row["low"]):
-            band = f" (95% band {_years_text(row['low'])} to {_years_text(row['high'])})"
+            band = (
+                f" (95% band: not within {HORIZON} years either)"
+                if not math.isfinite(row["low"])
+                else f" (95% band {_years_text(row['low'])} to {_years_text(row['high'])})"
+            )
         if years == 0:
             text = f"{name}, women's share of the top grades is already at or above {words} ({fmt_pct(projection.target)})"
             text += (
@@ -634,7 +643,7 @@ def _other_sex_findings(data: pd.DataFrame, min_cell: int) -> list[Finding]:
     ]
 
 
-def _one_snapshot(data, source, chart_source, min_cell, linked_ids: bool) -> FlowsReport:
+def _one_snapshot(data, source, chart_source, min_cell, linkage) -> FlowsReport:
     disclosure.check_population(data, min_cell)
     snapshot = pd.Timestamp(pd.to_datetime(data["snapshot_date"]).max())
     how = (
@@ -645,6 +654,15 @@ def _one_snapshot(data, source, chart_source, min_cell, linked_ids: bool) -> Flo
         "it with its mapping (research.data.longitudinal)."
     )
     one = f"This dataset holds one snapshot ({long_date(snapshot)})"
+    generated = linkage is not None and bool(
+        linkage["problem"].astype(str).str.contains("generates from the row number").any()
+    )
+    if generated:
+        how += (
+            " This extract has no employee identifier: its mapping numbers the rows, and row "
+            "numbers do not follow anyone from one extract to the next, so each extract needs "
+            "a stable pseudonymised id (e.g. a hashed payroll number)."
+        )
     notes = {
         "recruitment": Note(
             "flows_missing",
@@ -673,7 +691,18 @@ def _one_snapshot(data, source, chart_source, min_cell, linked_ids: bool) -> Flo
         Section(
             "linkage",
             SECTION_TITLES["linkage"],
-            (Note("linkage", "With one snapshot there is nothing to link."),),
+            (
+                Note(
+                    "linkage",
+                    "With one snapshot there is nothing to link"
+                    + (
+                        "; this extract's ids are row numbers, which could not be linked to "
+                        "another extract either."
+                        if generated
+                        else "."
+                    ),
+                ),
+            ),
         )
     )
     sections, protected = published.protect(sections, data, min_cell=min_cell, source=source)
