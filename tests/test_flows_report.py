@@ -21,6 +21,8 @@ COUNT_COLUMNS = {
     "flows_by_sex": ["headcount_start", "starters", "leavers", "voluntary_leavers", "promoted"],
     "flows_by_year": ["headcount_start", "starters", "leavers"],
     "flows_by_grade": ["headcount_start", "starters", "leavers", "promoted"],
+    "flows_by_ethnicity": ["headcount_start", "starters", "leavers", "promoted"],
+    "flows_by_disability": ["headcount_start", "starters", "leavers", "promoted"],
     "pipeline_by_grade": ["n_now", "n_starters", "n_promoted", "n_leavers"],
     "cohorts_by_hire_year": ["n_female", "n_male"],
     "tenure_by_grade": ["n"],
@@ -45,6 +47,7 @@ def test_the_report_answers_every_question(report):
     assert keys == [
         "recruitment",
         "retention",
+        "groups",
         "progression",
         "projection",
         "service",
@@ -62,6 +65,8 @@ def test_the_report_answers_every_question(report):
         "years_to_target_equal_promotion",
     } <= found
     assert {f.name for f in report.figures()} == {"pipeline", "projection", "cohorts"}
+    ethnicity = report["flows_by_ethnicity"].data
+    assert {"White", "Not recorded"} & set(ethnicity["group"]) and len(ethnicity) >= 5
 
 
 def test_findings_state_the_published_numbers(report, linked):

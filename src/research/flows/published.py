@@ -65,12 +65,12 @@ def _statistics(data: pd.DataFrame) -> dict[str, list[str]]:
 
 
 def _flow_table(
-    name: str, data: pd.DataFrame, groups: dict[str, str], domains: dict
+    name: str, data: pd.DataFrame, groups: dict[str, str], domains: dict, by_sex: bool = True
 ) -> counted.CountTable:
     return counted.CountTable(
         name,
         data,
-        {**groups, "sex": "sex"},
+        {**groups, "sex": "sex"} if by_sex else groups,
         counts={c: v for c, v in _COUNTS.items() if c in data},
         members=_SEX_MEMBERS,
         common=FLOWS,
@@ -94,6 +94,20 @@ def declare(tables: dict[str, Table], bands: Sequence[str], periods: Sequence[st
                 {PERIOD: tuple(periods)},
             )
         )
+    for column in ("ethnicity", "disability"):
+        name = f"flows_by_{column}"
+        if name in tables:
+            data = tables[name].data
+            dimension = f"{column} (flows)"
+            declared.append(
+                _flow_table(
+                    name,
+                    data,
+                    {"group": dimension},
+                    {dimension: tuple(map(str, data["group"]))},
+                    by_sex=False,
+                )
+            )
     if "flows_by_grade" in tables:
         declared.append(
             _flow_table(

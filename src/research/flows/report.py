@@ -186,6 +186,20 @@ def _linked(
         t.flows_by_sex_table(by_sex, period, reasons),
         t.flows_by_year_table(by_year),
     ]
+    group_items: list = []
+    for column in ("ethnicity", "disability"):
+        if column in moves and moves[column].notna().any():
+            by_group = flow_rates(moves, [column], ci_level=ci_level)
+            results["flows"][f"by_{column}"] = by_group
+            group_items.append(t.flows_by_group_table(by_group, column))
+    if not group_items:
+        group_items = [
+            Note(
+                "flows_by_group",
+                "The snapshots record neither ethnicity nor disability, so flows are not shown "
+                "by either.",
+            )
+        ]
     bands_order: list[str] = []
     grade_items: list = []
     projection_items: list = []
@@ -285,6 +299,7 @@ def _linked(
     sections = [
         Section("recruitment", SECTION_TITLES["recruitment"], tuple(sections_flows)),
         Section("retention", SECTION_TITLES["retention"], (t.half_life_table(life),)),
+        Section("groups", SECTION_TITLES["groups"], tuple(group_items)),
         Section("progression", SECTION_TITLES["progression"], tuple(grade_items)),
         Section("projection", SECTION_TITLES["projection"], tuple(projection_items)),
         Section("service", SECTION_TITLES["service"], tuple(service)),
@@ -578,6 +593,7 @@ def _projection_findings(projection: Projection, target) -> list[Finding]:
 SECTION_TITLES = {
     "recruitment": "Who joins and who leaves, year by year?",
     "retention": "How long do starters stay?",
+    "groups": "Do joining, leaving and promotion differ by ethnicity and disability?",
     "progression": "Who is promoted, and where are women in the pipeline?",
     "projection": "Where are the top grades heading, and when would women's share reach the target?",
     "service": "How long have women and men in each grade been employed?",
@@ -673,6 +689,10 @@ def _one_snapshot(data, source, chart_source, min_cell, linkage) -> FlowsReport:
             "half_life_missing",
             f"{one}, so how long starters stay cannot be followed; the hire cohorts below show "
             "only those still employed.",
+        ),
+        "groups": Note(
+            "flows_by_group_missing",
+            f"{one}, so flows by ethnicity or disability cannot be measured either.",
         ),
         "progression": Note(
             "promotion_missing",

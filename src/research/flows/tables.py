@@ -132,6 +132,29 @@ def flows_by_sex_table(table: pd.DataFrame, period: str, reasons: bool) -> Table
     )
 
 
+GROUP_WORDS = {"ethnicity": "ethnic group", "disability": "disability status"}
+
+
+def flows_by_group_table(table: pd.DataFrame, column: str) -> Table:
+    """Flows by ethnic group or disability status (women and men together)."""
+    data = table.assign(group=table[column].astype("string").fillna("Not recorded"))
+    spec = [
+        ("group", GROUP_WORDS[column].capitalize(), "text"),
+        ("headcount_start", "Headcount at the start of the year", "int", "people"),
+        ("starters", "Starters", "int", "people"),
+        ("leavers", "Leavers", "int", "people"),
+        ("promoted", "Promoted", "int", "people"),
+        *_rate_columns(("turnover", "stability", "promotion")),
+    ]
+    return Table(
+        f"flows_by_{column}",
+        data[[s[0] for s in spec]],
+        f"Starters, leavers, stability and promotion by {GROUP_WORDS[column]}, all years "
+        "together (women and men)",
+        columns(*spec),
+    )
+
+
 def flows_by_year_table(table: pd.DataFrame) -> Table:
     data = table.assign(sex=sex_label(table["sex"]))
     spec = [
