@@ -363,6 +363,32 @@ def test_hostile_unit_names_come_out_escaped(shape, topic):
 
 
 # --------------------------------------------------------------------------------------------------
+# Workforce flows on linked snapshots of a shape (one snapshot is covered above)
+# --------------------------------------------------------------------------------------------------
+
+LINKED_SHAPES = ("no_grades", "many_grades", synth.HARDEST)
+
+
+@pytest.mark.parametrize("shape", LINKED_SHAPES)
+def test_flows_on_linked_snapshots_of_every_hard_shape(shape):
+    from research.data.longitudinal import link
+    from research.data.synth_flows import generate_flows
+    from research.flows.report import build
+
+    linked = generate_flows(N * 2, years=3, seed=SEED, shape=shape)
+    found = link(linked.data, linked.events)
+    report = build(linked.data, moves=found.moves, linkage=found.linkage.counts, n_boot=0)
+    plt.close("all")
+    keys = {f.key for f in report.findings}
+    assert "turnover" in keys
+    recorded = synth.make_shape(shape)
+    assert ("projection_top_share" in keys) == recorded.grades
+    if recorded.other_sex_share:
+        assert any(f.key == "other_sex" for f in report.findings)
+    assert synth.HOSTILE_TITLE not in report._repr_html_()
+
+
+# --------------------------------------------------------------------------------------------------
 # Each notebook once on the hardest shape: annual-only, blank grades, sex X/U, hostile title
 # --------------------------------------------------------------------------------------------------
 

@@ -168,6 +168,7 @@ def generate_flows(
     growth: float = 0.0,
     voluntary_share: float = 0.6,
     columns: tuple[str, ...] | None = None,
+    shape: str = "complete",
     **options,
 ) -> SyntheticFlows:
     """Draw ``years`` linked annual snapshots (31 March ``last_year - years + 1`` .. ``last_year``).
@@ -182,6 +183,10 @@ def generate_flows(
         Seed of the whole draw (the first snapshot is ``synth.generate(..., seed=seed)``).
     promotion_ratio, growth, voluntary_share
         See :func:`flow_truth`.
+    shape
+        What each snapshot records (:data:`research.data.synth.SHAPES`, e.g.
+        ``"blank_grades+other_sex"``), applied to every snapshot after the draw: the people and
+        their flows are those of the complete data (the truth), the records are the shape's.
     columns
         Keep only these canonical columns (with ``employee_id``, ``snapshot_date``, ``sex``,
         ``grade``, ``grade_rank``), for large panels; default all.
@@ -191,7 +196,8 @@ def generate_flows(
     """
     if not 2 <= int(years) <= 30:
         raise ValueError(f"years must be 2 to 30 snapshots, got {years!r}.")
-    for reserved in ("snapshot_date", "shape", "other_sex_share"):
+    spec = synth.make_shape(shape)
+    for reserved in ("snapshot_date", "other_sex_share"):
         if reserved in options:
             raise ValueError(f"{reserved} cannot be set for linked synthetic snapshots.")
     truth = flow_truth(
@@ -199,7 +205,13 @@ def generate_flows(
     )
     first = int(last_year) - int(years) + 1
     dates = [pd.Timestamp(f"{y}-03-31") for y in range(first, int(last_year) + 1)]
-    current = synth.generate(n_employees, seed=seed, snapshot_date=str(dates[0].date()), **options)
+    current = synth.generate(
+        n_employees,
+        seed=seed,
+        snapshot_date=str(dates[0].date()),
+        other_sex_share=spec.other_sex_share,
+        **options,
+    )
     if columns is not None:
         keep = ["employee_id", "snapshot_date", "sex", "grade", "grade_rank"]
         current = current[keep + [c for c in columns if c not in keep and c in current]]
@@ -293,6 +305,14 @@ def generate_flows(
     data["grade"] = pd.Categorical(data["grade"].astype(object), categories=list(names))
     data["grade_rank"] = data["grade_rank"].astype("Int64")
     data["employee_id"] = data["employee_id"].astype("string")
+    if spec.parts != ("complete",):
+        data = pd.concat(
+            [
+                synth._apply_shape(part.reset_index(drop=True), spec, int(seed) + i)
+                for i, (_, part) in enumerate(data.groupby("snapshot_date", sort=True))
+            ],
+            ignore_index=True,
+        )
     table = pd.concat(events, ignore_index=True)
     table["employee_id"] = table["employee_id"].astype("string")
     table["event_date"] = pd.to_datetime(table["event_date"])

@@ -32,6 +32,7 @@ and each grade's share are kept); ``both`` does both.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -360,8 +361,10 @@ def project(
     if boot_top:
         stack_top = np.stack(boot_top)
         stack_grade = np.stack(boot_grade)
-        low_top, high_top = np.nanquantile(stack_top, [alpha, 1 - alpha], axis=0)
-        low_grade, high_grade = np.nanquantile(stack_grade, [alpha, 1 - alpha], axis=0)
+        with warnings.catch_warnings():  # a grade empty in every replicate has no band
+            warnings.simplefilter("ignore", RuntimeWarning)
+            low_top, high_top = np.nanquantile(stack_top, [alpha, 1 - alpha], axis=0)
+            low_grade, high_grade = np.nanquantile(stack_grade, [alpha, 1 - alpha], axis=0)
         boot_years = np.array(
             [[years_to(b[i], target) for i in range(len(scenarios))] for b in stack_top]
         )
