@@ -168,7 +168,10 @@ def _moves_between(
     carried: list[str],
 ) -> tuple[pd.DataFrame, int]:
     """The moves between two snapshots (row positions ``rows0``/``rows1`` of ``frame``)."""
-    ids = np.union1d(code[rows0], code[rows1])
+    present = np.zeros(n_ids, dtype=bool)
+    present[code[rows0]] = True
+    present[code[rows1]] = True
+    ids = np.flatnonzero(present)  # sorted, as np.union1d but without its hashing
     where0 = np.full(n_ids, -1, dtype=np.int64)
     where1 = np.full(n_ids, -1, dtype=np.int64)
     where0[code[rows0]] = rows0
