@@ -207,8 +207,18 @@ def _linked(
     rl = overall_rl
     if ranked:
         bands = t.grade_bands(moves)
-        bands_order = list(dict.fromkeys(bands.sort_values("order")["band"]))
         banded = t.with_bands(moves, bands)
+        if banded[["band_from", "band_to"]].eq(t.NO_GRADE).any().any():
+            bands = pd.concat(
+                [
+                    bands,
+                    pd.DataFrame(
+                        {"grade_rank": [pd.NA], "band": [t.NO_GRADE], "order": [len(bands)]}
+                    ),
+                ],
+                ignore_index=True,
+            )
+        bands_order = list(dict.fromkeys(bands.sort_values("order")["band"]))
         by_grade = flow_rates(
             banded.assign(grade_from=banded["band_from"], grade_to=banded["band_to"]),
             ["grade", "sex"],
@@ -509,14 +519,19 @@ def _findings(
             value = _value(life, i, "half_life")
             if value is None or label not in ("Women", "Men"):
                 continue
-            extra = (
-                " (extrapolated beyond the years observed)"
-                if str(life.iloc[i]["extrapolated"]) == "True"
-                else ""
-            )
+            who = label.lower()
+            if str(life.iloc[i]["extrapolated"]) == "True":
+                text = (
+                    f"More than half of the {who} who started were still employed at the last "
+                    f"snapshot; at the yearly survival observed, half would have left after "
+                    f"about {value:.1f} years (an extrapolation beyond the {n_periods} years "
+                    "observed)."
+                )
+            else:
+                text = f"Half of the {who} who started had left after {value:.1f} years."
             out.append(
                 Finding(
-                    f"Half of the {label.lower()} who started had left after {value:.1f} years{extra}.",
+                    text,
                     value=value,
                     key=f"half_life_{'women' if label == 'Women' else 'men'}",
                 )

@@ -73,13 +73,21 @@ def grade_bands(moves: pd.DataFrame, max_groups: int = MAX_GRADE_GROUPS) -> pd.D
     )
 
 
+#: The band of someone present in a snapshot without a grade rank.
+NO_GRADE = "Grade not recorded"
+
+
 def with_bands(moves: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFrame:
-    """``moves`` with ``band_from``/``band_to`` (the grade band at each end)."""
+    """``moves`` with ``band_from``/``band_to`` (the grade band at each end; :data:`NO_GRADE`
+    for someone present without a grade rank, blank for someone absent)."""
     lookup = bands.set_index("grade_rank")["band"]
-    return moves.assign(
-        band_from=moves["grade_rank_from"].astype("Float64").map(lookup),
-        band_to=moves["grade_rank_to"].astype("Float64").map(lookup),
-    )
+    event = moves["event"].astype("string")
+    out = {}
+    for side, absent in (("from", "starter"), ("to", "leaver")):
+        band = moves[f"grade_rank_{side}"].astype("Float64").map(lookup).astype(object)
+        band[band.isna() & (event != absent).fillna(False)] = NO_GRADE
+        out[f"band_{side}"] = band
+    return moves.assign(**out)
 
 
 def _rate_columns(names: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
@@ -348,7 +356,8 @@ def projection_grades_table(
     """Women's share of each grade band now (as the protected pipeline table shows it) and
     projected; the projection is hidden where the headcount now is."""
     current = projection.grades[projection.grades["scenario"] == "current"]
-    data = current.merge(bands, on="grade_rank")
+    ranked = bands.dropna(subset=["grade_rank"]).astype({"grade_rank": "int64"})
+    data = current.merge(ranked, on="grade_rank")
     grouped = data.groupby(["order", "band"], as_index=False).agg(
         share_end=("share_end", "mean"), low=("low", "mean"), high=("high", "mean")
     )
