@@ -385,6 +385,9 @@ def test_flows_on_linked_snapshots_of_every_hard_shape(shape):
     assert ("projection_top_share" in keys) == recorded.grades
     if recorded.other_sex_share:
         assert any(f.key == "other_sex" for f in report.findings)
+    if recorded.grades and recorded.blank_grades:  # counted, so grades add up to the total
+        grades = report["flows_by_grade"].data
+        assert "Grade not recorded" in set(grades["band"])
     assert synth.HOSTILE_TITLE not in report._repr_html_()
 
 
