@@ -123,14 +123,14 @@ def _date(value) -> str:
     return f"{stamp.day} {stamp:%B %Y}"
 
 
-def check_unique_ids(data: pd.DataFrame) -> None:
+def check_unique_ids(data: pd.DataFrame, codes: np.ndarray | None = None) -> None:
     """Refuse a table in which an ``employee_id`` appears twice in one snapshot.
 
     The message gives the snapshot, how many ids repeat and the first rows concerned (row numbers
-    counted from 1 in the table given), never the ids.
+    counted from 1 in the table given), never the ids. ``codes``: the ids already factorized.
     """
     ids = data["employee_id"].astype("string")
-    code, _ = pd.factorize(ids)  # -1 for a blank id
+    code = pd.factorize(ids)[0] if codes is None else codes  # -1 for a blank id
     snap, snaps = pd.factorize(data["snapshot_date"])
     key = code.astype(np.int64) * max(len(snaps), 1) + snap
     dup = (code >= 0) & pd.Series(key).duplicated(keep=False).to_numpy()
@@ -157,6 +157,12 @@ def _take(values, index: np.ndarray):
     return pd.api.extensions.take(values, index, allow_fill=True)
 
 
+def _codes_at(column: pd.Series, index: np.ndarray) -> np.ndarray:
+    """Category codes of a categorical ``column`` at row positions ``index`` (-1: absent/blank)."""
+    codes = np.asarray(column.array.codes)
+    return np.where(index >= 0, codes[index], -1).astype(codes.dtype)
+
+
 def _moves_between(
     frame: pd.DataFrame,
     code: np.ndarray,
@@ -167,54 +173,61 @@ def _moves_between(
     end: pd.Timestamp,
     carried: list[str],
 ) -> tuple[pd.DataFrame, int]:
-    """The moves between two snapshots (row positions ``rows0``/``rows1`` of ``frame``)."""
+    """The moves between two snapshots (row positions ``rows0``/``rows1`` of ``frame``, whose
+    sex, grade and carried columns are categorical). Works on integer codes throughout: no
+    string is copied per row."""
     present = np.zeros(n_ids, dtype=bool)
     present[code[rows0]] = True
     present[code[rows1]] = True
     ids = np.flatnonzero(present)  # sorted, as np.union1d but without its hashing
-    where0 = np.full(n_ids, -1, dtype=np.int64)
-    where1 = np.full(n_ids, -1, dtype=np.int64)
-    where0[code[rows0]] = rows0
-    where1[code[rows1]] = rows1
-    i0, i1 = where0[ids], where1[ids]
+    where = np.full(n_ids, -1, dtype=np.int64)
+    where[code[rows0]] = rows0
+    i0 = where[ids]
+    where[:] = -1
+    where[code[rows1]] = rows1
+    i1 = where[ids]
+    del where, present
     present_from, present_to = i0 >= 0, i1 >= 0
-
-    def side(column: str, index: np.ndarray) -> pd.Series:
-        return pd.Series(_take(frame[column].array, index))
-
-    rank_from = side("grade_rank", i0).astype("Float64")
-    rank_to = side("grade_rank", i1).astype("Float64")
-    grade_from = side("grade", i0).astype("string")
-    grade_to = side("grade", i1).astype("string")
     both = present_from & present_to
-    up = both & (rank_to > rank_from).fillna(False).to_numpy(dtype=bool)
-    down = both & (rank_to < rank_from).fillna(False).to_numpy(dtype=bool)
-    changed = both & ~up & ~down & (grade_from != grade_to).fillna(False).to_numpy(dtype=bool)
+    ranks = frame["grade_rank"].to_numpy(dtype=float, na_value=np.nan)
+    rank_from = np.where(present_from, ranks[i0], np.nan)
+    rank_to = np.where(present_to, ranks[i1], np.nan)
+    grade_from, grade_to = _codes_at(frame["grade"], i0), _codes_at(frame["grade"], i1)
+    with np.errstate(invalid="ignore"):
+        up = both & (rank_to > rank_from)
+        down = both & (rank_to < rank_from)
+    changed = both & ~up & ~down & (grade_from != grade_to)
     event = np.select(
         [~present_from, ~present_to, up, down, changed],
-        ["starter", "leaver", "promotion", "demotion", "regrade"],
-        "stay",
-    )
-    sex_from = side("sex", i0).astype("string")
-    sex_to = side("sex", i1).astype("string")
-    sex_changed = int((both & (sex_from != sex_to).fillna(False).to_numpy(dtype=bool)).sum())
+        [MOVES.index(m) for m in ("starter", "leaver", "promotion", "demotion", "regrade")],
+        MOVES.index("stay"),
+    ).astype(np.int8)
+    sex_from, sex_to = _codes_at(frame["sex"], i0), _codes_at(frame["sex"], i1)
+    sex_changed = int((both & (sex_from != sex_to)).sum())
+
+    def categorical(column: str, codes: np.ndarray) -> pd.Categorical:
+        return pd.Categorical.from_codes(codes, dtype=frame[column].dtype)
+
+    def integers(values: np.ndarray) -> pd.arrays.IntegerArray:
+        blank = np.isnan(values)
+        return pd.arrays.IntegerArray(np.where(blank, 0, values).astype(np.int64), blank)
+
     moves = pd.DataFrame(
         {
             "employee_code": ids,
             "period_start": start,
             "period_end": end,
-            "sex": sex_from.fillna(sex_to).array,
-            "grade_from": grade_from.array,
-            "grade_rank_from": rank_from.astype("Int64").array,
-            "grade_to": grade_to.array,
-            "grade_rank_to": rank_to.astype("Int64").array,
-            "event": event,
+            "sex": categorical("sex", np.where(sex_from >= 0, sex_from, sex_to)),
+            "grade_from": categorical("grade", grade_from),
+            "grade_rank_from": integers(rank_from),
+            "grade_to": categorical("grade", grade_to),
+            "grade_rank_to": integers(rank_to),
+            "event": pd.Categorical.from_codes(event, categories=list(MOVES)),
         }
     )
     for column in carried:
-        moves[column] = (
-            side(column, i0).astype("string").fillna(side(column, i1).astype("string")).array
-        )
+        before, after = _codes_at(frame[column], i0), _codes_at(frame[column], i1)
+        moves[column] = categorical(column, np.where(before >= 0, before, after))
     return moves, sex_changed
 
 
@@ -239,21 +252,25 @@ def link(data: pd.DataFrame, events: pd.DataFrame | None = None) -> Linked:
         problems.append(("rows without an employee id", int(blank.sum()), "left out of every flow"))
     keep = [c for c in ("snapshot_date", "sex", "grade", "grade_rank", *_CARRIED) if c in data]
     frame = data.loc[~blank, keep].reset_index(drop=True)
-    frame["employee_id"] = ids[~blank].to_numpy()
+    frame["employee_id"] = ids[~blank].array
+    del ids
     frame["snapshot_date"] = pd.to_datetime(frame["snapshot_date"])
     for column in ("grade", "grade_rank"):
         if column not in frame:
             frame[column] = pd.Series(
                 pd.NA, index=frame.index, dtype="Int64" if column == "grade_rank" else "string"
             )
-    check_unique_ids(frame)
+    for column in ("sex", "grade", *(c for c in _CARRIED if c in frame)):
+        if not isinstance(frame[column].dtype, pd.CategoricalDtype):
+            frame[column] = frame[column].astype("string").astype("category")
+    code, uniques = pd.factorize(frame["employee_id"])
+    check_unique_ids(frame, code)
     dates = tuple(pd.Timestamp(d) for d in np.sort(frame["snapshot_date"].unique()))
     checked = _check_events(events) if events is not None else None
     if len(dates) < 2:
         counts = pd.DataFrame(problems, columns=["problem", "n", "effect"])
         return Linked(data, None, checked, Linkage(dates, counts))
     carried = [c for c in _CARRIED if c in frame and frame[c].notna().any()]
-    code, uniques = pd.factorize(frame["employee_id"])
     n_ids = len(uniques)
     snapshot = np.searchsorted(
         np.array([d.to_datetime64() for d in dates]), frame["snapshot_date"].to_numpy()

@@ -155,6 +155,7 @@ def flow_rates(
         _counts(start, event == "promotion", "promoted"),
     ]
     table = pd.concat(parts, axis=1).fillna(0).astype("int64")
+    table = table[table.to_numpy().any(axis=1)]  # unused categories: nobody in the group
     table = table.sort_index().reset_index()
     if not by:
         table = table.drop(columns="all")
