@@ -53,6 +53,8 @@ report: setup
 	@$(RUN) notebooks/40_equal_pay_audit.ipynb -p dataset cincinnati
 	@$(RUN) notebooks/50_pay_structure_eia.ipynb -p dataset synthetic
 	@$(RUN) notebooks/50_pay_structure_eia.ipynb -p dataset cincinnati
+	@$(RUN) notebooks/70_workforce_flows.ipynb -p dataset synthetic_flows
+	@$(RUN) notebooks/70_workforce_flows.ipynb -p dataset cincinnati
 	@$(RUN) notebooks/60_council_benchmark.ipynb -p employer "Leeds City Council"
 	@$(RUN) notebooks/60_council_benchmark.ipynb
 	@echo "Reports index: $(abspath reports/index.html)"

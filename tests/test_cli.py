@@ -151,10 +151,11 @@ def test_datasets_lists_every_name_with_a_description_and_no_cache(tmp_path, mon
     done = CliRunner().invoke(app, ["datasets"])
     assert done.exit_code == 0, done.output
     rows = {line.split()[0]: line for line in done.output.splitlines()}
-    assert set(rows) == {"cincinnati", "gpg", "synthetic"}
+    assert set(rows) == {"cincinnati", "gpg", "synthetic", "synthetic_flows"}
     assert "City of Cincinnati employees" in rows["cincinnati"]
     assert "GOV.UK gender pay gap" in rows["gpg"] and "60_council_benchmark" in rows["gpg"]
     assert "synthetic council workforce" in rows["synthetic"]
+    assert "linked annual snapshots" in rows["synthetic_flows"] and "70" in rows["synthetic_flows"]
 
 
 @pytest.mark.parametrize(

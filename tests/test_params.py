@@ -264,8 +264,13 @@ def test_processed_caches_are_not_dataset_names(tmp_path, monkeypatch):
     (tmp_path / "my_extract.parquet").write_bytes(b"")  # ingested: with its summary
     (tmp_path / "my_extract.ingest.json").write_bytes(b"{}")
     monkeypatch.setattr(datasets, "processed_dir", lambda: tmp_path)
-    assert dataset_names() == ["cincinnati", "gpg", "my_extract", "synthetic"]
-    assert dataset_names(workforce=True) == ["cincinnati", "my_extract", "synthetic"]
+    assert dataset_names() == ["cincinnati", "gpg", "my_extract", "synthetic", "synthetic_flows"]
+    assert dataset_names(workforce=True) == [
+        "cincinnati",
+        "my_extract",
+        "synthetic",
+        "synthetic_flows",
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -47,6 +47,7 @@ TOPICS = (
     "audit",
     "paystructure",
     "seniorpay",
+    "flows",
 )
 PAY_TOPICS = ("paygap", "decomposition", "audit", "paystructure")
 ANNUAL = tuple(
@@ -129,6 +130,8 @@ def _build(topic: str, ds: datasets.Dataset) -> Report:
         return build(data, source=source, truth=synthetic_truth(ds), n_boot=20)
     if topic in ("audit", "seniorpay"):
         return build(data, source=source)
+    if topic == "flows":  # one snapshot: hire cohorts, service, and what is missing
+        return build(data, source=source, n_boot=0)
     return build(data, read_structure(example_structure("synthetic")), source=source)
 
 
@@ -361,6 +364,35 @@ def test_hostile_unit_names_come_out_escaped(shape, topic):
 
 
 # --------------------------------------------------------------------------------------------------
+# Workforce flows on linked snapshots of a shape (one snapshot is covered above)
+# --------------------------------------------------------------------------------------------------
+
+LINKED_SHAPES = ("no_grades", "many_grades", synth.HARDEST)
+
+
+@pytest.mark.parametrize("shape", LINKED_SHAPES)
+def test_flows_on_linked_snapshots_of_every_hard_shape(shape):
+    from research.data.longitudinal import link
+    from research.data.synth_flows import generate_flows
+    from research.flows.report import build
+
+    linked = generate_flows(N * 2, years=3, seed=SEED, shape=shape)
+    found = link(linked.data, linked.events)
+    report = build(linked.data, moves=found.moves, linkage=found.linkage.counts, n_boot=0)
+    plt.close("all")
+    keys = {f.key for f in report.findings}
+    assert "turnover" in keys
+    recorded = synth.make_shape(shape)
+    assert ("projection_top_share" in keys) == recorded.grades
+    if recorded.other_sex_share:
+        assert any(f.key == "other_sex" for f in report.findings)
+    if recorded.grades and recorded.blank_grades:  # counted, so grades add up to the total
+        grades = report["flows_by_grade"].data
+        assert "Grade not recorded" in set(grades["band"])
+    assert synth.HOSTILE_TITLE not in report._repr_html_()
+
+
+# --------------------------------------------------------------------------------------------------
 # Each notebook once on the hardest shape: annual-only, blank grades, sex X/U, hostile title
 # --------------------------------------------------------------------------------------------------
 
@@ -372,6 +404,7 @@ NOTEBOOK_PARAMETERS = {
     "40_equal_pay_audit": {},
     "50_pay_structure_eia": {},
     "12_senior_pay": {},
+    "70_workforce_flows": {"n_boot": 0},
 }
 #: Notebooks that fail on the hardest shape today (none since the issue 13 merge).
 NOTEBOOK_FAILURES: dict[str, str] = {}

@@ -2,7 +2,10 @@
 
 ``load("synthetic")`` generates a council workforce with known truth; options follow a colon, e.g.
 ``"synthetic:n_employees=20000,seed=7,segregation=0.5"``; ``shape=annual_only+blank_grades`` leaves
-columns out as a real extract would (:data:`research.data.synth.SHAPES`). ``load("cincinnati")`` reads the bundled
+columns out as a real extract would (:data:`research.data.synth.SHAPES`). Linked snapshots of one
+council over several years, with known flow rates (:mod:`research.data.synth_flows`), come from
+``"synthetic:years=5"`` or the name ``"synthetic_flows"`` (options ``promotion_ratio``, ``growth``
+too; read them with :func:`research.data.longitudinal.load_linked`). ``load("cincinnati")`` reads the bundled
 City of Cincinnati extract (ingested once into ``data/processed``). ``load("my_extract")`` reads a
 dataset written by ``research ingest ... --name my_extract``. ``load("file.csv", mapping="map.yaml")``
 ingests a file directly; a Parquet file already in the canonical schema needs no mapping.
@@ -56,8 +59,21 @@ SYNTHETIC_OPTIONS = {
     "female_share": float,
     "other_sex_share": float,
     "shape": str,
+<<<<<<< HEAD
     "senior_tail": boolean,
+=======
+    # linked snapshots over several years (research.data.synth_flows); ``synthetic_flows`` is
+    # ``synthetic:years=5``
+    "years": int,
+    "promotion_ratio": float,
+    "growth": float,
+>>>>>>> flows
 }
+#: Options that only linked synthetic snapshots (``years=...``) take.
+FLOW_OPTIONS = ("promotion_ratio", "growth")
+#: The named dataset of linked synthetic snapshots and the years it holds by default.
+SYNTHETIC_FLOWS = "synthetic_flows"
+SYNTHETIC_FLOWS_YEARS = 5
 
 
 class DatasetError(ValueError):
@@ -163,13 +179,15 @@ def named_datasets() -> list[str]:
         if processed_dir().exists()
         else []
     )
-    return sorted({"synthetic", *BUNDLED, *processed})
+    return sorted({"synthetic", SYNTHETIC_FLOWS, *BUNDLED, *processed})
 
 
 def parse_synthetic_spec(spec: str) -> dict[str, Any]:
     """Options of a ``synthetic[:key=value,...]`` spec, typed and checked."""
     options = dict(SYNTHETIC_DEFAULTS)
-    _, _, rest = spec.partition(":")
+    head, _, rest = spec.partition(":")
+    if head == SYNTHETIC_FLOWS:
+        options["years"] = SYNTHETIC_FLOWS_YEARS
     for item in filter(None, (s.strip() for s in rest.split(","))):
         key, sep, value = item.partition("=")
         if not sep or key not in SYNTHETIC_OPTIONS:
@@ -190,7 +208,26 @@ def parse_synthetic_spec(spec: str) -> dict[str, Any]:
             make_shape(options["shape"])
         except ValueError as err:
             raise DatasetError(f"{err} (in {spec!r})") from None
+    if "years" in options:
+        if not 2 <= options["years"] <= 30:
+            raise DatasetError(f"years={options['years']} in {spec!r}: give 2 to 30 snapshots.")
+        for option in ("shape", "other_sex_share"):
+            if option in options:
+                raise DatasetError(
+                    f"Linked synthetic snapshots (years=...) take no {option} (in {spec!r})."
+                )
+    elif any(k in options for k in FLOW_OPTIONS):
+        raise DatasetError(
+            f"{' and '.join(k for k in FLOW_OPTIONS if k in options)} need linked snapshots: "
+            f"add years=5 (or use {SYNTHETIC_FLOWS!r}) in {spec!r}."
+        )
     return options
+
+
+def is_synthetic(spec: str) -> bool:
+    """Whether a dataset reference (filter removed) names synthetic data."""
+    head = spec.partition(":")[0]
+    return head in ("synthetic", SYNTHETIC_FLOWS)
 
 
 FILTER_SEPARATOR = "?"
@@ -362,7 +399,12 @@ class Resolved:
     @property
     def description(self) -> str:
         """What the reference is, in words (filter included)."""
-        if self.kind == "synthetic":
+        if self.kind == "synthetic" and "years" in self.options:
+            text = (
+                f"synthetic council followed over {self.options['years']} years: linked annual "
+                f"snapshots with known flow rates, for notebook 70 ({self.options})"
+            )
+        elif self.kind == "synthetic":
             text = f"synthetic council workforce ({self.options})"
         elif self.kind == "bundled":
             text = BUNDLED[self.spec].description
@@ -432,7 +474,7 @@ def resolve(
     """
     ref = str(reference)
     spec, filters = split_filter(ref, base)
-    if spec == "synthetic" or spec.startswith("synthetic:"):
+    if is_synthetic(spec):
         return Resolved(ref, "synthetic", spec, filters, options=parse_synthetic_spec(spec))
     if spec in BUNDLED and mapping is None:  # names first, then files
         bundled = BUNDLED[spec]
@@ -508,12 +550,32 @@ def _load_synthetic(spec: str) -> Dataset:
     from research.data import synth
 
     options = parse_synthetic_spec(spec)
+    if "years" in options:
+        return _load_synthetic_flows(spec, options)
     data = synth.generate(**options)
     n = len(data)
     summary = {
         "dataset": spec,
         "description": "Synthetic English council workforce with known segregation and pay gap"
         + (f" ({synth.make_shape(options['shape']).description})" if "shape" in options else ""),
+        "currency": "GBP",
+        "full_time_hours": 37.0,
+        "generator": options,
+        "counts": {"read": n, "accepted": n, "quarantined": 0},
+        "problems": [],
+    }
+    return Dataset(spec, data, summary)
+
+
+def _load_synthetic_flows(spec: str, options: dict[str, Any]) -> Dataset:
+    from research.data import synth_flows
+
+    data = synth_flows.generate_flows(**options).data
+    n = len(data)
+    summary = {
+        "dataset": spec,
+        "description": "Synthetic English council workforce followed over "
+        f"{options['years']} years (linked annual snapshots with known flow rates)",
         "currency": "GBP",
         "full_time_hours": 37.0,
         "generator": options,

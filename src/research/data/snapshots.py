@@ -139,7 +139,8 @@ def earlier_snapshot(
         raw = other.data[other.data["snapshot_date"] == other.data["snapshot_date"].max()]
         return EarlierSnapshot(raw, f"{compare_with} ({_date(raw['snapshot_date'].max())})")
     name, filters = datasets.split_filter(dataset.name)
-    if name == "synthetic" or name.startswith("synthetic:"):
+    linked = datasets.is_synthetic(name) and "years" in datasets.parse_synthetic_spec(name)
+    if (name == "synthetic" or name.startswith("synthetic:")) and not linked:
         options = datasets.parse_synthetic_spec(name)
         frames = synth.generate_years(
             [snapshot.year - 1, snapshot.year],
