@@ -59,15 +59,12 @@ SYNTHETIC_OPTIONS = {
     "female_share": float,
     "other_sex_share": float,
     "shape": str,
-<<<<<<< HEAD
     "senior_tail": boolean,
-=======
     # linked snapshots over several years (research.data.synth_flows); ``synthetic_flows`` is
     # ``synthetic:years=5``
     "years": int,
     "promotion_ratio": float,
     "growth": float,
->>>>>>> flows
 }
 #: Options that only linked synthetic snapshots (``years=...``) take.
 FLOW_OPTIONS = ("promotion_ratio", "growth")
