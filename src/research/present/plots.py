@@ -195,7 +195,7 @@ def quartile_bars(quartiles: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt
     ax.set_xlim(0, 100)
     ax.set_xlabel("Share of employees in the band (%)")
     ax.set_ylabel("Hourly pay quartile")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32), ncol=2, frameon=False)
     return ax
 
 

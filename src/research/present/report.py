@@ -250,7 +250,9 @@ MIN_FONT_PT = 9.0
 FIGURE_DPI = 200
 """Resolution of published charts: text stays sharp when a reader zooms to 200%."""
 
-CSS_PX_PER_INCH = 96
+CSS_PX_PER_INCH = 128
+"""Charts are shown at 4/3 of their drawn size: a 7.5-inch chart fills the 960-pixel text column,
+so 9-point text reads at 16 CSS pixels (a narrower screen shrinks it to fit)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -313,7 +315,7 @@ class Figure:
         return path
 
     def css_size(self) -> tuple[int, int]:
-        """Width and height of the image on screen, in CSS pixels (96 per inch)."""
+        """Width and height of the image on screen, in CSS pixels (:data:`CSS_PX_PER_INCH`)."""
         width, height = (
             int.from_bytes(self.png[16:20], "big"),
             int.from_bytes(self.png[20:24], "big"),
