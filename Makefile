@@ -11,7 +11,7 @@ ARGS ?=
 ALLOW_ROOT ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 RUN := $(BIN)/research run --no-progress
 
-.PHONY: setup report test lint format lab bench bench-pysal batch clean lock help
+.PHONY: setup chromium report test lint format lab bench bench-pysal batch clean lock help
 
 help:
 	@echo "make report  - set up, ingest bundled data, run every report on synthetic and real data"
@@ -24,7 +24,17 @@ help:
 	@echo "make lock    - refresh requirements.lock from the current environment"
 
 # Idempotent: reinstalls only when pyproject.toml or requirements.lock changed.
-setup: $(STAMP)
+setup: $(STAMP) chromium
+
+# Debian's Chromium drives the browser tests (the accessibility gate, the site's filter): installed
+# with apt-get when missing and possible (as root); otherwise those tests skip, saying why.
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM) || ! command -v apt-get >/dev/null || test "$$(id -u)" != 0 || { \
+	  echo "Installing Debian's chromium for the browser tests (accessibility gate)..."; \
+	  apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 || \
+	  { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1; } || \
+	  echo "Could not install chromium: the browser tests will be skipped."; }
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'

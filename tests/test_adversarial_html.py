@@ -23,7 +23,7 @@ matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from test_site_browser import browser, chromium  # noqa: E402, F401
+from test_site_browser import browser  # noqa: E402, F401
 
 from research.data.synth import generate  # noqa: E402
 from research.run.export import add_policy, policy, source_hash, strip_active_content  # noqa: E402

@@ -67,7 +67,7 @@ def test_sections_and_title(report):
         "disclosure",
     ]
     assert all(s.title.endswith("?") for s in report.sections)
-    assert report.title.heading == "Data audit: Synthetic Borough Council, 31 March 2025"
+    assert report.title.heading == "Data audit: Synthetic Borough Council, snapshot 31 March 2025"
 
 
 def test_ingest_accounting_and_reasons_come_from_the_summary(report):

@@ -336,15 +336,19 @@ def test_outputs_are_kept(success_html: str) -> None:
     assert "Headcount" in [" ".join("".join(c["text"]).split()) for c in page.find("caption")]
 
 
-def test_header_shows_title_dataset_parameters_date_status(success_html: str) -> None:
+def test_header_shows_title_and_date_and_the_appendix_the_parameters(success_html: str) -> None:
+    """A committee reads the title first: the parameters, dataset and status of the run are in
+    the appendix (a successful run shows no status pill in the header)."""
     page = Page(success_html)
     header = page.text("report-header")
     assert "Data audit" in header
-    assert "Dataset gpg" in header
-    assert "min_cell 10" in header
-    assert 'councils ["Leeds", "York"]' in header
     assert "24 November 2026, 10:15 UTC" in header
-    assert "succeeded" in header
+    assert "min_cell" not in header and "succeeded" not in header.lower()
+    appendix = page.text("report-manifest")
+    assert "Dataset gpg" in appendix
+    assert "min_cell 10" in appendix
+    assert 'councils ["Leeds", "York"]' in appendix
+    assert "succeeded" in appendix
     assert [t["text"] for t in page.find("title")] == [["Data audit (gpg)"]]
     # the notebook's own "# Title" line is not repeated in the body
     assert "Occupational segregation audit" not in page.text("report-body")
@@ -359,7 +363,7 @@ def test_toc_links_to_existing_heading_ids(success_html: str) -> None:
         "Headcount by council",
         "Pay (median) & 50% gap",
         "Figures",
-        "Appendix: Run manifest",
+        "Appendix: parameters and run manifest",
     ]
     ids = page.ids()
     for link in links:
@@ -455,9 +459,9 @@ def test_describe_failure_without_status_uses_notebook() -> None:
 
 def test_minimal_manifest_is_tolerated(tmp_path: Path) -> None:
     html = export(tmp_path, success_notebook(), {})
-    header = Page(html).text("report-header")
-    assert "Occupational segregation audit" in header
-    assert "unknown" in header
+    page = Page(html)
+    assert "Occupational segregation audit" in page.text("report-header")
+    assert "Started unknown" in page.text("report-manifest")
 
 
 def test_export_does_not_modify_notebook(tmp_path: Path) -> None:

@@ -64,7 +64,9 @@ def test_report_holds_the_sections_and_title(report):
         "disclosure",
     ]
     assert all(s.title.endswith("?") for s in report.sections)
-    assert report.title.heading == "Gender pay gap: Synthetic Borough Council, 31 March 2025"
+    assert (
+        report.title.heading == "Gender pay gap: Synthetic Borough Council, snapshot 31 March 2025"
+    )
     assert ("Pay compared", "hourly pay") in report.title.details
 
 

@@ -3,17 +3,15 @@
 The site is built from manifests made here (no notebook runs), opened from the file system and
 from a static web server; the test searches for a council, narrows by status and date, and
 follows links to a report and to a plan page. Playwright never downloads its own browsers: it is
-pointed at ``/usr/bin/chromium``, which the session fixture installs with apt-get when absent.
+pointed at ``/usr/bin/chromium``, which the session fixture ``chromium`` (conftest.py) installs
+with apt-get when absent.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import http.server
 import json
-import shutil
-import subprocess
 import threading
 from pathlib import Path
 
@@ -21,27 +19,8 @@ import pytest
 
 from research.run.site import build_index
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 COUNCILS = ["Leeds City Council", "Bristol City Council", "Cornwall Council"]
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Path:
-    """Debian's Chromium: installed with apt-get when missing, else the tests are skipped."""
-    if not CHROMIUM.exists() and shutil.which("apt-get"):
-        for command in (
-            ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
-            ["apt-get", "update"],
-            ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
-        ):
-            if CHROMIUM.exists():
-                break
-            with contextlib.suppress(OSError, subprocess.SubprocessError):
-                subprocess.run(command, capture_output=True, timeout=900, check=False)
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed and `apt-get install -y chromium` did not work")
-    return CHROMIUM
 
 
 @pytest.fixture(scope="module")

@@ -691,7 +691,7 @@ def gaps_figure(audit: EqualPayAudit, min_cell: int, source: str) -> Figure | No
     for x in (audit.gap_threshold, -audit.gap_threshold):
         ax.axvline(x, color="#333333", linestyle="--", linewidth=1)
     for x in (audit.pattern_threshold, -audit.pattern_threshold):
-        ax.axvline(x, color="#999999", linestyle=":", linewidth=1)
+        ax.axvline(x, color="#767676", linestyle=":", linewidth=1)
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_yticks(y, t["group"].astype(str))
     ax.set_xlabel(f"Gap in {words}: men minus women, % of men's")

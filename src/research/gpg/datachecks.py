@@ -30,7 +30,7 @@ import pandas as pd
 from research.core.checks import require_columns
 from research.data.schema import GOV_UK_COLUMNS as NUMERIC_COLUMNS
 
-__all__ = ["CHECKS", "check_published", "failing_rows", "summarise_checks"]
+__all__ = ["CHECKS", "CHECK_TITLES", "check_published", "failing_rows", "summarise_checks"]
 
 _QUARTERS = ("Lower", "LowerMiddle", "UpperMiddle", "Top")
 _SHARES = [c for c in NUMERIC_COLUMNS if c.endswith(("BonusPercent", "Quartile"))]
@@ -45,6 +45,15 @@ CHECKS: dict[str, str] = {
     "hourly_gap_range": "Mean and median hourly pay gaps lie between -100% and 100%",
     "bonus_gap_range": "Mean and median bonus gaps lie between -1000% and 100%",
     "bonus_gap_without_bonus": "No bonus gap is given when nobody received a bonus",
+}
+
+#: Check name -> the short title a published table shows in its place.
+CHECK_TITLES: dict[str, str] = {
+    "quartile_sum": "Quarter shares add up to 100",
+    "percent_range": "Shares lie between 0 and 100",
+    "hourly_gap_range": "Hourly pay gaps lie between -100% and 100%",
+    "bonus_gap_range": "Bonus gaps lie between -1000% and 100%",
+    "bonus_gap_without_bonus": "No bonus gap without bonuses",
 }
 
 

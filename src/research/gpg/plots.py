@@ -40,11 +40,11 @@ _BOX = {"whis": (5, 95), "showfliers": False, "widths": 0.55, "patch_artist": Tr
 
 
 def _quarter_colours(n: int = 4) -> list[str]:
-    """Shades of the women's colour, light (lower quarter) to dark (top quarter)."""
+    """Shades of the women's colour, lighter (lower quarter) to darker (top quarter); the
+    lightest is the colour itself, so every line contrasts at least 3:1 with the background."""
     base = np.array(to_rgb(SEX_PALETTE["F"]))
-    mix = np.linspace(0.55, 0.0, n)[:, None]
-    dark = np.linspace(0.0, 0.35, n)[:, None]
-    shades = base * (1 - mix) + mix - dark * base
+    dark = np.linspace(0.0, 0.6, n)[:, None]
+    shades = base - dark * base
     return [to_hex(np.clip(c, 0, 1)) for c in shades]
 
 
@@ -57,7 +57,7 @@ def _shade_missing(ax: plt.Axes, years: list[str], missing: list[str]) -> None:
     """Hatched band over each year with no complete data, labelled once."""
     for k, year in enumerate(years):
         if year in missing:
-            ax.axvspan(k - 0.45, k + 0.45, facecolor="none", hatch="///", edgecolor="#BBBBBB", lw=0)
+            ax.axvspan(k - 0.45, k + 0.45, facecolor="none", hatch="///", edgecolor="#8C8C8C", lw=0)
             ax.annotate(
                 "no complete\ndata",
                 xy=(k, 0.98),
@@ -127,7 +127,8 @@ def trend_lines(
     years = trend["reporting_year"].tolist()
     x = np.arange(len(years))
     ax.bar(x, trend["all_p75"] - trend["all_p25"], bottom=trend["all_p25"], width=0.5,
-           color=BAND_COLOUR, label="all councils: middle half")  # fmt: skip
+           color=BAND_COLOUR, edgecolor=ALL_COLOUR, linewidth=1,
+           label="all councils: middle half")  # fmt: skip
     ax.plot(x, trend["all_median"], color=ALL_COLOUR, lw=2, marker="o", ms=5,
             label="all councils: median")  # fmt: skip
     if council is not None and "median_gap" in trend:

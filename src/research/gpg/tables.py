@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from research.gpg.benchmark import QUARTERS, CouncilBenchmark, size_label
+from research.gpg.datachecks import CHECK_TITLES
 from research.present.report import Table, columns
 
 __all__ = [
@@ -292,32 +293,34 @@ def published_figure_checks(summary: pd.DataFrame) -> Table:
     """``published_figure_checks``: each check on all employers and on councils, all years."""
     return Table(
         "published_figure_checks",
-        summary,
+        summary.drop(columns="check"),
         "Checks of the published figures, all years: submissions checked and failing",
         columns(
-            ("check", "check"),
-            ("description", "description"),
-            ("n_checked_all", "all employers: checked", "int"),
-            ("n_failing_all", "failing", "int"),
-            ("pct_failing", "% failing", "float2", PCT),
-            ("n_checked_councils", "councils: checked", "int"),
-            ("n_failing_councils", "failing", "int"),
+            ("description", "What is checked"),
+            ("n_checked_all", "All employers: submissions checked", "int"),
+            ("n_failing_all", "All employers: failing", "int"),
+            ("pct_failing", "All employers: % failing", "float2", PCT),
+            ("n_checked_councils", "Councils: submissions checked", "int"),
+            ("n_failing_councils", "Councils: failing", "int"),
         ),
     )
 
 
 def failures(table: pd.DataFrame, name: str, caption: str, who: str, notes=()) -> Table:
-    """A list of failing published values (``published_figure_failures_<...>``)."""
+    """A list of failing published values (``published_figure_failures_<...>``); each check is
+    named by its title (:data:`~research.gpg.datachecks.CHECK_TITLES`), each value by its GOV.UK
+    field name."""
+    table = table.assign(check=table["check"].map(CHECK_TITLES).fillna(table["check"]))
     return Table(
         name,
         table,
         caption,
         columns(
-            ("reporting_year", "year"),
-            ("employer", who),
-            ("check", "check"),
-            ("column", "column"),
-            ("value", "value", "float1"),
+            ("reporting_year", "Year"),
+            ("employer", who.capitalize()),
+            ("check", "Check failed"),
+            ("column", "GOV.UK field"),
+            ("value", "Value", "float1"),
         ),
         row_header="employer",
         notes=tuple(notes),

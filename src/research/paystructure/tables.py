@@ -424,7 +424,7 @@ def before_after_figure(impact: EqualityImpact, min_cell: int, source: str) -> F
     t = t.sort_values("gap_before").tail(25)
     fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(t) + 1.6))
     y = np.arange(len(t))
-    ax.hlines(y, t["gap_before"], t["gap_after"], color="#999999", linewidth=1.5)
+    ax.hlines(y, t["gap_before"], t["gap_after"], color="#767676", linewidth=1.5)
     ax.scatter(t["gap_before"], y, facecolors="white", edgecolors="#333333", label="now", zorder=3)
     colours = np.where(t["widens"], "#CC79A7", "#009E73")
     ax.scatter(t["gap_after"], y, color=colours, zorder=3, label="after protection ends")

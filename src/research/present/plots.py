@@ -1,8 +1,11 @@
 """One look for every report: the women/men palette, seaborn's clean style, labelled axes.
 
 Colours are from the Okabe-Ito colour-blind-safe palette (Okabe and Ito 2008, "Color Universal
-Design"): women orange-vermilion, men blue, other recorded codes grey. Plot functions take long-form
-``data=`` with column roles, accept ``ax=`` and return it, in the manner of seaborn.
+Design"): women orange-vermilion, men blue, other recorded codes grey. Every colour that carries
+meaning has a contrast of at least 3:1 with the white background (WCAG 2.2, 1.4.11), and text on a
+bar takes black or white, whichever contrasts more with the bar (:func:`label_colour`, at least
+4.5:1 for the palette's colours). Plot functions take long-form ``data=`` with column roles, accept
+``ax=`` and return it, in the manner of seaborn.
 """
 
 from __future__ import annotations
@@ -17,7 +20,30 @@ import seaborn as sns
 
 from research.present.formats import SEX_LABELS  # one wording of the sex codes everywhere
 
-SEX_PALETTE = {"F": "#D55E00", "M": "#0072B2", "X": "#999999", "U": "#BBBBBB"}
+SEX_PALETTE = {"F": "#D55E00", "M": "#0072B2", "X": "#767676", "U": "#8C8C8C"}
+
+
+def luminance(colour) -> float:
+    """Relative luminance of a colour (WCAG 2.2 definition), 0 for black to 1 for white."""
+    from matplotlib.colors import to_rgb
+
+    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)]
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def contrast(first, second="#FFFFFF") -> float:
+    """WCAG contrast ratio of two colours (1 to 21); by default against a white background."""
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def label_colour(background) -> str:
+    """Black or white text, whichever contrasts more with ``background`` (a bar's colour)."""
+    return (
+        "#000000"
+        if contrast("#000000", background) >= contrast("#FFFFFF", background)
+        else "#FFFFFF"
+    )
 
 
 def set_style() -> None:
@@ -30,7 +56,7 @@ def set_style() -> None:
             "axes.titlesize": 12,
             "axes.spines.top": False,
             "axes.spines.right": False,
-            "savefig.dpi": 110,
+            "savefig.dpi": 200,
         }
     )
 
@@ -48,8 +74,8 @@ def source_note(ax: plt.Axes, text: str) -> plt.Axes:
     """
     fig = ax.figure
     width, height = fig.get_size_inches()
-    lines = textwrap.wrap(f"Source: {text}", width=max(40, int(width * 15)))
-    fig.text(0.01, 0.01, "\n".join(lines), fontsize=8, color="#555555", va="bottom", ha="left")
+    lines = textwrap.wrap(f"Source: {text}", width=max(40, int(width * 13)))
+    fig.text(0.01, 0.01, "\n".join(lines), fontsize=9, color="#555555", va="bottom", ha="left")
     _NOTE_LINES[fig] = len(lines)
     fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, _note_height(fig) + _below(fig)))
     return ax
@@ -68,7 +94,7 @@ def _below(fig: plt.Figure) -> float:
 def _note_height(fig: plt.Figure) -> float:
     """The share of the figure's height its source note takes (0 without one)."""
     lines = _NOTE_LINES.get(fig, 0)
-    return min(0.35, (0.12 + 0.14 * lines) / fig.get_size_inches()[1]) if lines else 0.0
+    return min(0.35, (0.12 + 0.16 * lines) / fig.get_size_inches()[1]) if lines else 0.0
 
 
 def tight_layout(fig: plt.Figure) -> plt.Figure:
@@ -136,7 +162,7 @@ def female_share_bars(
         xy=(overall, len(shown) - 0.5),
         xytext=(4, 0),
         textcoords="offset points",
-        fontsize=8,
+        fontsize=9,
     )
     ax.set_xlim(0, 100)
     ax.set_xlabel("Women's share of employees (%)")
@@ -153,24 +179,23 @@ def quartile_bars(quartiles: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt
     ax = ax or plt.subplots(figsize=(7.5, 3.2))[1]
     labels = [str(b).replace("_", " ").capitalize() for b in quartiles["band"]]
     women = quartiles["pct_female"].to_numpy(dtype=float)
-    ax.barh(labels, women, color=SEX_PALETTE["F"], label=SEX_LABELS["F"])
-    ax.barh(labels, 100 - women, left=women, color=SEX_PALETTE["M"], label=SEX_LABELS["M"])
+    women_colour, men_colour = SEX_PALETTE["F"], SEX_PALETTE["M"]
+    edges = {"edgecolor": "white", "linewidth": 1.5}  # the two colours meet at a white line
+    ax.barh(labels, women, color=women_colour, label=SEX_LABELS["F"], **edges)
+    ax.barh(labels, 100 - women, left=women, color=men_colour, label=SEX_LABELS["M"], **edges)
     for y, value in enumerate(women):
-        ax.text(2, y, f"{value:.1f}%", va="center", color="white", fontsize=9, fontweight="bold")
         ax.text(
-            98,
-            y,
-            f"{100 - value:.1f}%",
-            va="center",
-            ha="right",
-            color="white",
-            fontsize=9,
-            fontweight="bold",
-        )
+            2, y, f"{value:.1f}%", va="center", color=label_colour(women_colour),
+            fontsize=9.5, fontweight="bold",
+        )  # fmt: skip
+        ax.text(
+            98, y, f"{100 - value:.1f}%", va="center", ha="right",
+            color=label_colour(men_colour), fontsize=9.5, fontweight="bold",
+        )  # fmt: skip
     ax.set_xlim(0, 100)
     ax.set_xlabel("Share of employees in the band (%)")
     ax.set_ylabel("Hourly pay quartile")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32), ncol=2, frameon=False)
     return ax
 
 

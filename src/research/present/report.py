@@ -24,7 +24,7 @@ import base64
 import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from html import escape
 from pathlib import Path
@@ -198,9 +198,15 @@ class Table:
 
         return save_table(self, Path(folder))
 
-    def to_html(self) -> str:
-        """Escaped HTML: caption, column headers with ``scope="col"``, row headers, notes."""
+    def to_html(self, table_id: str | None = None) -> str:
+        """Escaped HTML: caption, column headers with ``scope="col"``, row headers, notes, in a
+        region of its own that scrolls sideways when the table is wider than the page.
+
+        ``table_id`` replaces the table's anchor (``table-<name>``) for a copy of the table shown
+        elsewhere, e.g. with a chart.
+        """
         header = self.header_key
+        table_id = table_id or f"table-{self.name}"
         text = {c.key: formatter(c.format, self.currency) for c in self.columns}
         head = "".join(
             f'<th scope="col"{_num(c)}{_title(c)}>{_text(c.label)}</th>' for c in self.columns
@@ -218,9 +224,9 @@ class Table:
         notes = "".join(f'<p class="table-note">{_text(n)}</p>' for n in self.notes)
         return (
             f'<div class="table-scroll" role="region" tabindex="0" '
-            f'aria-label="{_text(self.caption)}">'
-            f'<table class="report-table" id="table-{self.name}">'
-            f"<caption>{_text(self.caption)}</caption>"
+            f'aria-labelledby="{table_id}-caption">'
+            f'<table class="report-table" id="{table_id}">'
+            f'<caption id="{table_id}-caption">{_text(self.caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{notes}"
         )
 
@@ -261,6 +267,17 @@ def download_links(name: str) -> str:
 # ----------------------------------------------------------------------------- figures
 
 
+MIN_FONT_PT = 9.0
+"""Smallest text in a published chart, in points (at 200 dpi, 12 CSS pixels on screen)."""
+
+FIGURE_DPI = 200
+"""Resolution of published charts: text stays sharp when a reader zooms to 200%."""
+
+CSS_PX_PER_INCH = 128
+"""Charts are shown at 4/3 of their drawn size: a 7.5-inch chart fills the 960-pixel text column,
+so 9-point text reads at 16 CSS pixels (a narrower screen shrinks it to fit)."""
+
+
 @dataclass(frozen=True, eq=False)
 class Figure:
     """A chart with alt text from its data and the name of the table that holds its numbers.
@@ -274,16 +291,19 @@ class Figure:
     alt
         Alt text: what the chart shows and its main finding, written from the data.
     table
-        Name of the :class:`Table` of the same report that holds the charted numbers.
+        Name of the :class:`Table` of the same report that holds the charted numbers; the
+        :class:`Report` gives the figure that table (:attr:`data_table`), which the page shows
+        beside the chart.
     dpi
-        Resolution of the saved and embedded image.
+        Resolution of the saved and embedded image (at least 200: readable when zoomed).
     """
 
     name: str
     figure: Any
     alt: str
     table: str
-    dpi: int = 150
+    dpi: int = FIGURE_DPI
+    data_table: Table | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         check_name(self.name)
@@ -300,8 +320,10 @@ class Figure:
     def png(self) -> bytes:
         """The figure as PNG bytes (no timestamp or software metadata: byte-stable).
 
-        Rendered once: ``show`` both saves the image and embeds it in the page.
+        Rendered once: ``show`` both saves the image and embeds it in the page. No text is
+        smaller than :data:`MIN_FONT_PT`.
         """
+        _readable_text(self.figure)
         buffer = io.BytesIO()
         self.figure.savefig(
             buffer, format="png", dpi=self.dpi, bbox_inches="tight", metadata={"Software": None}
@@ -315,15 +337,39 @@ class Figure:
         path.write_bytes(self.png)
         return path
 
+    def css_size(self) -> tuple[int, int]:
+        """Width and height of the image on screen, in CSS pixels (:data:`CSS_PX_PER_INCH`)."""
+        width, height = (
+            int.from_bytes(self.png[16:20], "big"),
+            int.from_bytes(self.png[20:24], "big"),
+        )
+        scale = CSS_PX_PER_INCH / self.dpi
+        return round(width * scale), round(height * scale)
+
     def to_html(self) -> str:
-        """An ``<img>`` with embedded PNG and alt text, and a link-free pointer to its table."""
+        """An ``<img>`` with embedded PNG and alt text, a link to its table, and the table itself
+        in a ``<details>`` element (the export drops it when the table is shown next to the
+        chart anyway, see :mod:`research.run.export.figures`)."""
         data = base64.b64encode(self.png).decode("ascii")
+        width, height = self.css_size()
+        anchor = f"figure-{self.name}"
+        table = self.data_table
+        named = f"“{table.caption}”" if table is not None else self.table.replace("_", " ")
+        details = ""
+        target = f"table-{self.table}"
+        if table is not None:
+            target = f"{anchor}-table"
+            details = (
+                f'<details class="figure-data" id="{anchor}-data">'
+                "<summary>Show the numbers in this chart as a table</summary>"
+                f"{table.to_html(table_id=target)}</details>"
+            )
         return (
-            f'<figure class="report-figure" id="figure-{self.name}">'
-            f'<img src="data:image/png;base64,{data}" alt="{_text(self.alt)}">'
-            f'<figcaption class="figure-source">The numbers are in the table '
-            f'<a href="#table-{self.table}">{_text(self.table.replace("_", " "))}</a>.'
-            f"</figcaption></figure>"
+            f'<figure class="report-figure" id="{anchor}" data-table="{_text(self.table)}">'
+            f'<img src="data:image/png;base64,{data}" width="{width}" height="{height}" '
+            f'alt="{_text(self.alt)}">'
+            f'<figcaption class="figure-source">The numbers in this chart are in the table '
+            f'<a href="#{target}">{_text(named)}</a>.</figcaption>{details}</figure>'
         )
 
     def _repr_html_(self) -> str:
@@ -331,6 +377,15 @@ class Figure:
 
     def __repr__(self) -> str:
         return f"Figure({self.name!r}: {self.alt!r})"
+
+
+def _readable_text(figure: Any) -> None:
+    """Raise every visible text of ``figure`` to at least :data:`MIN_FONT_PT` points."""
+    from matplotlib.text import Text
+
+    for text in figure.findobj(Text):
+        if text.get_visible() and text.get_text().strip() and text.get_fontsize() < MIN_FONT_PT:
+            text.set_fontsize(MIN_FONT_PT)
 
 
 def _close(figure: Any) -> None:
@@ -417,7 +472,7 @@ class Findings:
 
 @dataclass(frozen=True)
 class TitleBlock:
-    """Who and when a report is about.
+    """Who and when a report is about: the report's title and its "About this report" box.
 
     Attributes
     ----------
@@ -431,6 +486,12 @@ class TitleBlock:
         Where the data came from, in words.
     details
         Further ``(label, value)`` lines, e.g. ``("Pay in", "USD")``.
+    when
+        How the title names the period, e.g. ``"snapshot 31 March 2025"`` (default: ``period``).
+    period_label
+        The label of the period in the box, e.g. ``"Snapshot date"``.
+    author, contact
+        Who wrote the report and how to reach them (notebook parameters); shown only when given.
     """
 
     topic: str
@@ -438,26 +499,43 @@ class TitleBlock:
     period: str
     dataset: str
     details: tuple[tuple[str, str], ...] = ()
+    when: str = ""
+    period_label: str = "Period"
+    author: str = ""
+    contact: str = ""
 
     @property
     def heading(self) -> str:
-        """``"<topic>: <organisation>, <period>"``, the report's unique title."""
-        return f"{self.topic}: {self.organisation}, {self.period}"
+        """``"<topic>: <organisation>, <when>"``, the report's unique title, e.g.
+        ``"Gender pay gap: City of Cincinnati, snapshot 1 December 2020"``."""
+        return f"{self.topic}: {self.organisation}, {self.when or self.period}"
+
+    def signed(self, author: str = "", contact: str = "") -> TitleBlock:
+        """The same block with its author and contact (blank values are left out of the box)."""
+        return replace(self, author=str(author or "").strip(), contact=str(contact or "").strip())
 
     def lines(self) -> list[tuple[str, str]]:
+        people = [("Author", self.author), ("Contact", self.contact)]
         return [
             ("Organisation", self.organisation),
-            ("Period", self.period),
+            (self.period_label, self.period),
             ("Data", self.dataset),
             *self.details,
+            *[(label, value) for label, value in people if value],
         ]
 
     def to_html(self) -> str:
+        """The "About this report" box: a labelled section holding a description list."""
         rows = "".join(
             f"<div><dt>{_text(label)}</dt><dd>{_text(value)}</dd></div>"
             for label, value in self.lines()
         )
-        return f'<dl class="report-title-block" data-heading="{_text(self.heading)}">{rows}</dl>'
+        return (
+            '<section class="report-about" aria-labelledby="report-about-title">'
+            '<h2 id="report-about-title">About this report</h2>'
+            f'<dl class="report-title-block" data-heading="{_text(self.heading)}">{rows}</dl>'
+            "</section>"
+        )
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -507,13 +585,14 @@ class Report:
         duplicated = sorted({n for n in names if names.count(n) > 1})
         if duplicated:
             raise ReportError(f"Report items share names {duplicated}; names must be unique.")
-        tables = {t.name for t in self.tables()}
+        tables = {t.name: t for t in self.tables()}
         for figure in self.figures():
             if figure.table not in tables:
                 raise ReportError(
                     f"Figure {figure.name!r} points to table {figure.table!r}, which the report "
                     "does not hold; every figure needs a table of its numbers."
                 )
+            object.__setattr__(figure, "data_table", tables[figure.table])
 
     def items(self) -> Iterator[Item]:
         for section in self.sections:

@@ -49,6 +49,11 @@ def organisations(values: Iterable, *, most: int = 3) -> str:
     return join_words(names)
 
 
+def snapshot_dates(dates: pd.Series) -> list[pd.Timestamp]:
+    """The distinct snapshot dates recorded, earliest first."""
+    return sorted(pd.to_datetime(dates.dropna()).unique())
+
+
 def snapshot_period(dates: pd.Series) -> str:
     """The snapshot date, or ``"<first> to <last>"`` when the data hold several."""
     dates = pd.to_datetime(dates.dropna())
@@ -71,15 +76,26 @@ def title_block(
     """The title block of a report on a canonical workforce table.
 
     Organisation from ``employer``, period from ``snapshot_date`` (unless ``period`` is given),
-    data from ``source``; the pay currency is added to the details.
+    data from ``source``; the pay currency is added to the details. A period read from the
+    snapshot dates is named as such in the title: "Gender pay gap: City of Cincinnati, snapshot
+    1 December 2020".
     """
     source = source or Source("data given directly")
     extra = tuple(details) + (("Pay in", source.currency),)
+    when, label = "", "Period"
+    if period is None:
+        dates = snapshot_dates(data["snapshot_date"]) if "snapshot_date" in data else []
+        period = snapshot_period(data["snapshot_date"]) if "snapshot_date" in data else ""
+        if len(dates) == 1:
+            when, label = f"snapshot {period}", "Snapshot date"
+        elif dates:
+            when, label = f"snapshots {period}", "Snapshot dates"
     return TitleBlock(
         topic=topic,
         organisation=organisations(data["employer"]) if "employer" in data else "Not recorded",
-        period=period
-        or (snapshot_period(data["snapshot_date"]) if "snapshot_date" in data else ""),
+        period=period,
         dataset=source.label,
         details=extra,
+        when=when,
+        period_label=label,
     )

@@ -44,6 +44,8 @@ REPORT_NAME = "report.html"
 SPREADSHEET_NAME = "report.xlsx"
 PDF_NAME = "report.pdf"
 INDEX_NAME = "index.html"
+ACCESSIBILITY_NAME = "accessibility.html"
+"""The site's accessibility statement, linked from the index and from every report's footer."""
 UNREADABLE = "unreadable"
 
 COLUMNS = [
@@ -454,7 +456,8 @@ def _keys(reports_dir: Path, runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_index(reports_dir: str | os.PathLike[str]) -> Path:
-    """Write ``reports_dir/index.html`` listing every run, and a page per batch plan.
+    """Write ``reports_dir/index.html`` listing every run, a page per batch plan, and the
+    accessibility statement ``reports_dir/accessibility.html``.
 
     Parameters
     ----------
@@ -479,4 +482,11 @@ def build_index(reports_dir: str | os.PathLike[str]) -> Path:
             plans.append(plan)
     out = reports_dir / INDEX_NAME
     write_atomically(out, render_index(runs, plans))
+    write_atomically(reports_dir / ACCESSIBILITY_NAME, render_accessibility())
     return out
+
+
+def render_accessibility() -> str:
+    """The accessibility statement (a static page with the date it was built)."""
+    generated = format_timestamp(datetime.now(UTC).isoformat())
+    return _render("accessibility.html.j2", generated=generated)

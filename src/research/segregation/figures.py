@@ -21,7 +21,7 @@ from research.segregation.change import ChangeDecomposition
 from research.segregation.indices import INDEX_LABELS, ExpectedValues, IndexTable, SegregationCurve
 
 #: Colours of the dimensions compared (Okabe-Ito, distinct from the women/men colours).
-DIMENSION_COLOURS = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+DIMENSION_COLOURS = ("#009E73", "#CC79A7", "#A66F00", "#555555")  # 3:1 or more on white
 
 
 #: Short names of the parts of a change, for the bar chart.
@@ -196,7 +196,7 @@ def change_bars(
     parts = frame[~frame["component"].isin(["before", "after"])].reset_index(drop=True)
     ax = ax or plt.subplots(figsize=(7.5, 0.45 * len(parts) + 1.2))[1]
     values = parts["estimate"].to_numpy()
-    colours = ["#333333" if c == "difference" else "#999999" for c in parts["component"]]
+    colours = ["#333333" if c == "difference" else "#767676" for c in parts["component"]]
     names = [
         CHANGE_SHORT[c].format(units=units) if c in CHANGE_SHORT else _short(lbl, 48)
         for c, lbl in zip(parts["component"], parts["label"], strict=True)

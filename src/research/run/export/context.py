@@ -20,6 +20,10 @@ from research.run.export.toc import notebook_title, report_heading
 
 SHORT_SHA = 12
 
+SITE_ROOT = "../../"
+"""From a report (``reports/<notebook>/<run-id>/report.html``) back to the site's root, where the
+index and the accessibility statement are."""
+
 
 def _parameters(nb: NotebookNode, manifest: Mapping[str, Any]) -> dict[str, Any]:
     """Run parameters: the manifest's, else the ones papermill recorded in the notebook."""
@@ -125,4 +129,6 @@ def build_context(
         "seed": "" if manifest.get("seed") is None else format_value(manifest.get("seed")),
         "command": str(manifest.get("command") or ""),
         "outputs": _output_links(manifest),
+        "accessibility_href": SITE_ROOT + "accessibility.html",
+        "index_href": SITE_ROOT + "index.html",
     }

@@ -42,6 +42,7 @@ from traitlets.config import Config
 from research.run.export.context import build_context
 from research.run.export.csp import add_policy
 from research.run.export.failure import describe_failure, find_failing_cell, is_papermill_marker
+from research.run.export.figures import place_figure_tables
 from research.run.export.files import write_atomically
 from research.run.export.offline import enforce_offline, strip_active_content
 from research.run.export.tables import mark_numeric_cells
@@ -135,6 +136,48 @@ class DropTitleHeading(Preprocessor):
         return nb, resources
 
 
+def _html_outputs(cell: NotebookNode) -> str:
+    """The ``text/html`` outputs of a cell, joined."""
+    parts = []
+    for output in cell.get("outputs", []):
+        html = output.get("data", {}).get("text/html", "")
+        parts.append("".join(html) if isinstance(html, list) else html)
+    return "".join(parts)
+
+
+class CommitteeOrder(Preprocessor):
+    """Key findings first: the notebook's introduction moves after them.
+
+    A report notebook opens with an introduction, then the cell that builds the report and shows
+    its title block (the "About this report" box), then "Key findings". A committee reads the
+    box and the findings first: the introduction moves right after the findings cell, where the
+    template puts the contents and a heading "What this report covers" before it. A notebook
+    without a key-findings output (or whose first cell is already a section) keeps its order.
+    """
+
+    def preprocess(
+        self, nb: NotebookNode, resources: dict[str, Any]
+    ) -> tuple[NotebookNode, dict[str, Any]]:
+        """Move the introduction cell after the key findings."""
+        cells = nb.cells
+        findings = next(
+            (i for i, c in enumerate(cells) if 'class="key-findings"' in _html_outputs(c)), None
+        )
+        intro = next((i for i, c in enumerate(cells) if c.get("cell_type") == "markdown"), None)
+        if findings is None or intro is None or intro > findings:
+            return nb, resources
+        if cells[intro].source.lstrip().startswith("#"):  # a section, not an introduction
+            return nb, resources
+        cell = cells.pop(intro)
+        cell.metadata[REPORT_METADATA_KEY] = {
+            **cell.metadata.get(REPORT_METADATA_KEY, {}),
+            "intro": True,
+        }
+        cells.insert(findings, cell)
+        resources["report_intro_moved"] = True
+        return nb, resources
+
+
 class NumericTablePreprocessor(Preprocessor):
     """Mark numeric columns of HTML table outputs (see :func:`mark_numeric_cells`)."""
 
@@ -205,6 +248,7 @@ def make_exporter(stop_at_failure: bool) -> HTMLExporter:
         StopAtFailure(enabled=stop_at_failure),
         tag_remover,
         DropTitleHeading(enabled=True),
+        CommitteeOrder(enabled=True),
         NumericTablePreprocessor(enabled=True),
         CollectHeadings(enabled=True),
     ]
@@ -238,7 +282,7 @@ def render_report(nb: NotebookNode, manifest: Mapping[str, Any], notebook_dir: P
     }
     exporter = make_exporter(stop_at_failure=failure is not None)
     body, _ = exporter.from_notebook_node(nbformat.from_dict(nb), resources=resources)
-    return add_policy(strip_active_content(enforce_offline(body)))
+    return add_policy(strip_active_content(enforce_offline(place_figure_tables(body))))
 
 
 def notebook_to_html(
