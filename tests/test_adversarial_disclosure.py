@@ -339,18 +339,19 @@ def test_counts_that_contradict_each_other_are_refused():
         audit(cells, MIN_CELL)
 
 
-def test_a_count_that_cannot_be_protected_stops_with_the_table_and_cell_but_not_the_value():
+def test_a_count_earlier_publications_pin_alone_is_named_as_inherited_without_its_value():
+    """An earlier run published a total of 7: the 0 to 7 women are given away by it, not by this
+    run, which hides them and cannot do more (hiding its zero would not widen the range)."""
     cells = [
         CountCell(frozenset({("sex", "F")}), "small", 0, "n_female", None, "all"),
         CountCell(frozenset({("sex", "M")}), "small", 0, "n_male", 0, "all"),
     ]
     earlier = [CountCell(frozenset(), "earlier_run", 0, "n", 7)]
     frame = pd.DataFrame({"n_female": [SUPPRESSED], "n_male": [0]})
-    with pytest.raises(PublicationError) as error:
-        protect({"small": frame}, cells, MIN_CELL, fixed=earlier)
-    message = str(error.value)
-    assert "table 'small', row 'all', column 'n_female'" in message
-    assert "7" not in message and "Pool small groups" in message
+    out, result = protect({"small": frame}, cells, MIN_CELL, fixed=earlier)
+    assert result.inherited == ("table 'small', row 'all', column 'n_female'",)
+    assert result.exposed.empty and out["small"].loc[0, "n_female"] == SUPPRESSED
+    assert "7" not in result.note() and "excepted count is narrowed further" in result.note()
 
 
 @pytest.mark.parametrize("value", [-1, 2.5, "x"])

@@ -110,19 +110,20 @@ def test_protect_closes_the_issue_leak_and_keeps_shown_numbers():
     assert "225" not in " ".join(result.added) and "6" not in " ".join(result.added)
 
 
-def test_protect_refuses_with_a_message_naming_table_and_cell_not_the_value():
-    # the only other cell is a zero (never hidden) and the total is fixed: nothing can help
-    # (the total was published by an earlier run: fixed, it cannot be hidden any more)
+def test_protect_leaves_a_count_an_earlier_total_pins_to_that_total():
+    # the only other cell is a zero and the total of 7 was published by an earlier run (fixed,
+    # it cannot be hidden any more): women are 0 to 7 whatever this run shows, so hiding its zero
+    # would change nothing; the cell is reported as inherited, with no value in the note
     cells = [
         cell({("s", "F")}, None, table="small", column="n_female"),
         cell({("s", "M")}, 0, table="small", column="n_male"),
     ]
     earlier = [cell(set(), 7, table="earlier", column="n")]
     frame = pd.DataFrame({"n_female": ["[c]"], "n_male": [0]})
-    with pytest.raises(PublicationError) as error:
-        protect({"small": frame}, cells, 10, fixed=earlier)
-    message = str(error.value)
-    assert "table 'small'" in message and "'n_female'" in message and "7" not in message
+    out, result = protect({"small": frame}, cells, 10, fixed=earlier)
+    assert out["small"].loc[0, "n_male"] == 0 and not result.added
+    assert result.inherited == ("table 'small', row '#0', column 'n_female'",)
+    assert "7" not in result.note() and "earlier reports" in result.note()
 
 
 def test_inconsistent_tables_are_reported():
@@ -151,3 +152,31 @@ def test_a_hidden_cell_that_can_only_be_zero_is_not_exposed():
     result = audit([total, men, women], 10)
     assert result.exposed.empty
     assert result.intervals.loc[0, "high"] == 0
+
+
+def test_a_count_pinned_by_fixed_counts_alone_is_inherited_not_a_failure():
+    """Earlier reports publish 12 men in X and 53 men in all; the statutory table (fixed) 50 men
+    in the pay comparison. So 3 men are outside it and X's men in it are 9 to 12, whatever this
+    report shows: it hides its count of them, and the audit says so instead of stopping."""
+    from research.present.publication import CountCell, protect
+
+    inside = ("subset:pay", "in")
+    target = CountCell(
+        frozenset({("occupation", "X"), ("sex", "M"), inside}), "t", 0, "n_male", None
+    )
+    fixed = [
+        CountCell(frozenset({("occupation", "X"), ("sex", "M")}), "00: h", 0, "", 12),
+        CountCell(frozenset({("sex", "M")}), "00: all", 0, "", 53),
+        CountCell(frozenset({("sex", "M"), inside}), "quartiles", 0, "n", 50),
+    ]
+    tables = {"t": pd.DataFrame({"n_male": ["[c]"]})}
+    domains = {"occupation": ["X", "Y"], "sex": ["F", "M"]}
+    _, result = protect(tables, [target], 10, fixed=fixed, domains=domains)
+    assert result.inherited == (target.where,)
+    assert result.exposed.empty
+    row = result.intervals.iloc[0]
+    assert (row["low"], row["high"], bool(row["inherited"])) == (9.0, 12.0, True)
+    assert "1 excepted count is narrowed further by the statutory figures" in result.note()
+    # without the earlier reports nothing pins it: nothing inherited
+    _, alone = protect(tables, [target], 10, fixed=fixed[2:], domains=domains)
+    assert alone.inherited == () and alone.exposed.empty

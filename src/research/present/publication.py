@@ -154,6 +154,11 @@ class PublicationAudit:
         The threshold, also the required interval width.
     added
         Cells hidden by complementary suppression across tables (``where`` strings), in order.
+    inherited
+        Hidden cells that the fixed counts alone (statutory figures, which must be published,
+        and earlier reports of the same data) narrow below ``min_cell``: no cell of this
+        publication can widen them, and hiding them here adds nothing to what those give away
+        (``where`` strings). They are not counted as exposed; the note says how many there are.
     n_atoms, n_constraints
         Size of the linear programme.
     """
@@ -162,6 +167,7 @@ class PublicationAudit:
     intervals: pd.DataFrame
     min_cell: int
     added: tuple[str, ...] = ()
+    inherited: tuple[str, ...] = ()
     n_atoms: int = 0
     n_constraints: int = 0
     exposed_cells: tuple[CountCell, ...] = field(default=(), repr=False)
@@ -185,9 +191,18 @@ class PublicationAudit:
             )
         else:
             text += f"no count describes fewer than {self.min_cell} people, so none is hidden"
+        if self.inherited:
+            text += f" except {len(self.inherited)}" if small else ""
         if self.added:
             n = len(self.added)
             text += f"; {n} further count{'s were' if n > 1 else ' was'} hidden to ensure this"
+        if self.inherited:
+            n = len(self.inherited)
+            text += (
+                f". The {n} excepted {'counts are' if n > 1 else 'count is'} narrowed further by "
+                "the statutory figures and earlier reports of the same data alone, whatever this "
+                "report shows; it hides them and adds nothing to what those give away"
+            )
         return text + "."
 
 
@@ -527,7 +542,9 @@ def _pinned(low: float, high: float, min_cell: int) -> bool:
     return high - low < min_cell - _TOL and high > _TOL and low < min_cell - _TOL
 
 
-def _audit(model: _Model, cells: list[CountCell], min_cell: int) -> PublicationAudit:
+def _audit(
+    model: _Model, cells: list[CountCell], min_cell: int, inherited: frozenset = frozenset()
+) -> PublicationAudit:
     hidden = [c for c in cells if c.suppressed]
     distinct = list(dict.fromkeys(c.conditions for c in hidden))
     representatives = {c.conditions: c for c in reversed(hidden)}
@@ -538,7 +555,8 @@ def _audit(model: _Model, cells: list[CountCell], min_cell: int) -> PublicationA
     exposed = []
     for cell, (low, high) in zip(hidden, bounds, strict=True):
         width = high - low
-        is_exposed = cell.sensitive and _pinned(low, high, min_cell)
+        is_inherited = cell.conditions in inherited
+        is_exposed = cell.sensitive and _pinned(low, high, min_cell) and not is_inherited
         if is_exposed:
             exposed.append(cell)
         records.append(
@@ -552,9 +570,13 @@ def _audit(model: _Model, cells: list[CountCell], min_cell: int) -> PublicationA
                 "width": round(width, 6),
                 "exposed": is_exposed,
                 "sensitive": cell.sensitive,
+                "inherited": is_inherited,
             }
         )
-    columns = ["table", "row", "label", "column", "low", "high", "width", "exposed", "sensitive"]
+    columns = [
+        *("table", "row", "label", "column", "low", "high", "width"),
+        *("exposed", "sensitive", "inherited"),
+    ]
     return PublicationAudit(
         cells_checked=len(cells),
         intervals=pd.DataFrame(records, columns=columns),
@@ -600,6 +622,23 @@ def _hide(cells: list[CountCell], target: CountCell) -> list[CountCell]:
     ]
 
 
+def _pinned_by_fixed(
+    model: _Model,
+    current: list[CountCell],
+    fixed: list[CountCell],
+    target: CountCell,
+    min_cell: int,
+) -> bool:
+    """Whether the fixed cells alone pin ``target`` down: with every cell of this publication
+    hidden, its interval is still too narrow (so no suppression here can protect it)."""
+    none_shown = [
+        CountCell(c.conditions, c.table, c.row, c.column, None, c.label, sensitive=False)
+        for c in current
+    ]
+    _, _, [(low, high)] = _intervals(model, [*none_shown, *fixed], [target])
+    return _pinned(low, high, min_cell)
+
+
 def protect(
     tables: Mapping[str, pd.DataFrame],
     cells: Iterable[CountCell],
@@ -617,7 +656,10 @@ def protect(
     exposed cell's interval is hidden (least information lost); when none does alone (the same
     people counted in several tables), the smallest is hidden and the search goes on. A cell
     counting the same people as a hidden one is hidden with it. A zero is hidden only when no
-    other cell protects the hidden one (all its neighbours are zeros).
+    other cell protects the hidden one (all its neighbours are zeros). When no near cell is left,
+    any published cell of these tables may be hidden. A hidden cell that the ``fixed`` cells alone
+    narrow too far (with every cell here hidden) is not this publication's doing and none of its
+    cells can help: it is listed as ``inherited`` in the audit, not protected.
 
     Parameters
     ----------
@@ -655,11 +697,16 @@ def protect(
     # exposed cells and the newly hidden ones need to be looked at again.
     order = {(c.table, c.row, c.column): k for k, c in enumerate(current)}
     exposed = list(_audit(model, [*current, *fixed], min_cell).exposed_cells)
+    inherited: list[CountCell] = []
     while exposed:
         exposed.sort(key=lambda c: order.get((c.table, c.row, c.column), -1))
         target = exposed[0]
         _, _, [(low, high)] = _intervals(model, [*current, *fixed], [target])
         if not _pinned(low, high, min_cell):  # protected meanwhile
+            exposed.pop(0)
+            continue
+        if _pinned_by_fixed(model, current, fixed, target, min_cell):
+            inherited.append(target)
             exposed.pop(0)
             continue
         binding = {c for c in _binding(model, [*current, *fixed], target) if c in own}
@@ -693,6 +740,11 @@ def protect(
                 break
             if hi - lo > best:
                 chosen, best = candidate, hi - lo
+        if not candidates:  # nothing near it is left: any cell of this publication may help
+            candidates = sorted(
+                (c for c in current if not c.suppressed),
+                key=lambda c: (c.value == 0, c.value, c.table, c.row, c.column),
+            )
         if chosen is None and candidates:
             # no single cell widens it (the same people are counted in several tables): hide
             # the smallest neighbour and look again
@@ -707,7 +759,7 @@ def protect(
         hidden_now = _hide(current, chosen)
         added += [c for c, h in zip(current, hidden_now, strict=True) if c != h]
         current = hidden_now
-    result = _audit(model, [*current, *fixed], min_cell)
+    result = _audit(model, [*current, *fixed], min_cell, frozenset(c.conditions for c in inherited))
     out = {name: frame.copy() for name, frame in tables.items()}
     for cell in added:
         frame = out[cell.table]
@@ -719,6 +771,7 @@ def protect(
         intervals=result.intervals,
         min_cell=min_cell,
         added=tuple(c.where for c in added),
+        inherited=tuple(dict.fromkeys(c.where for c in inherited)),
         n_atoms=result.n_atoms,
         n_constraints=result.n_constraints,
     )
