@@ -229,3 +229,16 @@ def test_a_hidden_share_pinned_at_a_large_count_is_no_disclosure():
     # women (33 - 30 = 3) would be given away: the total is hidden instead of failing
     assert result["shares"].loc[0, "n"] == C
     assert not result.audit.exposed_cells
+
+
+def test_runs_side_by_side_audit_in_turn(tmp_path, monkeypatch):
+    """While one run audits and records, another run's lock on the same reports folder waits."""
+    import fcntl
+
+    _run(tmp_path, monkeypatch, "run1")
+    with ledger.locked():
+        lock = tmp_path / "reports" / ledger.LOCK_NAME
+        with open(lock, "a+b") as other, pytest.raises(BlockingIOError):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with open(lock, "a+b") as other:  # released afterwards
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -30,6 +30,7 @@ disclosure by differencing across tables and publications.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
@@ -478,6 +479,17 @@ def protect_tables(
         When a hidden count cannot be protected; the message names the table and cell.
     """
     min_cell = check_min_cell(min_cell)
+    with ledger.locked() if across_runs else contextlib.nullcontext():
+        return _protect_tables(tables, data, min_cell, source, across_runs)
+
+
+def _protect_tables(
+    tables: Sequence[CountTable],
+    data: pd.DataFrame,
+    min_cell: int,
+    source: Source | None,
+    across_runs: bool,
+) -> Protected:
     hideable = [t for t in tables if not t.fixed]
     cells = [c for table in hideable for c in _cells(table, min_cell)]
     required = [c for table in tables if table.fixed for c in _cells(table, 0)]

@@ -17,20 +17,46 @@ Outside a run (working in JupyterLab) there is no run folder, so nothing is read
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from research.present.publication import CountCell, PublicationError
 from research.present.show import run_dir
 
-__all__ = ["FILE_NAME", "SCHEMA", "earlier_cells", "record"]
+__all__ = ["FILE_NAME", "SCHEMA", "earlier_cells", "locked", "record"]
 
 #: The ledger file in each run folder.
 FILE_NAME = "disclosure_cells.json"
 #: Version of the file's layout.
 SCHEMA = 1
+#: The lock file in the ``reports/`` folder that runs hold while they read, audit and record.
+LOCK_NAME = ".disclosure.lock"
+
+
+@contextlib.contextmanager
+def locked() -> Iterator[None]:
+    """Hold the reports folder's ledger lock (nothing outside a run).
+
+    Runs of the same data started side by side (a batch, two terminals) would otherwise each
+    audit without the other's counts and could together give away what neither does alone.
+    Holding the lock from :func:`earlier_cells` to :func:`record` puts their audits in turn.
+    """
+    folder = run_dir()
+    if folder is None:
+        yield
+        return
+    root = folder.resolve().parent.parent
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK_NAME, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _encode(cell: CountCell) -> dict:
