@@ -25,6 +25,7 @@ sources, so a later run can tell whether the code changed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -33,6 +34,7 @@ import shlex
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -242,6 +244,8 @@ def run_notebook(
     run_timeout: float | None = None,
     extra: dict[str, Any] | None = None,
     index: bool = True,
+    base: str | Path | None = None,
+    kernel: Any = None,
 ) -> RunResult:
     """Validate parameters, execute the notebook with papermill, export HTML, write the manifest.
 
@@ -268,6 +272,14 @@ def run_notebook(
         More manifest fields (e.g. ``{"plan": {...}}`` for batch runs).
     index
         Rebuild ``reports/index.html`` after the run.
+    base
+        Folder that relative paths in ``parameters`` are taken from (default: the working
+        directory; the workbench session passes its caller's).
+    kernel
+        A pre-started kernel (:class:`research.run.session.WarmKernel`) to run on instead of
+        starting one; it serves this run only and is shut down after it. A kernel that turns out
+        dead is replaced by a new one, as a kernel that fails to start. The manifest's ``kernel``
+        says whether the run used a pre-started kernel.
 
     Raises
     ------
@@ -276,7 +288,7 @@ def run_notebook(
     """
     notebook = Path(path).resolve()
     declared: NotebookParameters = read_parameters(notebook)
-    values = declared.validate(parameters)
+    values = declared.validate(parameters, base)
     started = datetime.now(UTC)
     base = Path(reports or reports_dir()) / notebook.stem
     if run_id:
@@ -314,9 +326,11 @@ def run_notebook(
     executed = out_dir / notebook.name
     clock = time.perf_counter()
     status, error, retries = _execute(
-        notebook, executed, values, out_dir, progress, timeout, run_timeout
+        notebook, executed, values, out_dir, progress, timeout, run_timeout, kernel
     )
     finished = datetime.now(UTC)
+    if kernel is not None:
+        manifest.update(kernel=kernel.describe(used=retries == 0))
     manifest.update(
         kernel_retries=retries,
         finished=finished.isoformat(timespec="seconds"),
@@ -338,6 +352,16 @@ def _deadline_timeouts(run_timeout: float | None, timeout: int | None) -> dict[s
         return min(left, timeout) if timeout else left
 
     return {"timeout_func": remaining}
+
+
+_ENV_LOCK = threading.Lock()
+
+
+@contextmanager
+def _kernel_environment(env: dict[str, str]):
+    """``env`` set in this process while a new kernel is started and runs (one at a time)."""
+    with _ENV_LOCK, _environment(**env):
+        yield
 
 
 KERNEL_RETRIES = 2
@@ -372,9 +396,14 @@ def _kernel_manager_class():
 
 
 def _execute(
-    notebook, executed, values, out_dir, progress, timeout, run_timeout=None
+    notebook, executed, values, out_dir, progress, timeout, run_timeout=None, kernel=None
 ) -> tuple[str, dict | None, int]:
-    """Execute with papermill; returns status, error and the number of kernel start retries."""
+    """Execute with papermill; returns status, error and the number of kernel start retries.
+
+    With a pre-started ``kernel``, the first attempt runs on it (papermill's kernel manager is
+    that kernel's, so nbclient shuts it down at the end as it would its own); a retry starts a
+    new kernel as usual.
+    """
     import papermill as pm
 
     env = {"RESEARCH_RUN_DIR": str(out_dir), "RESEARCH_ROOT": str(project_root())}
@@ -383,8 +412,16 @@ def _execute(
     while True:
         engine_kwargs = _deadline_timeouts(run_timeout, timeout)
         socket_dir = Path(tempfile.mkdtemp(prefix="research-kernel-"))
+        warm = kernel if retries == 0 else None
         try:
-            with _environment(**env):
+            if warm is not None:
+                warm.prepare(env, cwd=notebook.parent)  # the kernel's environment and folder
+                manager_class = warm.manager_class()
+            else:
+                manager_class = _kernel_manager_class()
+            # A new kernel inherits this process's environment: one at a time per process (the
+            # workbench session runs several notebooks at once); a pre-started one was told.
+            with contextlib.nullcontext() if warm is not None else _kernel_environment(env):
                 pm.execute_notebook(
                     str(notebook),
                     str(executed),
@@ -394,7 +431,10 @@ def _execute(
                     cwd=str(notebook.parent),
                     execution_timeout=timeout,
                     config=_kernel_config(socket_dir),
-                    kernel_manager_class=_kernel_manager_class(),
+                    kernel_manager_class=manager_class,
+                    # Each cell's outputs are saved as it completes, and the kernel writes its
+                    # tables and figures before the cell replies: nothing is left to wait for.
+                    shutdown_kernel="immediate",
                     on_notebook_start=lambda attempt=retries, **_: started.append(attempt),
                     **engine_kwargs,
                 )
@@ -421,6 +461,8 @@ def _execute(
             return "failed", _timeout_details(_error_from(exc), exc, executed, run_timeout), retries
         finally:
             shutil.rmtree(socket_dir, ignore_errors=True)
+            if warm is not None:
+                warm.discard()  # one run per kernel, whatever happened
         return "succeeded", None, retries
 
 
