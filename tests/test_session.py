@@ -94,8 +94,31 @@ def test_kernels_are_shut_down_at_once_after_the_last_cell(tmp_path, monkeypatch
     monkeypatch.setattr(papermill, "execute_notebook", fake_execute)
     nb = make_notebook(tmp_path / "tiny.ipynb", "# Tiny", "x: int = 1  # A number", "pass")
     runner._execute(nb, tmp_path / "out.ipynb", {"x": 1}, tmp_path, False, None)
-    assert seen["shutdown_kernel"] == "immediate"
+    assert seen["engine_name"] == runner.ENGINE
     assert seen["config"].KernelManager.transport == "ipc"  # issue 12: IPC, a folder per kernel
+
+
+def test_only_a_run_whose_cells_all_completed_stops_its_kernel_at_once(tmp_path, monkeypatch):
+    """Immediate after the last cell; graceful after a timeout, so the stuck cell's traceback
+    (from the interrupt sent before the shutdown) is still in the report."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    calls = []
+
+    class Recording(AsyncKernelManager):
+        async def shutdown_kernel(self, now=False, restart=False):
+            calls.append(now)
+            return await super().shutdown_kernel(now=now, restart=restart)
+
+    monkeypatch.setattr(runner, "_kernel_manager_class", lambda: Recording)
+    body = "import time\nif x == 0:\n    time.sleep(60)"
+    nb = make_notebook(tmp_path / "tiny.ipynb", "# Tiny", "x: int = 1  # A number", body)
+    ok = runner.run_notebook(nb, {"x": 1}, reports=tmp_path / "r", index=False)
+    hung = runner.run_notebook(nb, {"x": 0}, reports=tmp_path / "r", index=False, run_timeout=4)
+    assert ok.ok and hung.error["ename"] == "TimeoutError"
+    assert calls == [True, False]
+    executed = json.loads((hung.run_dir / "tiny.ipynb").read_text())
+    assert executed["cells"][-1]["outputs"][0]["ename"] == "KeyboardInterrupt"
 
 
 @pytest.fixture(scope="module")

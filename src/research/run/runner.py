@@ -26,6 +26,7 @@ sources, so a later run can tell whether the code changed.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import platform
@@ -388,6 +389,65 @@ def _kernel_config(socket_dir: Path):
     return config
 
 
+ENGINE = "research"
+"""papermill engine of the runner: papermill's own, with the kernel shut down at once after a run
+whose cells all completed (see :func:`_register_engine`)."""
+
+
+@functools.cache
+def _register_engine() -> str:
+    """Register :data:`ENGINE` with papermill (once) and return its name.
+
+    A kernel is shut down gracefully by default: it is asked to stop and given up to a second or
+    more. Once every cell has completed (a cell that raised included: its traceback arrived before
+    its reply), the notebook and the tables and figures it wrote are saved and nothing is left to
+    wait for, so the kernel is stopped at once. After a cell timed out (or the kernel died) the
+    shutdown stays graceful: the interrupt it sends first makes the stuck cell record its
+    traceback, which the report shows.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    class Client(PapermillNotebookClient):
+        def papermill_execute_cells(self):
+            self.shutdown_kernel = "graceful"
+            super().papermill_execute_cells()
+            self.shutdown_kernel = "immediate"
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
+            # NBClientEngine.execute_managed_notebook (papermill 2.x), with the client above.
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(
+                safe_kwargs,
+                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            return Client(nb_man, **final_kwargs).execute()
+
+    papermill_engines.register(ENGINE, Engine)
+    return ENGINE
+
+
 def _kernel_manager_class():
     """The kernel manager class nbclient creates (tests replace it to simulate failed starts)."""
     from jupyter_client.manager import AsyncKernelManager
@@ -432,9 +492,7 @@ def _execute(
                     execution_timeout=timeout,
                     config=_kernel_config(socket_dir),
                     kernel_manager_class=manager_class,
-                    # Each cell's outputs are saved as it completes, and the kernel writes its
-                    # tables and figures before the cell replies: nothing is left to wait for.
-                    shutdown_kernel="immediate",
+                    engine_name=_register_engine(),  # kernel stopped at once after the last cell
                     on_notebook_start=lambda attempt=retries, **_: started.append(attempt),
                     **engine_kwargs,
                 )

@@ -442,7 +442,7 @@ class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         }
 
     def run(self, message: dict[str, Any]) -> dict[str, Any]:
-        from research.run.params import ParameterError
+        from research.run.params import ParameterError, read_parameters
         from research.run.runner import run_notebook
 
         current = _package_hash()
@@ -453,11 +453,15 @@ class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
                 "error": "the session runs another version of the research package than this "
                 "run (code changed since it started): research session stop, then start",
             }
-        kernel = self.pool.take()
-        if kernel is None:
-            self.cold_runs += 1
+        kwargs = message["kwargs"]
+        kernel = None
         try:
-            result = run_notebook(**message["kwargs"], kernel=kernel)
+            # Bad parameters are refused before a kernel is taken (run_notebook checks again).
+            read_parameters(kwargs["path"]).validate(kwargs.get("parameters"), kwargs.get("base"))
+            kernel = self.pool.take()
+            if kernel is None:
+                self.cold_runs += 1
+            result = run_notebook(**kwargs, kernel=kernel)
         except ParameterError as err:
             return {"ok": False, "parameter_error": {"message": str(err), "line": err.line}}
         except Exception as err:
