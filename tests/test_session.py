@@ -206,7 +206,8 @@ def test_the_session_is_private_and_the_command_line_uses_it(warm_session, tmp_p
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert path.stat().st_uid == os.getuid()
-    nb = make_notebook(tmp_path / "tiny.ipynb", "# Tiny", "x: int = 1  # A number", BODY)
+    body = BODY + "print(os.environ.get('RESEARCH_REPORTS_DIR'), os.getcwd())\n"
+    nb = make_notebook(tmp_path / "tiny.ipynb", "# Tiny", "x: int = 1  # A number", body)
     env = {**os.environ, "RESEARCH_REPORTS_DIR": str(tmp_path / "reports")}
     done = subprocess.run(
         [str(RESEARCH), "run", "--no-progress", str(nb), "-p", "x", "5"],
@@ -219,6 +220,9 @@ def test_the_session_is_private_and_the_command_line_uses_it(warm_session, tmp_p
     run_dir = Path(done.stdout.strip().split(": ", 1)[1]).parent
     manifest = json.loads((run_dir / "manifest.json").read_text())
     assert manifest["kernel"]["pre_started"] is True
+    executed = json.loads((run_dir / "tiny.ipynb").read_text())
+    printed = "".join(executed["cells"][-1]["outputs"][0]["text"]).split()
+    assert printed[1:] == [str(tmp_path / "reports"), str(tmp_path)]  # the caller's, as cold
     status = subprocess.run(
         [str(RESEARCH), "session", "status"], env=env, capture_output=True, text=True
     )

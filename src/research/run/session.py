@@ -85,6 +85,10 @@ WARM_MODULES = (
 START_TIMEOUT = 120.0
 """Seconds a kernel may take to start and import :data:`WARM_MODULES`."""
 
+#: Environment variables a notebook reads, passed from the caller to the kernel of its run (a
+#: cold kernel inherits them from the caller; a pre-started one from the session otherwise).
+CALLER_ENVIRONMENT = ("RESEARCH_REPORTS_DIR",)
+
 #: ``RESEARCH_SESSION`` values that make runs ignore a session.
 OFF_WORDS = {"off", "0", "no", "false", "cold"}
 
@@ -179,6 +183,7 @@ class WarmKernel:
         self.failed_imports = failed
         self.ready_at = time.time()
         self.used = False
+        self.caller_env: dict[str, str | None] = {}
 
     @classmethod
     def start(cls, root: Path, modules: list[str] | None = None) -> WarmKernel:
@@ -241,7 +246,12 @@ class WarmKernel:
         if self.used:
             raise SessionError("a pre-started kernel serves one run only")
         self.used = True
-        code = f"(lambda os: (os.environ.update({dict(env)!r}), os.chdir({str(cwd)!r})))(__import__('os'))"
+        values = {**{k: v for k, v in self.caller_env.items() if v is not None}, **env}
+        unset = [k for k, v in self.caller_env.items() if v is None and k not in env]
+        code = (
+            f"(lambda os: (os.environ.update({values!r}), [os.environ.pop(k, None) for k in "
+            f"{unset!r}], os.chdir({str(cwd)!r})))(__import__('os'))"
+        )
         client = self.manager.client()
         client.start_channels()
         try:
@@ -461,6 +471,8 @@ class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
             kernel = self.pool.take()
             if kernel is None:
                 self.cold_runs += 1
+            else:
+                kernel.caller_env = dict(message.get("environment") or {})
             result = run_notebook(**kwargs, kernel=kernel)
         except ParameterError as err:
             return {"ok": False, "parameter_error": {"message": str(err), "line": err.line}}
@@ -658,6 +670,7 @@ def run(
                 {
                     "op": "run",
                     "package": _package_hash(),
+                    "environment": {k: os.environ.get(k) for k in CALLER_ENVIRONMENT},
                     "kwargs": {
                         **kwargs,
                         "path": str(Path(path).resolve()),
