@@ -8,9 +8,12 @@ folder is created with ``mkdir(exist_ok=False)`` and gets a random suffix when a
 has it (two runs in the same second with the same parameters never share a folder).
 Kernels talk to the runner over IPC (Unix sockets in a fresh temporary folder per kernel), not TCP:
 no port race between kernels starting together, no "running over TCP without encryption" warning.
-A kernel that does not start is started again, at most :data:`KERNEL_RETRIES` (2) times; the
-manifest records the retries (``kernel_retries``) and a run whose kernel never starts fails with a
-``KernelStartError``.
+Once every cell has completed the kernel is stopped at once instead of being asked to shut down
+(papermill engine :data:`ENGINE`). With a workbench session running (:mod:`research.run.session`),
+runs go to it and execute on a kernel started ahead with the imports done (``kernel=``), one run
+per kernel. A kernel that does not start is started again, at most :data:`KERNEL_RETRIES` (2)
+times; the manifest records the retries (``kernel_retries``) and a run whose kernel never starts
+fails with a ``KernelStartError``.
 A failed run keeps its partial notebook, writes an HTML report that names the failing cell, and
 reports ``status == "failed"``. The manifest (:mod:`research.run.manifest`) is written when the run
 starts (status ``running``) and again when it ends. Path-typed parameters are resolved against the
