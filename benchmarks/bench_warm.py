@@ -70,8 +70,97 @@ def _run(notebook: str, min_cell: int, reports: Path, warm: bool) -> tuple[float
     return seconds, html.parent, manifest
 
 
-def _tables(run_dir: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((run_dir / "tables").glob("*.csv"))}
+def _tables(run_dir: Path, folder: str = "tables", pattern: str = "*.csv") -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((run_dir / folder).glob(pattern))}
+
+
+CPU_WRAPPER = """
+import resource, sys, time
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+c0, w0 = cpu(), time.perf_counter()
+{code}
+print(cpu() - c0, time.perf_counter() - w0, repr({extra}))
+"""
+
+TRIM_CASES = {
+    # papermill as it imports by itself (rfc3987_syntax's grammar built) and as the runner imports it
+    "import_papermill_eager": (
+        "import papermill",
+        "'rfc3987_syntax.syntax_helpers' in sys.modules",
+    ),
+    "import_papermill_deferred": (
+        "import research.run, papermill",
+        "'rfc3987_syntax.syntax_helpers' in sys.modules",
+    ),
+    # parameter validation and input hashing of the council benchmark: no reader imported
+    "validate_and_hash_60": (
+        "from research.run.params import read_parameters\n"
+        "from research.run.runner import input_hashes\n"
+        "d = read_parameters('notebooks/60_council_benchmark.ipynb')\n"
+        "input_hashes(d.validate({}), d)",
+        "sorted(m for m in ('pandera', 'research.data.ingest', 'research.data.readers', "
+        "'research.data.gpg.panel') if m in sys.modules)",
+    ),
+}
+
+SHUTDOWN = """
+import json, tempfile, time
+from pathlib import Path
+from jupyter_client.manager import KernelManager
+from research.run.runner import _kernel_config, _kernel_name
+out = {"graceful": [], "immediate": []}
+for _ in range(3):
+    for mode in out:
+        km = KernelManager(kernel_name=_kernel_name(), config=_kernel_config(Path(tempfile.mkdtemp())))
+        km.start_kernel()
+        kc = km.client(); kc.start_channels(); kc.wait_for_ready(120)
+        kc.execute_interactive("import pandas, matplotlib.pyplot", timeout=120, output_hook=print)
+        kc.stop_channels()
+        clock = time.perf_counter()
+        km.shutdown_kernel(now=mode == "immediate")
+        out[mode].append(round(time.perf_counter() - clock, 3))
+print(json.dumps(out))
+"""
+
+
+def trims(repeats: int = 3) -> dict:
+    """Item 1 of issue 17, measured: CPU seconds (user + sys; wall seconds beside them) of the
+    imports, and wall seconds of a graceful and an immediate kernel shutdown."""
+    out = {}
+    for name, (code, extra) in TRIM_CASES.items():
+        rows = []
+        for _ in range(repeats):
+            done = subprocess.run(
+                [sys.executable, "-c", CPU_WRAPPER.format(code=code, extra=extra)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "RESEARCH_SESSION": "off"},
+            )
+            if done.returncode != 0:
+                raise RuntimeError(done.stderr[-2000:])
+            cpu, wall, shown = done.stdout.strip().split(" ", 2)
+            rows.append((float(cpu), float(wall), shown))
+        out[name] = {
+            "cpu_seconds_median": round(statistics.median(r[0] for r in rows), 3),
+            "wall_seconds_median": round(statistics.median(r[1] for r in rows), 3),
+            "check": rows[0][2],
+        }
+    done = subprocess.run(
+        [sys.executable, "-c", SHUTDOWN], cwd=ROOT, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-2000:])
+    times = json.loads(done.stdout.strip().splitlines()[-1])
+    out["kernel_shutdown_wall_seconds"] = {
+        mode: {"runs": values, "median": round(statistics.median(values), 3)}
+        for mode, values in times.items()
+    }
+    for name, row in out.items():
+        print(f"trim {name}: {row}", flush=True)
+    return out
 
 
 def _wait_full(session, timeout: float = 300.0) -> None:
@@ -96,11 +185,12 @@ def main() -> int:
         state = None
     was_running = state is not None
     session.start(session.POOL_SIZE, wait=True)
+    trimmed = trims()
     reports = Path(tempfile.mkdtemp(prefix="bench_warm-"))
     results = {}
     try:
         for notebook in NOTEBOOKS:
-            cold, warm, identical, pre_started = [], [], True, True
+            cold, warm, identical, pre_started, figures_same = [], [], True, True, True
             for round_ in range(ROUNDS):
                 min_cell = 11 + round_
                 order = (False, True) if round_ % 2 == 0 else (True, False)
@@ -115,6 +205,9 @@ def main() -> int:
                         pre_started &= bool(manifest.get("kernel", {}).get("pre_started"))
                 same = _tables(dirs[True]) == _tables(dirs[False]) and bool(_tables(dirs[True]))
                 identical &= same
+                figures_same &= _tables(dirs[True], "figures", "*.png") == _tables(
+                    dirs[False], "figures", "*.png"
+                )
                 print(
                     f"{notebook} min_cell={min_cell}: cold {cold[-1]:.2f} s, warm {warm[-1]:.2f} s"
                     f"{'' if same else '  TABLES DIFFER'}",
@@ -133,6 +226,7 @@ def main() -> int:
                 "target_seconds": TARGET_SECONDS,
                 "target_met": min(warm) < TARGET_SECONDS,
                 "tables_identical": identical,
+                "figures_identical": figures_same,
                 "manifest_says_pre_started": pre_started,
             }
     finally:
@@ -147,6 +241,7 @@ def main() -> int:
         "method": "whole `research run` commands, cold (RESEARCH_SESSION=off) and warm "
         "(pre-started kernel) alternating, new min_cell each round",
         "results": results,
+        "trims": trimmed,
     }
     path = HERE / "warm_runs.json"
     path.write_text(json.dumps(out, indent=2) + "\n")

@@ -67,9 +67,12 @@ WARM_MODULES = (
     "pandas",
     "pyarrow",
     "pyarrow.parquet",
+    "pyarrow.dataset",  # pandas.read_parquet
     "scipy.stats",
     "matplotlib",
     "matplotlib.pyplot",
+    "matplotlib_inline.backend_inline",  # the kernel's backend, loaded with the first figure
+    "PIL.features",
     "seaborn",
     "statsmodels.api",
     "research.core.checks",
