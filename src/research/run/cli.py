@@ -4,7 +4,9 @@ Commands: ``run`` (execute a notebook into a report), ``params`` (show a noteboo
 ``ingest`` (map a source file into the canonical schema), ``datasets`` (list named datasets),
 ``index`` (rebuild ``reports/index.html``), ``batch`` (run a plan of many notebooks and parameter
 combinations in parallel with Dask), ``verify`` (re-execute a run or a plan and compare its
-tables) and ``pdf`` (print a run's report to an A4, tagged PDF with page numbers). Heavy libraries are imported only when a command needs
+tables), ``pdf`` (print a run's report to an A4, tagged PDF with page numbers) and
+``session start|stop|status`` (pre-started kernels for fast reruns, :mod:`research.run.session`).
+Heavy libraries are imported only when a command needs
 them, so bad parameters are refused in well under two seconds.
 """
 
@@ -119,7 +121,7 @@ def run(
         return
     if notebook is None:
         _fail("give a notebook to run, e.g. research run notebooks/10_pay_gap.ipynb (see --help).")
-    from research.run.runner import run_notebook
+    from research.run.session import run as run_notebook  # pre-started kernel if a session runs
 
     pairs, files = _split_pairs(list(ctx.args))
     values = _parameter_values(pairs, files)
@@ -350,6 +352,60 @@ def _print_pdf(run_dir: Path, out: Path | None = None) -> None:
         from research.run.site import build_index
 
         build_index(reports)
+
+
+session_app = typer.Typer(
+    help="A session of pre-started kernels for fast reruns (research run and batch use it).",
+    no_args_is_help=True,
+)
+app.add_typer(session_app, name="session")
+
+
+@session_app.command("start", help="Start the session in the background (one per project).")
+def session_start(
+    kernels: Annotated[int, typer.Option(help="Kernels kept started (pool size).")] = 2,
+    wait: Annotated[bool, typer.Option(help="Return once the kernels are ready.")] = True,
+) -> None:
+    from research.run.session import SessionError, start
+
+    try:
+        state = start(kernels, wait=wait)
+    except SessionError as err:
+        _fail(str(err))
+    _echo_session(state)
+
+
+@session_app.command("stop", help="Stop the session and its kernels.")
+def session_stop() -> None:
+    from research.run.session import stop
+
+    typer.echo("session stopped" if stop() else "no session was running")
+
+
+@session_app.command("status", help="Show whether a session runs, its kernels and runs served.")
+def session_status() -> None:
+    from research.run.session import status
+
+    state = status()
+    if state is None:
+        typer.echo("no session is running (research session start)")
+        raise typer.Exit(code=1)
+    _echo_session(state)
+
+
+def _echo_session(state: dict) -> None:
+    k = state["kernels"]
+    typer.echo(
+        f"session pid {state['pid']} for {state['root']} (socket {state['socket']})\n"
+        f"kernels: {k['ready']} ready, {k['starting']} starting (pool of {k['size']}); "
+        f"runs served: {state['runs']}"
+        + (
+            "\nSTALE: the research package changed; stop and start the session."
+            if state["stale"]
+            else ""
+        )
+        + (f"\nlast kernel start failure: {k['last_error']}" if k["last_error"] else "")
+    )
 
 
 _WRITABLE = (

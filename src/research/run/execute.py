@@ -225,12 +225,12 @@ def execute_run(
     extra: dict[str, Any],
 ) -> dict[str, Any]:
     """Worker task: one notebook run; never raises (an error becomes a failed outcome)."""
-    from research.run.runner import run_notebook
+    from research.run.session import run  # a pre-started kernel when a session is running
 
     clock = time.perf_counter()
     run_dir = Path(reports) / Path(notebook).stem / run_id
     try:
-        result = run_notebook(
+        result = run(
             notebook,
             parameters,
             reports=reports,

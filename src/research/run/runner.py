@@ -8,9 +8,12 @@ folder is created with ``mkdir(exist_ok=False)`` and gets a random suffix when a
 has it (two runs in the same second with the same parameters never share a folder).
 Kernels talk to the runner over IPC (Unix sockets in a fresh temporary folder per kernel), not TCP:
 no port race between kernels starting together, no "running over TCP without encryption" warning.
-A kernel that does not start is started again, at most :data:`KERNEL_RETRIES` (2) times; the
-manifest records the retries (``kernel_retries``) and a run whose kernel never starts fails with a
-``KernelStartError``.
+Once every cell has completed the kernel is stopped at once instead of being asked to shut down
+(papermill engine :data:`ENGINE`). With a workbench session running (:mod:`research.run.session`),
+runs go to it and execute on a kernel started ahead with the imports done (``kernel=``), one run
+per kernel. A kernel that does not start is started again, at most :data:`KERNEL_RETRIES` (2)
+times; the manifest records the retries (``kernel_retries``) and a run whose kernel never starts
+fails with a ``KernelStartError``.
 A failed run keeps its partial notebook, writes an HTML report that names the failing cell, and
 reports ``status == "failed"``. The manifest (:mod:`research.run.manifest`) is written when the run
 starts (status ``running``) and again when it ends. Path-typed parameters are resolved against the
@@ -25,6 +28,8 @@ sources, so a later run can tell whether the code changed.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 import platform
@@ -33,6 +38,7 @@ import shlex
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 import warnings
 from contextlib import contextmanager
@@ -243,6 +249,8 @@ def run_notebook(
     run_timeout: float | None = None,
     extra: dict[str, Any] | None = None,
     index: bool = True,
+    base: str | Path | None = None,
+    kernel: Any = None,
 ) -> RunResult:
     """Validate parameters, execute the notebook with papermill, export HTML, write the manifest.
 
@@ -269,6 +277,14 @@ def run_notebook(
         More manifest fields (e.g. ``{"plan": {...}}`` for batch runs).
     index
         Rebuild ``reports/index.html`` after the run.
+    base
+        Folder that relative paths in ``parameters`` are taken from (default: the working
+        directory; the workbench session passes its caller's).
+    kernel
+        A pre-started kernel (:class:`research.run.session.WarmKernel`) to run on instead of
+        starting one; it serves this run only and is shut down after it. A kernel that turns out
+        dead is replaced by a new one, as a kernel that fails to start. The manifest's ``kernel``
+        says whether the run used a pre-started kernel.
 
     Raises
     ------
@@ -277,7 +293,7 @@ def run_notebook(
     """
     notebook = Path(path).resolve()
     declared: NotebookParameters = read_parameters(notebook)
-    values = declared.validate(parameters)
+    values = declared.validate(parameters, base)
     started = datetime.now(UTC)
     base = Path(reports or reports_dir()) / notebook.stem
     if run_id:
@@ -315,9 +331,11 @@ def run_notebook(
     executed = out_dir / notebook.name
     clock = time.perf_counter()
     status, error, retries = _execute(
-        notebook, executed, values, out_dir, progress, timeout, run_timeout
+        notebook, executed, values, out_dir, progress, timeout, run_timeout, kernel
     )
     finished = datetime.now(UTC)
+    if kernel is not None:
+        manifest.update(kernel=kernel.describe(used=retries == 0))
     manifest.update(
         kernel_retries=retries,
         finished=finished.isoformat(timespec="seconds"),
@@ -339,6 +357,16 @@ def _deadline_timeouts(run_timeout: float | None, timeout: int | None) -> dict[s
         return min(left, timeout) if timeout else left
 
     return {"timeout_func": remaining}
+
+
+_ENV_LOCK = threading.Lock()
+
+
+@contextmanager
+def _kernel_environment(env: dict[str, str]):
+    """``env`` set in this process while a new kernel is started and runs (one at a time)."""
+    with _ENV_LOCK, _environment(**env):
+        yield
 
 
 KERNEL_RETRIES = 2
@@ -365,6 +393,65 @@ def _kernel_config(socket_dir: Path):
     return config
 
 
+ENGINE = "research"
+"""papermill engine of the runner: papermill's own, with the kernel shut down at once after a run
+whose cells all completed (see :func:`_register_engine`)."""
+
+
+@functools.cache
+def _register_engine() -> str:
+    """Register :data:`ENGINE` with papermill (once) and return its name.
+
+    A kernel is shut down gracefully by default: it is asked to stop and given up to a second or
+    more. Once every cell has completed (a cell that raised included: its traceback arrived before
+    its reply), the notebook and the tables and figures it wrote are saved and nothing is left to
+    wait for, so the kernel is stopped at once. After a cell timed out (or the kernel died) the
+    shutdown stays graceful: the interrupt it sends first makes the stuck cell record its
+    traceback, which the report shows.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    class Client(PapermillNotebookClient):
+        def papermill_execute_cells(self):
+            self.shutdown_kernel = "graceful"
+            super().papermill_execute_cells()
+            self.shutdown_kernel = "immediate"
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
+            # NBClientEngine.execute_managed_notebook (papermill 2.x), with the client above.
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(
+                safe_kwargs,
+                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            return Client(nb_man, **final_kwargs).execute()
+
+    papermill_engines.register(ENGINE, Engine)
+    return ENGINE
+
+
 def _kernel_manager_class():
     """The kernel manager class nbclient creates (tests replace it to simulate failed starts)."""
     from jupyter_client.manager import AsyncKernelManager
@@ -373,9 +460,14 @@ def _kernel_manager_class():
 
 
 def _execute(
-    notebook, executed, values, out_dir, progress, timeout, run_timeout=None
+    notebook, executed, values, out_dir, progress, timeout, run_timeout=None, kernel=None
 ) -> tuple[str, dict | None, int]:
-    """Execute with papermill; returns status, error and the number of kernel start retries."""
+    """Execute with papermill; returns status, error and the number of kernel start retries.
+
+    With a pre-started ``kernel``, the first attempt runs on it (papermill's kernel manager is
+    that kernel's, so nbclient shuts it down at the end as it would its own); a retry starts a
+    new kernel as usual.
+    """
     import papermill as pm
 
     env = {"RESEARCH_RUN_DIR": str(out_dir), "RESEARCH_ROOT": str(project_root())}
@@ -384,8 +476,16 @@ def _execute(
     while True:
         engine_kwargs = _deadline_timeouts(run_timeout, timeout)
         socket_dir = Path(tempfile.mkdtemp(prefix="research-kernel-"))
+        warm = kernel if retries == 0 else None
         try:
-            with _environment(**env):
+            if warm is not None:
+                warm.prepare(env, cwd=notebook.parent)  # the kernel's environment and folder
+                manager_class = warm.manager_class()
+            else:
+                manager_class = _kernel_manager_class()
+            # A new kernel inherits this process's environment: one at a time per process (the
+            # workbench session runs several notebooks at once); a pre-started one was told.
+            with contextlib.nullcontext() if warm is not None else _kernel_environment(env):
                 pm.execute_notebook(
                     str(notebook),
                     str(executed),
@@ -395,7 +495,8 @@ def _execute(
                     cwd=str(notebook.parent),
                     execution_timeout=timeout,
                     config=_kernel_config(socket_dir),
-                    kernel_manager_class=_kernel_manager_class(),
+                    kernel_manager_class=manager_class,
+                    engine_name=_register_engine(),  # kernel stopped at once after the last cell
                     on_notebook_start=lambda attempt=retries, **_: started.append(attempt),
                     **engine_kwargs,
                 )
@@ -422,6 +523,8 @@ def _execute(
             return "failed", _timeout_details(_error_from(exc), exc, executed, run_timeout), retries
         finally:
             shutil.rmtree(socket_dir, ignore_errors=True)
+            if warm is not None:
+                warm.discard()  # one run per kernel, whatever happened
         return "succeeded", None, retries
 
 

@@ -21,19 +21,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from research.core.checks import InputError
 from research.core.paths import raw_dir
-from research.data.gpg.panel import default_paths, load_panel, panel_sources
+from research.data.gpg.panel import load_panel, panel_sources
+from research.data.gpg_files import DATASETS, EXTRACT, input_files
+from research.data.gpg_files import dataset_paths as _paths
 
 __all__ = ["DATASETS", "EXTRACT", "GpgData", "input_files", "load", "read_extract"]
-
-#: Named sources of GOV.UK gender pay gap data.
-DATASETS: dict[str, str] = {
-    "gpg": "GOV.UK gender pay gap service downloads in data/raw/gpg (every reporting year)",
-}
-
-#: The project's check extract of council submissions (read as text), beside the downloads.
-EXTRACT = "gpg_local_authorities.csv.gz"
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,22 +56,6 @@ class GpgData:
     extract: pd.DataFrame | None
     seconds: float
     cache: str
-
-
-def _paths(dataset: str) -> list[Path]:
-    if dataset not in DATASETS:
-        raise InputError(
-            f"Unknown pay gap dataset {dataset!r}; use one of {', '.join(DATASETS)} "
-            "(add downloads to data/raw/gpg to include them)."
-        )
-    return default_paths()
-
-
-def input_files(dataset: str = "gpg") -> list[Path]:
-    """The raw files a dataset reads (for SHA-256 hashes in run manifests)."""
-    files = _paths(dataset)
-    extract = raw_dir() / "gpg" / EXTRACT
-    return [p.resolve() for p in (*files, *([extract] if extract.is_file() else []))]
 
 
 def read_extract(path: str | Path | None = None) -> pd.DataFrame | None:

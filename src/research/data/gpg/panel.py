@@ -54,8 +54,9 @@ import pandas as pd
 
 from research.core.checks import InputError
 from research.core.hashing import sha256_file, sha256_json
-from research.core.paths import processed_dir, raw_dir
+from research.core.paths import processed_dir
 from research.data import schema
+from research.data.gpg_files import default_paths
 from research.data.readers import ReadError, read_table
 from research.data.schema import GOV_UK_COLUMNS, normalise_employer_name
 
@@ -151,8 +152,6 @@ _WS = "[ \t\r\n\f\v\xa0]"
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
 
-#: Files in the download folder that are not service downloads (derived extracts).
-NOT_DOWNLOADS: tuple[str, ...] = ("gpg_local_authorities*",)
 
 _CACHE_PREFIX = "gpg_panel-"
 _CACHE_KEEP = 3
@@ -384,15 +383,6 @@ def harmonise(raw: pd.DataFrame, source_file: str = "") -> tuple[pd.DataFrame, d
 
 
 # ----------------------------------------------------------------------------- the panel
-
-
-def default_paths(folder: str | os.PathLike[str] | None = None) -> list[Path]:
-    """Every ``.csv``/``.csv.gz`` in ``data/raw/gpg`` (or ``folder``) except derived extracts."""
-    folder = Path(folder) if folder is not None else raw_dir() / "gpg"
-    if not folder.is_dir():
-        raise InputError(f"Folder {folder} of gender pay gap downloads does not exist.")
-    files = sorted(p for p in folder.iterdir() if p.name.lower().endswith((".csv", ".csv.gz")))
-    return [p for p in files if not any(p.match(pattern) for pattern in NOT_DOWNLOADS)]
 
 
 def _resolve(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None) -> list[Path]:
