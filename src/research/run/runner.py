@@ -409,10 +409,9 @@ def _register_engine() -> str:
     shutdown stays graceful: the interrupt it sends first makes the stuck cell record its
     traceback, which the report shows.
     """
+    import papermill.engines as engines
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
-    from papermill.log import logger
-    from papermill.utils import merge_kwargs, remove_args
 
     class Client(PapermillNotebookClient):
         def papermill_execute_cells(self):
@@ -422,31 +421,18 @@ def _register_engine() -> str:
 
     class Engine(NBClientEngine):
         @classmethod
-        def execute_managed_notebook(
-            cls,
-            nb_man,
-            kernel_name,
-            log_output=False,
-            stdout_file=None,
-            stderr_file=None,
-            start_timeout=60,
-            execution_timeout=None,
-            **kwargs,
-        ):
-            # NBClientEngine.execute_managed_notebook (papermill 2.x), with the client above.
-            kwargs = remove_args(["input_path"], **kwargs)
-            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
-            final_kwargs = merge_kwargs(
-                safe_kwargs,
-                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
-                startup_timeout=start_timeout,
-                kernel_name=kernel_name,
-                log=logger,
-                log_output=log_output,
-                stdout_file=stdout_file,
-                stderr_file=stderr_file,
-            )
-            return Client(nb_man, **final_kwargs).execute()
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            # papermill's engine makes its client by the module name PapermillNotebookClient;
+            # for this call the name is the client above (a papermill without that name keeps
+            # its own client: graceful shutdown, same results)
+            if not hasattr(engines, "PapermillNotebookClient"):
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            own = engines.PapermillNotebookClient
+            engines.PapermillNotebookClient = Client
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            finally:
+                engines.PapermillNotebookClient = own
 
     papermill_engines.register(ENGINE, Engine)
     return ENGINE
