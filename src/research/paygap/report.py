@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from research.core.source import Source
-from research.paygap.breakdown import GapBreakdown, comparison_rows, gap_by
+from research.paygap.breakdown import GapBreakdown, comparison_rows, gap_by, shared_sorts
 from research.paygap.eu import EUPayTransparency, eu_pay_transparency
 from research.paygap.findings import (
     hours_findings,
@@ -803,35 +803,36 @@ def build(
     has_grades = _has_values(frame, "grade_group_rank")
     blank = int(frame["grade_group_rank"].isna().sum()) if has_grades else 0
     unrecorded = count_words(blank, min_cell) if blank else ""
-    rep = (
-        representation_by_grade(
-            frame,
-            grade="grade_group",
-            rank="grade_group_rank",
-            top=top_grades,
-            stat=stat,
-            pay=pay,
-            n_boot=n_boot,
-            seed=seed,
+    with shared_sorts():  # the breakdowns share one sort of the pay column
+        rep = (
+            representation_by_grade(
+                frame,
+                grade="grade_group",
+                rank="grade_group_rank",
+                top=top_grades,
+                stat=stat,
+                pay=pay,
+                n_boot=n_boot,
+                seed=seed,
+            )
+            if has_grades
+            else None
         )
-        if has_grades
-        else None
-    )
-    breakdowns = {
-        title: gap_by(frame, list(within), stat=stat, pay=pay, n_boot=n_boot, seed=seed)
-        for title, within in available_breakdowns(frame)
-    }
-    category = {"grade": "grade_group", "occupation": "occupation_group"}.get(
-        eu_category, eu_category
-    )
-    basis = eu_pay_basis if hourly else "annual_fte"
-    eu = (
-        eu_pay_transparency(
-            frame, category=category, pay_basis=basis, variable_over=eu_variable_over
+        breakdowns = {
+            title: gap_by(frame, list(within), stat=stat, pay=pay, n_boot=n_boot, seed=seed)
+            for title, within in available_breakdowns(frame)
+        }
+        category = {"grade": "grade_group", "occupation": "occupation_group"}.get(
+            eu_category, eu_category
         )
-        if framing.eu and _has_values(frame, category)
-        else None
-    )
+        basis = eu_pay_basis if hourly else "annual_fte"
+        eu = (
+            eu_pay_transparency(
+                frame, category=category, pay_basis=basis, variable_over=eu_variable_over
+            )
+            if framing.eu and _has_values(frame, category)
+            else None
+        )
 
     protected = counted.protect_tables(
         _count_tables(

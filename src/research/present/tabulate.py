@@ -116,25 +116,51 @@ def grade_groups(
     Blank grades (missing ``grade``) are labelled ``missing`` (e.g. :data:`NOT_RECORDED`) and take
     no part in the banding; a recorded grade without a rank keeps its own name.
     """
-    names = data[grade].astype("string")
-    if rank not in data or data[rank].isna().all():
-        return names.fillna(missing)
-    ranks = data[rank].astype("Float64").where(names.notna())
+    has_rank = rank in data and not data[rank].isna().all()
+    columns = [grade, rank] if has_rank else [grade]
+    codes, first = _distinct_rows(data, columns)
+    # Labels are worked out once per distinct (grade, rank), then given to every row.
+    distinct = data.iloc[first]
+    names = distinct[grade].astype("string")
+    if not has_rank:
+        return _spread(names.fillna(missing), codes, data.index)
+    ranks = distinct[rank].astype("Float64").where(names.notna())
     width = len(str(int(ranks.max()))) if ranks.notna().any() else 1
     if ranks.nunique() <= max_groups:
         label = ranks.astype("Int64").astype("string").str.zfill(width) + ". " + names
-    else:
-        values = ranks.astype("float64")
-        bands = pd.qcut(values, q=max_groups, duplicates="drop")
-        # One label per band, from its edges; rows without a rank (code -1) get none.
-        edges = bands.cat.categories
-        texts = pd.array(
-            [f"ranks {int(np.floor(b.left)) + 1:0{width}d}-{int(b.right):0{width}d}" for b in edges]
-            + [pd.NA],
-            dtype="string",
-        )
-        label = pd.Series(texts[bands.cat.codes.to_numpy()], index=data.index, dtype="string")
-    return label.fillna(names).fillna(missing)
+        return _spread(label.fillna(names).fillna(missing), codes, data.index)
+    # Bands of roughly equal headcount: the quantiles are of the rows, not the distinct grades.
+    values = pd.Series(ranks.astype("float64").to_numpy()[codes], index=data.index)
+    bands = pd.qcut(values, q=max_groups, duplicates="drop")
+    # One label per band, from its edges; rows without a rank (code -1) get their own.
+    edges = bands.cat.categories
+    texts = pd.array(
+        [f"ranks {int(np.floor(b.left)) + 1:0{width}d}-{int(b.right):0{width}d}" for b in edges],
+        dtype="string",
+    )
+    own = names.fillna(missing).array
+    band = bands.cat.codes.to_numpy()
+    which = np.where(band >= 0, band, len(texts) + codes)
+    return pd.Series(
+        pd.concat([pd.Series(texts), pd.Series(own)]).array.take(which), index=data.index
+    )
+
+
+def _distinct_rows(data: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's code into the distinct combinations of ``columns`` (missing values included)
+    and the position of each combination's first row."""
+    key = np.zeros(len(data), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(data[column], use_na_sentinel=True)
+        key = key * (len(uniques) + 1) + (codes + 1)
+    codes, _ = pd.factorize(key)
+    first = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())
+    return codes, first
+
+
+def _spread(labels: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Per-row labels from labels of distinct rows."""
+    return pd.Series(labels.array.take(codes), index=index, name=labels.name)
 
 
 #: Row labels that go last in a table, whatever their case: pooled and missing groups, then totals.
