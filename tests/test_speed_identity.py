@@ -136,3 +136,38 @@ class _no_sharing:
 
     def __exit__(self, *exc):
         return False
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "synthetic:n_employees=800,seed=3",
+        "synthetic:n_employees=300,seed=11,segregation=0.5",
+        "synthetic:n_employees=500,seed=5,shape=renamed_units",
+        "synthetic:n_employees=400,seed=2,shape=renamed_units+blank_grades",
+        "synthetic:n_employees=600,seed=11?department=Adult%20Social%20Care",
+    ],
+)
+def test_synthetic_earlier_snapshot_is_the_year_before_of_both_years(spec):
+    """compare_with=auto draws one year instead of two: the same rows as before."""
+    from research.data import datasets, snapshots
+
+    ds = datasets.load_dataset(spec)
+    new = snapshots.earlier_snapshot(ds, "auto", synthetic_earlier_segregation=0.6)
+    name, filters = datasets.split_filter(ds.name)
+    options = datasets.parse_synthetic_spec(name)
+    snapshot = pd.Timestamp(ds.data["snapshot_date"].max())
+    frames = synth.generate_years(
+        [snapshot.year - 1, snapshot.year],
+        n_employees=options.pop("n_employees"),
+        seed=options.pop("seed"),
+        segregation_start=0.6,
+        segregation_end=options.pop("segregation", 1.0),
+        snapshot_day=f"{snapshot:%m-%d}",
+        **options,
+    )
+    old = frames[frames["snapshot_date"] < snapshot]
+    if filters:
+        old = datasets.apply_filter(old, filters, ds.name)
+    pd.testing.assert_frame_equal(new.data, old, check_exact=True, check_index_type=False)
+    assert new.data.index.equals(old.index)

@@ -141,8 +141,8 @@ def earlier_snapshot(
     name, filters = datasets.split_filter(dataset.name)
     if name == "synthetic" or name.startswith("synthetic:"):
         options = datasets.parse_synthetic_spec(name)
-        frames = synth.generate_years(
-            [snapshot.year - 1, snapshot.year],
+        raw = synth.generate_year_before(  # the earlier year only (the same rows as drawing both)
+            snapshot.year,
             n_employees=options.pop("n_employees"),
             seed=options.pop("seed"),
             segregation_start=synthetic_earlier_segregation,
@@ -150,7 +150,6 @@ def earlier_snapshot(
             snapshot_day=f"{snapshot:%m-%d}",
             **options,
         )
-        raw = frames[frames["snapshot_date"] < snapshot]
         if filters:
             raw = datasets.apply_filter(raw, filters, dataset.name)
         label = (
