@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from contextlib import nullcontext  # noqa: F401 (stands in for shared_sorts)
 from dataclasses import dataclass, field
 
 import numpy as np
