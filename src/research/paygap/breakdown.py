@@ -165,7 +165,7 @@ class _Sorted:
 
 _SHARED: ContextVar[list | None] = ContextVar("gap_by_shared", default=None)
 #: Sorted pay columns kept at once inside :func:`shared_sorts` (each one float and one index per row).
-SHARED_KEPT = 3
+SHARED_KEPT = 2
 
 
 @contextmanager

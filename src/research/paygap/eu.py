@@ -218,7 +218,10 @@ def eu_pay_transparency(
     require_columns(
         data, [sex, category, "annual_basic_pay", "fte", "weekly_hours"], role="EU reporting"
     )
-    binary = data[data[sex].isin([male, female]).to_numpy(dtype=bool, na_value=False)]
+    used = list(dict.fromkeys([sex, category, "annual_basic_pay", "fte", "weekly_hours"]))
+    used += [variable] if variable is not None and variable not in used else []
+    chosen = data[sex].isin([male, female]).to_numpy(dtype=bool, na_value=False)
+    binary = data.loc[chosen, used]  # the columns used, not a copy of every column
     is_male = (binary[sex] == male).astype(bool)
     if is_male.all() or not is_male.any():
         raise InputError("EU pay transparency indicators need both women and men in the data.")
