@@ -289,3 +289,44 @@ def grade_groups(
         )
         label = pd.Series(texts[bands.cat.codes.to_numpy()], index=data.index, dtype="string")
     return label.fillna(names).fillna(missing)
+
+
+# paygap/report.py's with_groupings at dff21e7 (grade labels through the frozen grade_groups above)
+from research.present import tabulate as _tabulate  # noqa: E402
+from research.paygap.tables import NOT_RECORDED  # noqa: E402
+
+
+def with_groupings(
+    data: pd.DataFrame,
+    *,
+    occupation_level: str = "occupation",
+    top_n: int = 20,
+    max_grade_groups: int = 15,
+) -> pd.DataFrame:
+    """Add the report's grouping columns: ``occupation_group`` and ``grade_group`` (+ its rank).
+
+    Occupations beyond the ``top_n`` largest are pooled as "All other"; grades are pooled into bands
+    of ranks when there are more than ``max_grade_groups`` (see :mod:`research.present.tabulate`).
+    Employees with no recorded grade are labelled "Not recorded" and have no rank, so the grade
+    indices (women's share of the top grades, the gap within grades) leave them out.
+    """
+    if occupation_level in data and data[occupation_level].notna().any():
+        occupations = _tabulate.lump_rare(
+            _tabulate.occupation_labels(data, occupation_level), top_n
+        )
+    else:
+        occupations = pd.Series(pd.NA, index=data.index, dtype="string")
+    out = data.assign(occupation_group=occupations)
+    if "grade" in data and data["grade"].notna().any():
+        recorded = data["grade"].notna().to_numpy()
+        groups = grade_groups(data[recorded], max_groups=max_grade_groups)
+        labels = pd.Series(NOT_RECORDED, index=data.index, dtype="string")
+        labels.loc[recorded] = groups.astype("string").to_numpy()
+        ranks = pd.Series(pd.NA, index=data.index, dtype="Int64")
+        ranks.loc[recorded] = groups.rank(method="dense").astype("Int64").to_numpy()
+        out["grade_group"] = labels
+        out["grade_group_rank"] = ranks
+    else:
+        out["grade_group"] = pd.Series(pd.NA, index=data.index, dtype="string")
+        out["grade_group_rank"] = pd.Series(pd.NA, index=data.index, dtype="Int64")
+    return out

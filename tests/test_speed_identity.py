@@ -171,3 +171,14 @@ def test_synthetic_earlier_snapshot_is_the_year_before_of_both_years(spec):
         old = datasets.apply_filter(old, filters, ds.name)
     pd.testing.assert_frame_equal(new.data, old, check_exact=True, check_index_type=False)
     assert new.data.index.equals(old.index)
+
+
+@pytest.mark.parametrize("max_grade_groups", [5, 15, 100])
+def test_pay_gap_groupings_are_identical_to_the_reference(max_grade_groups):
+    from research.paygap import report
+
+    data = synth.generate(3000, seed=9)
+    data.loc[np.random.default_rng(1).random(len(data)) < 0.05, "grade"] = None
+    new = report.with_groupings(data, max_grade_groups=max_grade_groups)
+    old = ref.with_groupings(data, max_grade_groups=max_grade_groups)
+    pd.testing.assert_frame_equal(new, old, check_exact=True)

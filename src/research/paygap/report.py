@@ -149,11 +149,17 @@ def with_groupings(
     out = data.assign(occupation_group=occupations)
     if "grade" in data and data["grade"].notna().any():
         recorded = data["grade"].notna().to_numpy()
-        groups = tabulate.grade_groups(data[recorded], max_groups=max_grade_groups)
+        grade_columns = [c for c in ("grade", "grade_rank") if c in data]
+        groups = tabulate.grade_groups(
+            data.loc[recorded, grade_columns], max_groups=max_grade_groups
+        )
         labels = pd.Series(NOT_RECORDED, index=data.index, dtype="string")
         labels.loc[recorded] = groups.astype("string").to_numpy()
         ranks = pd.Series(pd.NA, index=data.index, dtype="Int64")
-        ranks.loc[recorded] = groups.rank(method="dense").astype("Int64").to_numpy()
+        # dense ranks of the distinct labels, given to every row (not a sort of every row)
+        codes, distinct = pd.factorize(groups)
+        dense = pd.Series(distinct).rank(method="dense").to_numpy()[codes]
+        ranks.loc[recorded] = pd.Series(dense).astype("Int64").to_numpy()
         out["grade_group"] = labels
         out["grade_group_rank"] = ranks
     else:
