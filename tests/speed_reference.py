@@ -292,8 +292,8 @@ def grade_groups(
 
 
 # paygap/report.py's with_groupings at dff21e7 (grade labels through the frozen grade_groups above)
-from research.present import tabulate as _tabulate  # noqa: E402
 from research.paygap.tables import NOT_RECORDED  # noqa: E402
+from research.present import tabulate as _tabulate  # noqa: E402
 
 
 def with_groupings(
@@ -330,3 +330,38 @@ def with_groupings(
         out["grade_group"] = pd.Series(pd.NA, index=data.index, dtype="string")
         out["grade_group_rank"] = pd.Series(pd.NA, index=data.index, dtype="Int64")
     return out
+
+
+# present/tabulate.py's occupation labels at dff21e7 (a string per row)
+from research.core.checks import require_columns as _require_columns  # noqa: E402
+
+
+def occupation_labels(data: pd.DataFrame, level: str = "occupation") -> pd.Series:
+    """Readable labels for an occupation level: ``"6135 Care workers and home carers"``.
+
+    When ``level`` is the occupation code and a different title is recorded, code and title are
+    joined; any other level is returned as text.
+    """
+    _require_columns(data, [level])
+    labels = data[level].astype("string")
+    if level == "occupation" and "occupation_title" in data:
+        titles = data["occupation_title"].astype("string")
+        differs = titles.notna() & (titles != labels)
+        labels = labels.mask(differs, labels + " " + titles)
+    return labels
+
+
+def lump_rare(values: pd.Series, keep: int, *, other: str = "All other") -> pd.Series:
+    """Keep the ``keep`` most frequent values of a categorical column and lump the rest as ``other``.
+
+    Ties in frequency are broken by the value's text, so the result is deterministic.
+    """
+    text = values.astype("string").fillna("(missing)")
+    counts = text.value_counts()
+    order = (
+        counts.rename_axis("value")
+        .reset_index()
+        .sort_values(["count", "value"], ascending=[False, True])
+    )
+    kept = set(order["value"].head(keep))
+    return text.where(text.isin(kept), other)

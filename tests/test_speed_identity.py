@@ -182,3 +182,25 @@ def test_pay_gap_groupings_are_identical_to_the_reference(max_grade_groups):
     new = report.with_groupings(data, max_grade_groups=max_grade_groups)
     old = ref.with_groupings(data, max_grade_groups=max_grade_groups)
     pd.testing.assert_frame_equal(new, old, check_exact=True)
+
+
+@pytest.mark.parametrize("keep", [1, 5, 20, 500])
+def test_occupation_labels_and_lumping_are_identical_to_the_reference(keep):
+    data = synth.generate(3000, seed=12)
+    rng = np.random.default_rng(2)
+    data.loc[rng.random(len(data)) < 0.05, "occupation_title"] = None
+    data.loc[rng.random(len(data)) < 0.03, "occupation"] = None
+    mixed = pd.Series(rng.choice([1, "1", 2.0, None, "b", "a"], len(data)), dtype=object)
+    for level in ("occupation", "job_family", "department"):
+        new = tabulate.occupation_labels(data, level)
+        pd.testing.assert_series_equal(new, ref.occupation_labels(data, level), check_exact=True)
+        pd.testing.assert_series_equal(
+            tabulate.lump_rare(new, keep), ref.lump_rare(new, keep), check_exact=True
+        )
+    pd.testing.assert_series_equal(
+        tabulate.lump_rare(mixed, keep), ref.lump_rare(mixed, keep), check_exact=True
+    )
+    unnamed = pd.Series(data["grade"].to_numpy(), index=data.index[::-1])
+    pd.testing.assert_series_equal(
+        tabulate.lump_rare(unnamed, keep), ref.lump_rare(unnamed, keep), check_exact=True
+    )

@@ -69,12 +69,15 @@ def occupation_labels(data: pd.DataFrame, level: str = "occupation") -> pd.Serie
     joined; any other level is returned as text.
     """
     require_columns(data, [level])
-    labels = data[level].astype("string")
-    if level == "occupation" and "occupation_title" in data:
-        titles = data["occupation_title"].astype("string")
+    titled = level == "occupation" and "occupation_title" in data
+    codes, first = _distinct_rows(data, [level, "occupation_title"] if titled else [level])
+    distinct = data.iloc[first]  # labels once per distinct (code, title), then given to every row
+    labels = distinct[level].astype("string")
+    if titled:
+        titles = distinct["occupation_title"].astype("string")
         differs = titles.notna() & (titles != labels)
         labels = labels.mask(differs, labels + " " + titles)
-    return labels
+    return _spread(labels, codes, data.index)
 
 
 def lump_rare(values: pd.Series, keep: int, *, other: str = "All other") -> pd.Series:
@@ -82,15 +85,20 @@ def lump_rare(values: pd.Series, keep: int, *, other: str = "All other") -> pd.S
 
     Ties in frequency are broken by the value's text, so the result is deterministic.
     """
-    text = values.astype("string").fillna("(missing)")
-    counts = text.value_counts()
+    codes, first = _distinct_rows(
+        values.to_frame(), [values.name] if values.name is not None else [0]
+    )
+    text = values.iloc[first].astype("string").fillna("(missing)")  # once per distinct value
+    sizes = pd.Series(np.bincount(codes, minlength=len(first)), index=text.to_numpy())
+    counts = sizes.groupby(level=0, sort=False).sum()  # values with the same text count together
     order = (
         counts.rename_axis("value")
+        .rename("count")
         .reset_index()
         .sort_values(["count", "value"], ascending=[False, True])
     )
     kept = set(order["value"].head(keep))
-    return text.where(text.isin(kept), other)
+    return _spread(text.where(text.isin(kept), other), codes, values.index)
 
 
 #: How a blank grade is shown where grades are listed (pass as ``missing=`` to :func:`grade_groups`).
