@@ -18,7 +18,7 @@ help:
 	@echo "make test    - lint and run the full test suite"
 	@echo "make batch   - run a small batch plan (plans/small.yaml) in parallel with Dask"
 	@echo "make lab     - JupyterLab with the project's own kernel ($(KERNEL)); ARGS=\"--port 9999\" passes flags"
-	@echo "make bench   - benchmarks (time and peak memory) into benchmarks/results.json, cold vs warm reruns into benchmarks/warm_runs.json"
+	@echo "make bench   - benchmarks (time and peak memory) into benchmarks/results.json, cold vs warm reruns into benchmarks/warm_runs.json, notebooks at scale into benchmarks/scale.json"
 	@echo "make bench-pysal - D, H and Gini side by side with PySAL segregation (benchmark-only venv)"
 	@echo "make clean   - remove reports, processed data and caches (keeps the environment)"
 	@echo "make lock    - refresh requirements.lock from the current environment"
@@ -80,9 +80,12 @@ format: setup
 test: lint
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -q
 
+# SCALE_SIZES: employees per scale run (benchmarks/scale.py; 20000000 needs about 8 GB free).
+SCALE_SIZES ?= 200000 2000000 20000000
 bench: setup
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_warm.py
+	$(BIN)/python benchmarks/scale.py --sizes $(SCALE_SIZES)
 
 bench-pysal: setup
 	bash benchmarks/pysal_env.sh

@@ -33,15 +33,19 @@ print(json.dumps({{"seconds": seconds, "peak_mb": peak_mb}}))
 
 
 def load_modules(names: list[str]) -> dict[str, object]:
-    """The ``bench_*.py`` modules (all, or those named)."""
+    """The ``bench_*.py`` modules (all, or those named; ``topic:prefix`` keeps only the cases
+    whose names start with ``prefix``)."""
     modules = {}
+    wanted = {name.split(":")[0]: name.partition(":")[2] for name in names}
     for path in sorted(HERE.glob("bench_*.py")):
         topic = path.stem.removeprefix("bench_")
-        if names and topic not in names:
+        if names and topic not in wanted:
             continue
         spec = importlib.util.spec_from_file_location(path.stem, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
+        if wanted.get(topic):
+            module.CASES = {k: v for k, v in module.CASES.items() if k.startswith(wanted[topic])}
         modules[topic] = module
     return modules
 

@@ -142,8 +142,8 @@ def earlier_snapshot(
     linked = datasets.is_synthetic(name) and "years" in datasets.parse_synthetic_spec(name)
     if (name == "synthetic" or name.startswith("synthetic:")) and not linked:
         options = datasets.parse_synthetic_spec(name)
-        frames = synth.generate_years(
-            [snapshot.year - 1, snapshot.year],
+        raw = synth.generate_year_before(  # the earlier year only (the same rows as drawing both)
+            snapshot.year,
             n_employees=options.pop("n_employees"),
             seed=options.pop("seed"),
             segregation_start=synthetic_earlier_segregation,
@@ -151,7 +151,6 @@ def earlier_snapshot(
             snapshot_day=f"{snapshot:%m-%d}",
             **options,
         )
-        raw = frames[frames["snapshot_date"] < snapshot]
         if filters:
             raw = datasets.apply_filter(raw, filters, dataset.name)
         label = (

@@ -1474,6 +1474,45 @@ def generate_years(
     return out
 
 
+def generate_year_before(
+    year: int,
+    *,
+    n_employees: int = 3000,
+    seed: int = 2025,
+    segregation_start: float = 1.0,
+    segregation_end: float = 0.8,
+    snapshot_day: str = "03-31",
+    **options,
+) -> pd.DataFrame:
+    """The earlier snapshot of ``generate_years([year - 1, year], ...)``, without drawing ``year``.
+
+    Identical rows, index and column types (categoricals keep the categories the two years would
+    share), at the cost and memory of one snapshot instead of two.
+    """
+    for reserved in ("segregation", "snapshot_date", "n_employees", "seed"):
+        if reserved in options:
+            raise ValueError(f"{reserved} is set per year by generate_years; do not pass it.")
+    path = segregation_path(2, segregation_start, segregation_end)
+    year_seed = int(np.random.SeedSequence([int(seed), 1]).generate_state(1)[0])
+    frame = generate(
+        n_employees,
+        seed=year_seed,
+        segregation=float(path[0]),
+        snapshot_date=f"{int(year) - 1}-{snapshot_day}",
+        **options,
+    )
+    if not make_shape(options.get("shape", "complete")).renamed_units:
+        return frame
+    earlier = _rename_to_earlier(frame)
+    for column in RENAMED_UNITS:  # the later year's (current) names follow, as after a concat
+        levels = list(
+            dict.fromkeys([*earlier[column].cat.categories, *frame[column].cat.categories])
+        )
+        if len(levels) > len(earlier[column].cat.categories):
+            earlier[column] = earlier[column].cat.set_categories(levels)
+    return earlier
+
+
 # --------------------------------------------------------------------------------------------------
 # A messy HR-style extract of a synthetic workforce, with its column mapping
 # --------------------------------------------------------------------------------------------------

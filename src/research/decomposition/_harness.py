@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -163,12 +163,19 @@ class Prepared:
     expansion: dz.Expansion
     std: nm.Standardizer
     Z: tuple[np.ndarray, np.ndarray]
-    X: tuple[np.ndarray, np.ndarray]
+    rows: tuple[np.ndarray, np.ndarray]
     y: tuple[np.ndarray, np.ndarray]
     w: tuple[np.ndarray, np.ndarray]
     weighted: bool
     excluded: pd.DataFrame
     sample: Sample
+    #: ``Z'WZ`` of each group (computed once, when identification is checked).
+    S: list[np.ndarray] = field(default_factory=list)
+
+    @property
+    def X(self) -> tuple[np.ndarray, np.ndarray]:
+        """The design of each group (rows of ``design.matrix``; a copy, made on request)."""
+        return tuple(self.design.matrix[r] for r in self.rows)
 
 
 def prepare(
@@ -228,14 +235,14 @@ def prepare(
     w_all = np.ones(len(frame)) if weights is None else frame[weights].to_numpy(dtype=np.float64)
     X_all = design.matrix
     std = nm.Standardizer.fit(X_all, w_all)
-    Z_all = std.apply(X_all)
     parts = (in_a, ~in_a)
+    rows = tuple(np.flatnonzero(m) for m in parts)
     prepared = Prepared(
         design=design,
         expansion=expansion,
         std=std,
-        Z=tuple(Z_all[m] for m in parts),
-        X=tuple(X_all[m] for m in parts),
+        Z=tuple(std.apply(X_all, r) for r in rows),  # one standardised copy, split by group
+        rows=rows,
         y=tuple(y_all[m] for m in parts),
         w=tuple(w_all[m] for m in parts),
         weighted=weights is not None,
@@ -264,7 +271,8 @@ def _check_identified(prep: Prepared) -> None:
                 f"Group {name} has {n} rows but the model has {p} coefficients; use fewer "
                 "covariates or pool categories."
             )
-        S = (Z * w[:, None]).T @ Z
+        S, _ = nm.weighted_cross(Z, w)
+        prep.S.append(S)
         if nm.singular(S[None])[0]:
             dependent = dz.dependent_columns(Z * np.sqrt(w)[:, None], labels)
             raise InputError(

@@ -150,15 +150,27 @@ class Standardizer:
         """
         w = np.ones(matrix.shape[0]) if weights is None else weights
         centre = (w @ matrix) / w.sum()
-        spread = np.sqrt((w @ (matrix - centre) ** 2) / w.sum())
+        spread = np.zeros(matrix.shape[1])
+        binary = np.ones(matrix.shape[1], dtype=bool)
+        for rows in row_blocks(matrix.shape[0]):  # temporaries of one block, not of the data
+            block = matrix[rows]
+            spread += w[rows] @ (block - centre) ** 2
+            binary &= ((block == 0) | (block == 1)).all(axis=0)
+        spread = np.sqrt(spread / w.sum())
         spread[spread == 0] = 1.0
-        binary = ((matrix == 0) | (matrix == 1)).all(axis=0)
         centre[binary], spread[binary] = 0.0, 1.0
         centre[0], spread[0] = 0.0, 1.0
         return cls(centre, spread)
 
-    def apply(self, matrix: np.ndarray) -> np.ndarray:
-        return (matrix - self.centre) / self.scale
+    def apply(self, matrix: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """``(matrix - centre) / scale`` (of ``matrix[rows]``), one block of rows at a time."""
+        n = matrix.shape[0] if rows is None else rows.size
+        out = np.empty((n, matrix.shape[1]))
+        for block in row_blocks(n):
+            part = matrix[block] if rows is None else matrix[rows[block]]
+            np.subtract(part, self.centre, out=out[block])
+            out[block] /= self.scale
+        return out
 
     @property
     def D(self) -> np.ndarray:
@@ -201,43 +213,94 @@ def solve_stack(S: np.ndarray, r: np.ndarray, bad: np.ndarray | None = None) -> 
 
 
 def weighted_ols(
-    Z: np.ndarray, y: np.ndarray, w: np.ndarray, *, robust: bool
+    Z: np.ndarray, y: np.ndarray, w: np.ndarray, *, robust: bool, S: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Weighted least squares on a standardised design ``Z``.
 
     Returns the coefficients (on ``Z``), their covariance, the residuals and the residual
-    variance. Classical: ``s^2 (Z'WZ)^-1`` with ``s^2 = sum w e^2 / (n - p)``; robust (HC1, as
+    variance (``S``: ``Z'WZ`` when already computed). Classical: ``s^2 (Z'WZ)^-1`` with ``s^2 = sum w e^2 / (n - p)``; robust (HC1, as
     Stata's ``vce(robust)``): ``n/(n-p) (Z'WZ)^-1 (sum w^2 e^2 z z') (Z'WZ)^-1``.
     """
     n, p = Z.shape
-    S = (Z * w[:, None]).T @ Z
-    r = (Z * w[:, None]).T @ y
+    if S is None:
+        S, r = weighted_cross(Z, w, y)
+    else:
+        _, r = weighted_cross(Z, w, y, products=False)
     b = np.linalg.solve(S, r)
     e = y - Z @ b
     dof = max(n - p, 1)
     S_inv = np.linalg.inv(S)
     sigma2 = float((w * e**2).sum() / dof)
     if robust:
-        meat = (Z * (w * e)[:, None]).T @ (Z * (w * e)[:, None])
+        meat, _ = weighted_cross(Z, w**2 * e**2)
         V = n / dof * S_inv @ meat @ S_inv
     else:
         V = sigma2 * S_inv
     return b, (V + V.T) / 2, e, sigma2
 
 
-def mean_and_cov(X: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted means of the columns of ``X`` and the covariance matrix of those means.
+#: Rows per block when cross products are accumulated: temporaries stay at a few megabytes
+#: whatever the number of rows, so peak memory is the design itself.
+BLOCK_ROWS = 32_768
+
+
+def row_blocks(n: int, size: int = BLOCK_ROWS) -> Iterator[slice]:
+    """Slices of ``range(n)`` in blocks of ``size`` rows."""
+    for start in range(0, n, size):
+        yield slice(start, min(start + size, n))
+
+
+def weighted_cross(
+    Z: np.ndarray,
+    w: np.ndarray,
+    y: np.ndarray | None = None,
+    *,
+    rows: np.ndarray | None = None,
+    products: bool = True,
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """``Z'WZ`` and ``Z'Wy`` (of ``Z[rows]``; ``w`` and ``y`` then per row of the selection),
+    accumulated block by block of rows.
+
+    The same sums as ``(Z * w[:, None]).T @ Z`` without a weighted copy of ``Z``.
+    """
+    n = Z.shape[0] if rows is None else rows.size
+    p = Z.shape[1]
+    S = np.zeros((p, p)) if products else None
+    r = np.zeros(p) if y is not None else None
+    for block in row_blocks(n):
+        Zb = Z[block] if rows is None else Z[rows[block]]
+        Zw = Zb * w[block][:, None]
+        if products:
+            S += Zw.T @ Zb
+        if y is not None:
+            r += Zw.T @ y[block]
+    return S, r
+
+
+def mean_and_cov(
+    X: np.ndarray, w: np.ndarray, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted means of the columns of ``X`` (of ``X[rows]``; ``w`` then per row of the
+    selection) and the covariance matrix of those means, accumulated block by block of rows.
 
     ``V = n/(n-1) sum_i (w_i (x_i - xbar) / W)^2`` (outer products): with unit weights this is the
     sample covariance divided by ``n``, as in Jann (2005); with sampling weights it is the
     linearised variance of a ratio mean.
     """
-    n = X.shape[0]
+    n = X.shape[0] if rows is None else rows.size
     W = w.sum()
-    mean = (w @ X) / W
-    dev = (X - mean) * (w / W)[:, None]
-    V = dev.T @ dev * (n / max(n - 1, 1))
-    return mean, V
+    if rows is None:
+        mean = (w @ X) / W
+    else:
+        mean = np.zeros(X.shape[1])
+        for block in row_blocks(n):
+            mean += w[block] @ X[rows[block]]
+        mean /= W
+    V = np.zeros((X.shape[1], X.shape[1]))
+    for block in row_blocks(n):  # deviations one block at a time
+        dev = (X[block if rows is None else rows[block]] - mean) * (w[block] / W)[:, None]
+        V += dev.T @ dev
+    return mean, V * (n / max(n - 1, 1))
 
 
 # --------------------------------------------------------------------------------------------

@@ -398,14 +398,15 @@ class _Fit:
 def _fit(prep: Prepared, robust: bool) -> _Fit:
     D = prep.std.D
     bs, Vbs, xs, Vxs, Ss = [], [], [], [], []
-    for Z, X, y, w in zip(prep.Z, prep.X, prep.y, prep.w, strict=True):
-        b_z, V_z, _, _ = nm.weighted_ols(Z, y, w, robust=robust)
+    for g, (Z, y, w) in enumerate(zip(prep.Z, prep.y, prep.w, strict=True)):
+        S = prep.S[g] if len(prep.S) == 2 else nm.weighted_cross(Z, w)[0]
+        b_z, V_z, _, _ = nm.weighted_ols(Z, y, w, robust=robust, S=S)
         bs.append(D @ b_z)
         Vbs.append(D @ V_z @ D.T)
-        mean, V = nm.mean_and_cov(X, w)
+        mean, V = nm.mean_and_cov(prep.design.matrix, w, prep.rows[g])  # no copy of the rows
         xs.append(mean)
         Vxs.append(V)
-        Ss.append((Z * w[:, None]).T @ Z)
+        Ss.append(S)
     return _Fit(tuple(bs), tuple(Vbs), tuple(xs), tuple(Vxs), tuple(Ss))
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -73,23 +75,131 @@ class GapBreakdown(Result):
         return hidden.table.drop(columns="n_smaller")
 
 
+#: Label of a missing value in a group key (as the groups table shows it).
+MISSING = "(missing)"
+
+
+def _column_codes(column: pd.Series) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
+    """Each row's code into the column's distinct values as text, sorted; the sorted texts.
+
+    The text of a value is ``astype("string")`` of it (``"(missing)"`` when missing), computed
+    once per distinct value instead of once per row; values with the same text share a code.
+    """
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    texts = pd.Series(uniques).astype("string")
+    dtype = texts.dtype
+    texts = texts.fillna(MISSING).tolist()
+    codes = np.where(codes < 0, len(texts), codes)
+    texts.append(MISSING)
+    ranks, sorted_texts = pd.factorize(np.array(texts, dtype=object), sort=True)
+    return ranks[codes], pd.array(np.asarray(sorted_texts, dtype=object), dtype=dtype)
+
+
 def _group_keys(data: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
-    """Distinct groups (a frame of the ``by`` columns) and each row's group number."""
-    keys = data[list(by)].astype("string").fillna("(missing)")
-    codes, uniques = pd.MultiIndex.from_frame(keys).factorize(sort=True)
+    """Distinct groups (a frame of the ``by`` columns, as text, sorted) and each row's group.
+
+    The same groups and codes as factorising the rows' texts, without a string per row.
+    """
+    columns = [_column_codes(data[column]) for column in by]
+    key = np.zeros(len(data), dtype=np.int64)
+    for codes, texts in columns:
+        key = key * len(texts) + codes
+    first, distinct = pd.factorize(key)
+    keys, digits = distinct, {}
+    for column, (_, texts) in reversed(list(zip(by, columns, strict=True))):
+        digits[column] = texts.take(keys % len(texts))
+        keys = keys // len(texts)
+    # The distinct groups (few) go through the same factorisation as the rows' texts used to.
+    distinct_keys = pd.DataFrame({column: digits[column] for column in by})
+    codes, uniques = pd.MultiIndex.from_frame(distinct_keys).factorize(sort=True)
     groups = uniques.to_frame(index=False)
     groups.columns = list(by)
-    return groups, codes
+    return groups, codes[first].astype(np.int64, copy=False)
 
 
-def _strata(values: np.ndarray, group: np.ndarray, male: np.ndarray, n_groups: int):
-    """Sort values by (group, sex, value); offsets and sizes of the 2 x n_groups strata."""
-    stratum = group * 2 + male.astype(np.int64)  # female = 2g, male = 2g + 1
-    order = np.lexsort((values, stratum))
-    ranked, stratum = values[order], stratum[order]
-    sizes = np.bincount(stratum, minlength=2 * n_groups)
-    starts = np.r_[0, np.cumsum(sizes)[:-1]]
-    return ranked, starts, sizes
+class _Sorted:
+    """One pay column's compared rows, sorted once for every breakdown of them.
+
+    ``order`` sorts the rows by (sex, pay, row), the order a stable sort by stratum (group x sex)
+    then refines into the (group, sex, pay, row) order of every breakdown: one full sort per
+    dataset and pay column, and a linear-time sort of small integers per breakdown. Group codes
+    (per ``within``) and the overall point estimate (per statistic) are kept too.
+    """
+
+    def __init__(self, data, pay, sex, male, female, full_pay):
+        require_columns(data, [pay, sex], role="gap_by")
+        keep = comparison_rows(data, pay, sex=sex, groups=(male, female), full_pay=full_pay)
+        self.keep = keep.to_numpy()
+        if not self.keep.any():
+            raise InputError(f"No women or men with {pay!r} to compare.")
+        self.values = data[pay].to_numpy(dtype="float64")[self.keep]
+        self.is_male = (data[sex] == male).to_numpy(dtype=bool, na_value=False)[self.keep]
+        by_pay = np.argsort(self.values, kind="stable")
+        by_sex = np.argsort(self.is_male[by_pay], kind="stable")
+        index = np.int32 if self.values.size < 2**31 else np.int64
+        self.order = by_pay[by_sex].astype(index)
+        self.codes: dict[tuple[str, ...], tuple[pd.DataFrame, np.ndarray]] = {}
+        self.overall: dict[str, pd.DataFrame] = {}
+
+    def groups(self, data: pd.DataFrame, within: tuple[str, ...]):
+        if within not in self.codes:
+            rows = data[list(within)]
+            self.codes[within] = _group_keys(rows.loc[self.keep], within)
+        return self.codes[within]
+
+    def strata(self, codes: np.ndarray | None, n_groups: int):
+        """Values sorted by (group, sex, value) and the offsets and sizes of the strata."""
+        male = self.is_male[self.order]
+        if codes is None:  # everyone in one group: the sort by sex is the order itself
+            stratum = male.astype(np.int64)
+            order = self.order
+        else:
+            stratum = codes[self.order] * 2 + male  # female = 2g, male = 2g + 1
+            small = np.uint16 if 2 * n_groups <= 2**16 else np.int64  # radix sort when small
+            within = np.argsort(stratum.astype(small), kind="stable")
+            order, stratum = self.order[within], stratum[within]
+        sizes = np.bincount(stratum, minlength=2 * n_groups)
+        starts = np.r_[0, np.cumsum(sizes)[:-1]]
+        return self.values[order], starts, sizes
+
+
+_SHARED: ContextVar[list | None] = ContextVar("gap_by_shared", default=None)
+#: Sorted pay columns kept at once inside :func:`shared_sorts` (each one float and one index per row).
+SHARED_KEPT = 2
+
+
+@contextmanager
+def shared_sorts():
+    """Within the block, breakdowns of the same frame and pay column reuse one sort.
+
+    :func:`gap_by` and the EU tables then sort each (frame, pay column, compared groups) once, code
+    each grouping once and compute the overall estimate once, whatever the number of calls.
+    The frames passed in must not change inside the block (a report builder's own frames).
+    Results are identical to those computed without it.
+    """
+    if _SHARED.get() is not None:  # already inside one: share with it
+        yield
+        return
+    token = _SHARED.set([])
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _sorted(data, pay, sex, male, female, full_pay) -> _Sorted:
+    shared = _SHARED.get()
+    if shared is None:
+        return _Sorted(data, pay, sex, male, female, full_pay)
+    key = (pay, sex, male, female, full_pay)
+    for i, (frame, k, found) in enumerate(shared):
+        if frame is data and k == key:
+            shared.append(shared.pop(i))  # most recently used last
+            return found
+    found = _Sorted(data, pay, sex, male, female, full_pay)
+    shared.append((data, key, found))
+    del shared[:-SHARED_KEPT]
+    return found
 
 
 def _point(ranked: np.ndarray, starts: np.ndarray, sizes: np.ndarray, stat: str) -> np.ndarray:
@@ -134,15 +244,6 @@ def comparison_rows(
     if full_pay is not None and full_pay in data:
         keep = keep & data[full_pay].astype("boolean").fillna(True).to_numpy(dtype=bool)
     return pd.Series(keep, index=data.index)
-
-
-def _select(data, within, pay, sex, male, female, full_pay):
-    require_columns(data, [*within, pay, sex], role="gap_by")
-    keep = comparison_rows(data, pay, sex=sex, groups=(male, female), full_pay=full_pay)
-    rows = data.loc[keep.to_numpy()]
-    if rows.empty:
-        raise InputError(f"No women or men with {pay!r} to compare.")
-    return rows
 
 
 def gap_by(
@@ -192,23 +293,25 @@ def gap_by(
         raise InputError(
             "n_boot must be >= 0, and a bootstrap needs an explicit seed= for reproducibility."
         )
-    rows = _select(data, within, pay, sex, male, female, full_pay)
-    groups, codes = _group_keys(rows, within)
-    is_male = (rows[sex] == male).to_numpy(dtype=bool)
-    values = rows[pay].to_numpy(dtype="float64")
+    require_columns(data, [*within, pay, sex], role="gap_by")
+    prepared = _sorted(data, pay, sex, male, female, full_pay)
+    groups, codes = prepared.groups(data, within)
     rng = make_rng(seed) if n_boot else None  # no draws without a bootstrap
-    table, reps = _estimate(values, codes, is_male, len(groups), stat, n_boot, rng)
+    table, reps = _estimate(prepared.strata(codes, len(groups)), stat, n_boot, rng)
     table = pd.concat([groups, table], axis=1)
-    overall_table, overall_reps = _estimate(
-        values, np.zeros(len(values), np.int64), is_male, 1, stat, n_boot, rng
-    )
+    if n_boot:  # the overall replicates come after the groups' from the same generator
+        overall_table, overall_reps = _estimate(prepared.strata(None, 1), stat, n_boot, rng)
+    else:
+        if stat not in prepared.overall:
+            prepared.overall[stat], _ = _estimate(prepared.strata(None, 1), stat, 0, None)
+        overall_table, overall_reps = prepared.overall[stat], None
     overall = _as_estimate(overall_table.iloc[0], stat, n_boot, level, overall_reps)
     table = _add_uncertainty(table, reps, level)
     return GapBreakdown(within, stat, pay, table, overall, n_boot, level)
 
 
-def _estimate(values, codes, is_male, n_groups, stat, n_boot, rng):
-    ranked, starts, sizes = _strata(values, codes, is_male, n_groups)
+def _estimate(strata, stat, n_boot, rng):
+    ranked, starts, sizes = strata
     point = _point(ranked, starts, sizes, stat)
     female, male = point[0::2], point[1::2]
     table = pd.DataFrame(

@@ -34,7 +34,7 @@ import pandas as pd
 from research.core.checks import InputError, require_columns
 from research.core.results import Result
 from research.data.schema import WEEKS_PER_YEAR
-from research.paygap.breakdown import gap_by
+from research.paygap.breakdown import gap_by, shared_sorts
 from research.paygap.quartiles import quartile_bands
 from research.paygap.statutory import pay_gap
 
@@ -154,18 +154,25 @@ def _category_table(
     ``groups`` holds the ``by``, ``reference`` and ``compare`` arguments of :func:`gap_by`;
     without recorded variable pay (``recorded=False``) the variable-pay gaps are missing.
     """
-    total = gap_by(frame, category, stat="mean", pay="total", full_pay=None, **groups).table
-    out = total[[category, "n_female", "n_male"]].copy()
-    recipients = frame[frame["variable"] > 0]
-    for component in ("basic", "variable", "total"):
-        subset = recipients if component == "variable" and over == "recipients" else frame
-        for stat in ("mean", "median"):
-            column = f"{stat}_gap_{component}"
-            if subset.empty or (component == "variable" and not recorded):
-                out[column] = np.nan
-                continue
-            gaps = gap_by(subset, category, stat=stat, pay=component, full_pay=None, **groups).table
-            out[column] = out[category].map(gaps.set_index(category)["gap"])
+    with shared_sorts():  # one sort per pay column, one coding of the categories
+        total = gap_by(frame, category, stat="mean", pay="total", full_pay=None, **groups).table
+        out = total[[category, "n_female", "n_male"]].copy()
+        recipients = frame[frame["variable"] > 0]
+        for component in ("basic", "variable", "total"):
+            subset = recipients if component == "variable" and over == "recipients" else frame
+            for stat in ("mean", "median"):
+                column = f"{stat}_gap_{component}"
+                if subset.empty or (component == "variable" and not recorded):
+                    out[column] = np.nan
+                    continue
+                gaps = (
+                    total
+                    if (component, stat, subset is frame) == ("total", "mean", True)
+                    else gap_by(
+                        subset, category, stat=stat, pay=component, full_pay=None, **groups
+                    ).table
+                )
+                out[column] = out[category].map(gaps.set_index(category)["gap"])
     out["flag_article_10"] = out["mean_gap_total"].abs() >= ARTICLE_10_THRESHOLD
     return out
 
@@ -211,7 +218,10 @@ def eu_pay_transparency(
     require_columns(
         data, [sex, category, "annual_basic_pay", "fte", "weekly_hours"], role="EU reporting"
     )
-    binary = data[data[sex].isin([male, female]).to_numpy(dtype=bool, na_value=False)]
+    used = list(dict.fromkeys([sex, category, "annual_basic_pay", "fte", "weekly_hours"]))
+    used += [variable] if variable is not None and variable not in used else []
+    chosen = data[sex].isin([male, female]).to_numpy(dtype=bool, na_value=False)
+    binary = data.loc[chosen, used]  # the columns used, not a copy of every column
     is_male = (binary[sex] == male).astype(bool)
     if is_male.all() or not is_male.any():
         raise InputError("EU pay transparency indicators need both women and men in the data.")

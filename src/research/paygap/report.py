@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from research.core.source import Source
-from research.paygap.breakdown import GapBreakdown, comparison_rows, gap_by
+from research.paygap.breakdown import GapBreakdown, comparison_rows, gap_by, shared_sorts
 from research.paygap.eu import EUPayTransparency, eu_pay_transparency
 from research.paygap.findings import (
     hours_findings,
@@ -149,11 +149,19 @@ def with_groupings(
     out = data.assign(occupation_group=occupations)
     if "grade" in data and data["grade"].notna().any():
         recorded = data["grade"].notna().to_numpy()
-        groups = tabulate.grade_groups(data[recorded], max_groups=max_grade_groups, population=data)
+        grade_columns = [c for c in ("grade", "grade_rank") if c in data]
+        groups = tabulate.grade_groups(
+            data.loc[recorded, grade_columns],
+            max_groups=max_grade_groups,
+            population=data[grade_columns],
+        )
         labels = pd.Series(NOT_RECORDED, index=data.index, dtype="string")
         labels.loc[recorded] = groups.astype("string").to_numpy()
         ranks = pd.Series(pd.NA, index=data.index, dtype="Int64")
-        ranks.loc[recorded] = groups.rank(method="dense").astype("Int64").to_numpy()
+        # dense ranks of the distinct labels, given to every row (not a sort of every row)
+        codes, distinct = pd.factorize(groups)
+        dense = pd.Series(distinct).rank(method="dense").to_numpy()[codes]
+        ranks.loc[recorded] = pd.Series(dense).astype("Int64").to_numpy()
         out["grade_group"] = labels
         out["grade_group_rank"] = ranks
     else:
@@ -803,35 +811,36 @@ def build(
     has_grades = _has_values(frame, "grade_group_rank")
     blank = int(frame["grade_group_rank"].isna().sum()) if has_grades else 0
     unrecorded = count_words(blank, min_cell) if blank else ""
-    rep = (
-        representation_by_grade(
-            frame,
-            grade="grade_group",
-            rank="grade_group_rank",
-            top=top_grades,
-            stat=stat,
-            pay=pay,
-            n_boot=n_boot,
-            seed=seed,
+    with shared_sorts():  # the breakdowns share one sort of the pay column
+        rep = (
+            representation_by_grade(
+                frame,
+                grade="grade_group",
+                rank="grade_group_rank",
+                top=top_grades,
+                stat=stat,
+                pay=pay,
+                n_boot=n_boot,
+                seed=seed,
+            )
+            if has_grades
+            else None
         )
-        if has_grades
-        else None
-    )
-    breakdowns = {
-        title: gap_by(frame, list(within), stat=stat, pay=pay, n_boot=n_boot, seed=seed)
-        for title, within in available_breakdowns(frame)
-    }
-    category = {"grade": "grade_group", "occupation": "occupation_group"}.get(
-        eu_category, eu_category
-    )
-    basis = eu_pay_basis if hourly else "annual_fte"
-    eu = (
-        eu_pay_transparency(
-            frame, category=category, pay_basis=basis, variable_over=eu_variable_over
+        breakdowns = {
+            title: gap_by(frame, list(within), stat=stat, pay=pay, n_boot=n_boot, seed=seed)
+            for title, within in available_breakdowns(frame)
+        }
+        category = {"grade": "grade_group", "occupation": "occupation_group"}.get(
+            eu_category, eu_category
         )
-        if framing.eu and _has_values(frame, category)
-        else None
-    )
+        basis = eu_pay_basis if hourly else "annual_fte"
+        eu = (
+            eu_pay_transparency(
+                frame, category=category, pay_basis=basis, variable_over=eu_variable_over
+            )
+            if framing.eu and _has_values(frame, category)
+            else None
+        )
 
     protected = counted.protect_tables(
         _count_tables(

@@ -69,12 +69,15 @@ def occupation_labels(data: pd.DataFrame, level: str = "occupation") -> pd.Serie
     joined; any other level is returned as text.
     """
     require_columns(data, [level])
-    labels = data[level].astype("string")
-    if level == "occupation" and "occupation_title" in data:
-        titles = data["occupation_title"].astype("string")
+    titled = level == "occupation" and "occupation_title" in data
+    codes, first = _distinct_rows(data, [level, "occupation_title"] if titled else [level])
+    distinct = data.iloc[first]  # labels once per distinct (code, title), then given to every row
+    labels = distinct[level].astype("string")
+    if titled:
+        titles = distinct["occupation_title"].astype("string")
         differs = titles.notna() & (titles != labels)
         labels = labels.mask(differs, labels + " " + titles)
-    return labels
+    return _spread(labels, codes, data.index)
 
 
 def lump_rare(values: pd.Series, keep: int, *, other: str = "All other") -> pd.Series:
@@ -82,15 +85,20 @@ def lump_rare(values: pd.Series, keep: int, *, other: str = "All other") -> pd.S
 
     Ties in frequency are broken by the value's text, so the result is deterministic.
     """
-    text = values.astype("string").fillna("(missing)")
-    counts = text.value_counts()
+    codes, first = _distinct_rows(
+        values.to_frame(), [values.name] if values.name is not None else [0]
+    )
+    text = values.iloc[first].astype("string").fillna("(missing)")  # once per distinct value
+    sizes = pd.Series(np.bincount(codes, minlength=len(first)), index=text.to_numpy())
+    counts = sizes.groupby(level=0, sort=False).sum()  # values with the same text count together
     order = (
         counts.rename_axis("value")
+        .rename("count")
         .reset_index()
         .sort_values(["count", "value"], ascending=[False, True])
     )
     kept = set(order["value"].head(keep))
-    return text.where(text.isin(kept), other)
+    return _spread(text.where(text.isin(kept), other), codes, values.index)
 
 
 #: How a blank grade is shown where grades are listed (pass as ``missing=`` to :func:`grade_groups`).
@@ -124,37 +132,60 @@ def grade_groups(
     Blank grades (missing ``grade``) are labelled ``missing`` (e.g. :data:`NOT_RECORDED`) and take
     no part in the banding; a recorded grade without a rank keeps its own name.
     """
-    names = data[grade].astype("string")
-    if rank not in data or data[rank].isna().all():
-        return names.fillna(missing)
-    ranks = data[rank].astype("Float64").where(names.notna())
+    has_rank = rank in data and not data[rank].isna().all()
+    columns = [grade, rank] if has_rank else [grade]
+    codes, first = _distinct_rows(data, columns)
+    # Labels are worked out once per distinct (grade, rank), then given to every row.
+    distinct = data.iloc[first]
+    names = distinct[grade].astype("string")
+    if not has_rank:
+        return _spread(names.fillna(missing), codes, data.index)
+    ranks = distinct[rank].astype("Float64").where(names.notna())
     base = data if population is None else population
+    # the quantiles are of the population's rows (headcount), not of the distinct grades
     base_ranks = base[rank].astype("Float64").where(base[grade].notna()).dropna()
     if base_ranks.empty:
         base_ranks = ranks.dropna()
     width = len(str(int(max(base_ranks.max(), ranks.max())))) if ranks.notna().any() else 1
     if base_ranks.nunique() <= max_groups:
         label = ranks.astype("Int64").astype("string").str.zfill(width) + ". " + names
-    else:
-        edges = np.unique(
-            np.quantile(base_ranks.to_numpy("float64"), np.linspace(0, 1, max_groups + 1))
-        )
-        # Every rank falls in a band, also one beyond the population's range.
-        edges[0], edges[-1] = -np.inf, np.inf
-        lows, highs = edges[:-1], edges[1:]
-        texts = pd.array(
-            [
-                f"ranks {_band_low(low, base_ranks):0{width}d}-{_band_high(high, base_ranks):0{width}d}"
-                for low, high in zip(lows, highs, strict=True)
-            ]
-            + [pd.NA],
-            dtype="string",
-        )
-        values = ranks.to_numpy("float64", na_value=np.nan)
-        codes = np.searchsorted(highs, values, side="left")
-        codes[np.isnan(values)] = len(lows)
-        label = pd.Series(texts[codes], index=data.index, dtype="string")
-    return label.fillna(names).fillna(missing)
+        return _spread(label.fillna(names).fillna(missing), codes, data.index)
+    edges = np.unique(
+        np.quantile(base_ranks.to_numpy("float64"), np.linspace(0, 1, max_groups + 1))
+    )
+    # Every rank falls in a band, also one beyond the population's range.
+    edges[0], edges[-1] = -np.inf, np.inf
+    lows, highs = edges[:-1], edges[1:]
+    texts = pd.array(
+        [
+            f"ranks {_band_low(low, base_ranks):0{width}d}-{_band_high(high, base_ranks):0{width}d}"
+            for low, high in zip(lows, highs, strict=True)
+        ]
+        + [pd.NA],
+        dtype="string",
+    )
+    values = ranks.to_numpy("float64", na_value=np.nan)
+    band = np.searchsorted(highs, values, side="left")
+    band[np.isnan(values)] = len(lows)
+    label = pd.Series(texts[band], index=names.index, dtype="string")
+    return _spread(label.fillna(names).fillna(missing), codes, data.index)
+
+
+def _distinct_rows(data: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's code into the distinct combinations of ``columns`` (missing values included)
+    and the position of each combination's first row."""
+    key = np.zeros(len(data), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(data[column], use_na_sentinel=True)
+        key = key * (len(uniques) + 1) + (codes + 1)
+    codes, _ = pd.factorize(key)
+    first = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())
+    return codes, first
+
+
+def _spread(labels: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Per-row labels from labels of distinct rows."""
+    return pd.Series(labels.array.take(codes), index=index, name=labels.name)
 
 
 def _band_low(low: float, ranks: pd.Series) -> int:
