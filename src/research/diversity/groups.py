@@ -56,6 +56,8 @@ from research.paygap.statutory import GroupPayGap, group_pay_gap
 REFERENCES = ("White British", "White")
 #: Group of White employees outside the White British category (reference White British).
 WHITE_OTHER = "White other"
+#: White employees recorded only as "White" when the reference is White British.
+WHITE_UNSPECIFIED = "White, category not recorded"
 #: Values recorded that are not in the classification.
 NOT_CLASSIFIED = "Not classified"
 #: Everyone with a recorded value other than the reference group.
@@ -63,7 +65,14 @@ ALL_OTHERS = "All other groups"
 #: The guidance's suggested smallest group for robust figures.
 ROBUST_GROUP = 50
 DISABLED, NOT_DISABLED = "Disabled", "Not disabled"
-_ORDER = (*ETHNIC_BROAD_GROUPS[:3], WHITE_OTHER, "White", ETHNIC_BROAD_GROUPS[4], NOT_CLASSIFIED)
+_ORDER = (
+    *ETHNIC_BROAD_GROUPS[:3],
+    WHITE_OTHER,
+    "White",
+    WHITE_UNSPECIFIED,
+    ETHNIC_BROAD_GROUPS[4],
+    NOT_CLASSIFIED,
+)
 
 
 def _text(values: pd.Series) -> pd.Series:
@@ -89,7 +98,7 @@ def ethnicity_reference(data: pd.DataFrame, reference: str) -> tuple[str, str]:
         )
     if reference == "White British" and "ethnicity" in data:
         text = _text(data["ethnicity"])
-        if not (text == WHITE_BRITISH).any() and (text == "White").any():
+        if not _is(text, WHITE_BRITISH).any() and _is(text, "White").any():
             return "White", (
                 "The data record ethnicity only as broad groups (White, not White British), so "
                 "the reference group is all White employees."
@@ -107,11 +116,18 @@ def ethnicity_groups(data: pd.DataFrame, reference: str = "White British") -> pd
     broad = ethnic_broad_group(text)
     groups = broad.copy()
     if reference == "White British":
-        groups = groups.mask(text == WHITE_BRITISH, "White British")
-        groups = groups.mask((broad == "White") & (text != WHITE_BRITISH), WHITE_OTHER)
+        british = _is(text, WHITE_BRITISH)
+        groups = groups.mask(british, "White British")
+        groups = groups.mask(_is(broad, "White") & ~british, WHITE_OTHER)
+        groups = groups.mask(_is(text, "White"), WHITE_UNSPECIFIED)  # British or not: unknown
     hidden = not_disclosed(data["ethnicity"])
-    groups = groups.mask(groups.isna() & ~hidden, NOT_CLASSIFIED)
+    groups = groups.mask(groups.isna().to_numpy() & ~hidden.to_numpy(), NOT_CLASSIFIED)
     return groups.mask(hidden, pd.NA).astype("string")
+
+
+def _is(values: pd.Series, value: str) -> pd.Series:
+    """``values == value`` with missing values False (a mask never holds <NA>)."""
+    return (values == value).fillna(False).astype(bool)
 
 
 def disability_groups(data: pd.DataFrame) -> pd.Series:
@@ -119,7 +135,7 @@ def disability_groups(data: pd.DataFrame) -> pd.Series:
     text = _text(data["disability"])
     yes, no = DISABILITY_VALUES
     out = pd.Series(pd.NA, index=data.index, dtype="string")
-    return out.mask(text == yes, DISABLED).mask(text == no, NOT_DISABLED)
+    return out.mask(_is(text, yes), DISABLED).mask(_is(text, no), NOT_DISABLED)
 
 
 def combine_small(
