@@ -37,12 +37,14 @@ $(STAMP): pyproject.toml requirements.lock
 	@echo "Setup done: $(VENV) with the $(KERNEL) kernel."
 
 report: setup
-	@echo "Preparing the bundled data, then running 14 reports (one line each)..."
+	@echo "Preparing the bundled data, then running 16 reports (one line each)..."
 	@$(BIN)/research prepare
 	@$(RUN) notebooks/00_data_audit.ipynb -p dataset synthetic
 	@$(RUN) notebooks/00_data_audit.ipynb -p dataset cincinnati
 	@$(RUN) notebooks/10_pay_gap.ipynb -p dataset synthetic
 	@$(RUN) notebooks/10_pay_gap.ipynb -p dataset cincinnati
+	@$(RUN) notebooks/11_ethnicity_disability_pay_gap.ipynb -p dataset synthetic
+	@$(RUN) notebooks/11_ethnicity_disability_pay_gap.ipynb -p dataset cincinnati
 	@$(RUN) notebooks/20_segregation.ipynb -p dataset synthetic
 	@$(RUN) notebooks/20_segregation.ipynb -p dataset cincinnati
 	@$(RUN) notebooks/30_decomposition.ipynb -p dataset synthetic

@@ -11,7 +11,7 @@ on every recorded grade; an audit names only the factors it used.
 
 Combinations that fail today because a topic is not fixed yet are marked
 ``xfail(strict=True)`` in :data:`KNOWN_FAILURES`: once a topic is fixed they fail as XPASS, and
-the mark must be removed. The last tests run each notebook (00-50) once on the hardest shape.
+the mark must be removed. The last tests run each notebook (00-50, 11) once on the hardest shape.
 """
 
 from __future__ import annotations
@@ -39,8 +39,16 @@ from research.run.runner import run_notebook  # noqa: E402
 
 N, SEED = 600, 11
 SHAPES = (*synth.SHAPES, synth.HARDEST)
-TOPICS = ("data_audit", "paygap", "segregation", "decomposition", "audit", "paystructure")
-PAY_TOPICS = ("paygap", "decomposition", "audit", "paystructure")
+TOPICS = (
+    "data_audit",
+    "paygap",
+    "segregation",
+    "decomposition",
+    "audit",
+    "paystructure",
+    "diversity",
+)
+PAY_TOPICS = ("paygap", "decomposition", "audit", "paystructure", "diversity")
 ANNUAL = tuple(
     s for s in SHAPES if not synth.make_shape(s).hours
 )  # annual_only, annual_with_pattern, minimal, hardest
@@ -119,7 +127,7 @@ def _build(topic: str, ds: datasets.Dataset) -> Report:
         )
     if topic == "decomposition":
         return build(data, source=source, truth=synthetic_truth(ds), n_boot=20)
-    if topic == "audit":
+    if topic in ("audit", "diversity"):
         return build(data, source=source)
     return build(data, read_structure(example_structure("synthetic")), source=source)
 
@@ -363,6 +371,7 @@ NOTEBOOK_PARAMETERS = {
     "30_decomposition": {"n_boot": 20},
     "40_equal_pay_audit": {},
     "50_pay_structure_eia": {},
+    "11_ethnicity_disability_pay_gap": {},
 }
 #: Notebooks that fail on the hardest shape today (none since the issue 13 merge).
 NOTEBOOK_FAILURES: dict[str, str] = {}

@@ -295,17 +295,23 @@ def quarters_caption(result: GroupGaps, context: Context) -> str:
         f"{context.population} with a recorded {NOUNS[result.characteristic]}, and the share of "
         "each group in it; tied rates are shared between quarters in whole people, in proportion "
         "to the groups at that rate (as regulation 13(2) of the gender pay gap regulations "
-        "requires for women and men)."
+        "requires for women and men). Groups of fewer than four times the smallest group size are "
+        "not shown by quarter."
     )
 
 
-def intersection_caption(eth: GroupGaps | None, context: Context) -> str:
+def intersection_caption(eth: GroupGaps | None, context: Context, other_sex: int = 0) -> str:
     ref = eth.reference if eth is not None else "the reference group"
     return (
         f"Gap in mean and median {context.framing.pay_words} of women and men of each ethnic "
         f"group against {ref} men, as a percentage of their pay, over {context.population}. "
         "Small groups are combined as in the ethnicity pay gaps; cells of fewer than "
         f"{context.min_cell} are hidden ([c])."
+    ) + (
+        f" {count_words(other_sex, context.min_cell).capitalize()} employees with another or no "
+        "recorded sex are not in this table (they are in every other figure)."
+        if other_sex
+        else ""
     )
 
 

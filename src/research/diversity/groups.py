@@ -208,8 +208,10 @@ class GroupGaps(Result):
         One row per group, every group (reference first), then ``Not disclosed``: ``group, n,
         pct_all, pct_disclosed`` over all employees (relevant employees).
     quarters
-        One row per pay quarter (lowest first): ``band, n`` and the percentage of each group
-        shown (and the reference) among full-pay relevant employees with a recorded value.
+        One row per pay quarter (lowest first): ``band, n`` and the percentage of the reference
+        group and of each group shown with at least four times ``min_group`` employees (so that
+        a quarter can hold ``min_group`` of them), among full-pay relevant employees with a
+        recorded value.
     combination, left_out
         The sentence stating how small groups were combined, and groups too small even so.
     reference_counts
@@ -300,7 +302,13 @@ def group_gaps(
         reference=reference,
         gaps=pd.DataFrame(rows),
         representation=_representation(frame["_group"], reference),
-        quarters=_quarters(frame, reference, shown, pay, fpre),
+        quarters=_quarters(
+            frame,
+            reference,
+            {g: m for g, m in shown.items() if sizes[list(m)].sum() >= 4 * min_group},
+            pay,
+            fpre,
+        ),
         combination=combination,
         left_out=left_out,
         reference_counts=reference_counts,

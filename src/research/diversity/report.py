@@ -85,6 +85,11 @@ def _fpre(data: pd.DataFrame) -> np.ndarray:
     return data["full_pay"].astype("boolean").fillna(True).to_numpy(dtype=bool)
 
 
+def _other_sex(data: pd.DataFrame) -> int:
+    """Employees with another or no recorded sex (not in the tables of women and men)."""
+    return int((~data["sex"].astype("string").isin(["F", "M"]).fillna(False)).sum())
+
+
 def _absent(data: pd.DataFrame, column: str) -> bool:
     return column not in data or bool(data[column].isna().all())
 
@@ -172,6 +177,7 @@ def build(
 
     raw: dict[str, pd.DataFrame] = {}
     declared: list[counted.CountTable] = []
+    population = tab.PayPopulation.of(fpre, bonus_paid)
     covered: dict[str, dict] = {}
     for key, result, groups in (("ethnicity", eth, eth_groups), ("disability", dis, dis_groups)):
         if result is None:
@@ -190,17 +196,17 @@ def build(
             column=key,
             covered=covered[key],
             result=result,
-            fpre=fpre,
-            got_bonus=bonus_paid,
+            population=population,
             pay=pay,
         )
         raw.update(frames)
     if cells is not None:
         raw["intersection_gaps"] = tab.intersection_table(cells)
         declared.append(
-            tab.declare_intersections(raw["intersection_gaps"], covered["ethnicity"], fpre)
+            tab.declare_intersections(raw["intersection_gaps"], covered["ethnicity"], population)
         )
-    protected = counted.protect_tables(declared, data, min_cell=min_cell, source=source)
+    audited = data.assign(**{population.dimension: population.raw(fpre, bonus_paid)})
+    protected = counted.protect_tables(declared, audited, min_cell=min_cell, source=source)
     shown_tables = {name: protected[name] for name in raw}
 
     note = f"{source.label}; research workbench ethnicity and disability pay gap report"
@@ -209,7 +215,7 @@ def build(
         _representation_section(eth, eth_note, why, shown_tables, context),
         _gaps_section(eth, eth_note, shown_tables, context, note),
         _disability_section(dis, dis_note, shown_tables, context, note),
-        _intersection_section(cells, cells_note, shown_tables, eth, context),
+        _intersection_section(cells, cells_note, shown_tables, eth, context, _other_sex(data)),
         Section(
             "disclosure",
             "How are small numbers protected?",
@@ -401,6 +407,7 @@ def _intersection_section(
     tables: dict,
     eth: GroupGaps | None,
     context: words.Context,
+    other_sex: int,
 ) -> Section:
     if cells is None:
         item = Note("intersection_gaps", absent)
@@ -408,7 +415,7 @@ def _intersection_section(
         item = Table(
             "intersection_gaps",
             tables["intersection_gaps"],
-            words.intersection_caption(eth, context),
+            words.intersection_caption(eth, context, other_sex),
             columns(
                 ("group", "Ethnic group"),
                 ("sex", "Sex"),

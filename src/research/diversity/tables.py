@@ -12,6 +12,7 @@ relevant employees (bonus proportions).
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -109,6 +110,58 @@ def intersection_table(cells: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- declarations
 
 
+@dataclass(frozen=True)
+class PayPopulation:
+    """Who is in the pay comparison (full-pay relevant) and who was paid a bonus, as one
+    dimension the report makes, with a value for each combination.
+
+    Two separate sub-populations (full pay; paid a bonus), each crossed with both ethnicity and
+    disability, would make the audit's dimensions cyclic and its linear programme the product of
+    them all; as one dimension of four values they stay acyclic. Conditions: :meth:`full`
+    (full-pay relevant employees) and :meth:`paid` (paid a bonus).
+    """
+
+    dimension: str
+    values: tuple[str, ...]
+    full_pay: frozenset[str] | None
+    bonus: frozenset[str] | None
+
+    @classmethod
+    def of(cls, fpre: np.ndarray, got_bonus: np.ndarray | None) -> PayPopulation:
+        paid = (True, False) if got_bonus is not None else (None,)
+        values = tuple(
+            f"{'full' if f else 'reduced'} pay"
+            + ("" if b is None else f", {'' if b else 'no '}bonus")
+            for f in (True, False)
+            for b in paid
+        )
+        full = frozenset(v for v in values if v.startswith("full"))
+        bonus = frozenset(v for v in values if v.endswith(", bonus"))
+        return cls(
+            "pay population (diversity report)",
+            values,
+            None if bool(np.all(fpre)) else full,
+            bonus if got_bonus is not None else None,
+        )
+
+    def full(self) -> dict[str, frozenset[str]]:
+        return {} if self.full_pay is None else {self.dimension: self.full_pay}
+
+    def paid(self) -> dict[str, frozenset[str]]:
+        return {} if self.bonus is None else {self.dimension: self.bonus}
+
+    @property
+    def domains(self) -> dict[str, tuple[str, ...]]:
+        return {self.dimension: self.values}
+
+    def raw(self, fpre: np.ndarray, got_bonus: np.ndarray | None) -> np.ndarray:
+        """Each employee's value (for the data the audit reads its domains from)."""
+        full = np.where(fpre, "full pay", "reduced pay").astype(object)
+        if got_bonus is None:
+            return full
+        return full + np.where(got_bonus, ", bonus", ", no bonus").astype(object)
+
+
 def declare(
     tables: Mapping[str, pd.DataFrame],
     *,
@@ -116,8 +169,7 @@ def declare(
     column: str,
     covered: Mapping[str, frozenset[str]],
     result: GroupGaps,
-    fpre: np.ndarray,
-    got_bonus: np.ndarray | None,
+    population: PayPopulation,
     pay: str,
 ) -> list[CountTable]:
     """The count tables of one characteristic (``prefix`` ``ethnicity`` or ``disability``)."""
@@ -136,7 +188,6 @@ def declare(
                 members=members,
             )
         )
-    common = counted.subpopulation(fpre)
     name = f"{prefix}_pay_gaps"
     if name in tables:
         declared.append(
@@ -144,24 +195,24 @@ def declare(
                 name,
                 tables[name],
                 {"group": column},
-                counts={"n": {}},
+                counts={"n": population.full()},
                 members=members,
-                common=common,
                 statistics={"n": ["mean_gap", "median_gap", "robust"]},
+                domains=population.domains,
             )
         )
     name = f"{prefix}_bonus"
-    if name in tables and got_bonus is not None:
-        paid = dict(counted.subpopulation(got_bonus))
+    if name in tables and population.bonus is not None:
         declared.append(
             CountTable(
                 name,
                 tables[name],
                 {"group": column},
                 counts={"n_relevant": {}},
-                shares={"pct_bonus": Share(paid, "n_relevant")},
+                shares={"pct_bonus": Share(population.paid(), "n_relevant")},
                 members=members,
                 statistics={"n_relevant": ["mean_bonus_gap", "median_bonus_gap"]},
+                domains=population.domains,
             )
         )
     name = f"{prefix}_pay_quarters"
@@ -171,24 +222,25 @@ def declare(
         for label in result.quarters.columns:
             if label in ("band", "n"):
                 continue
-            shares[_key(label)] = Share({column: covered.get(label, frozenset({label}))}, "n")
+            counted_in = {column: covered.get(label, frozenset({label})), **population.full()}
+            shares[_key(label)] = Share(counted_in, "n")
         everyone = frozenset().union(*(v for k, v in covered.items() if k != NOT_DISCLOSED))
         declared.append(
             CountTable(
                 name,
                 data,
                 {"band": f"quarter of {pay} ({prefix} recorded)"},
-                counts={"n": {column: everyone}},
+                counts={"n": {column: everyone, **population.full()}},
                 shares=shares,
-                common=counted.subpopulation(fpre),
                 open_groups=True,
+                domains=population.domains,
             )
         )
     return declared
 
 
 def declare_intersections(
-    data: pd.DataFrame, covered: Mapping[str, frozenset[str]], fpre: np.ndarray
+    data: pd.DataFrame, covered: Mapping[str, frozenset[str]], population: PayPopulation
 ) -> CountTable:
     """The sex-by-ethnicity table: counts of full-pay relevant women and men of each group."""
     sexes: dict[Hashable, frozenset[str]] = {"Women": frozenset({"F"}), "Men": frozenset({"M"})}
@@ -196,8 +248,8 @@ def declare_intersections(
         "intersection_gaps",
         data,
         {"group": "ethnicity", "sex": "sex"},
-        counts={"n": {}},
+        counts={"n": population.full()},
         members={"group": dict(covered), "sex": sexes},
-        common=counted.subpopulation(fpre),
         statistics={"n": ["mean_gap", "median_gap"]},
+        domains=population.domains,
     )
