@@ -879,7 +879,9 @@ def _generate_complete(
     reduced, paid_fraction = _draw_leave(rng, female, age_band)
     bonus = _draw_bonus(rng, occ, tenure, annual * fte)
     ethnicity, disability = _draw_attributes(rng, n)
-    annual = annual * synth_diversity.pay_factor(ethnicity, disability)  # known gaps
+    annual = synth_diversity.apply_gaps(  # known gaps, never below the bottom of the pay scale
+        annual, ethnicity, disability, floor=GRADES[0].points[0] * (1.0 - within_job_gap)
+    )
     sex = _sex_codes(rng, female, other_sex_share)
 
     days = int(snapshot.days_in_month)

@@ -8,14 +8,21 @@ multiplies their full-time-equivalent basic pay by
 .. math:: f = (1 - g_{\\text{broad group}}) \\times (1 - d\\,[\\text{disabled}])
 
 (``g`` from :data:`ETHNICITY_GAPS`, ``d`` = :data:`DISABILITY_GAP`; employees who did not state
-their ethnicity or disability get the factor of White and of not disabled employees, 1).
-Bonuses are drawn before, from the pay without this factor.
+their ethnicity or disability get the factor of White and of not disabled employees, 1), but
+never below the bottom spinal point (less the within-job gap of women): the lowest-paid keep the
+bottom of the scale (:func:`apply_gaps`). Bonuses are drawn before, from the pay without this
+factor.
 
 Because ethnicity and disability are independent of occupation, grade, sex, hours, leave and
 bonus, the hourly pay of a broad group is the pay of White British employees scaled by
-``1 - g``: in the population **both the mean and the median gap in hourly pay of a broad group
-against White British employees are exactly** ``100 g`` (and ``100 d`` for disabled against
-not disabled employees), among all full-pay relevant employees and among women or men alone;
+``1 - g``, except at the floor: in the population **the median gap in hourly pay of a broad
+group against White British employees is exactly** ``100 g`` (and ``100 d`` for disabled against
+not disabled employees; the medians are far above the floor), among all full-pay relevant
+employees and among women or men alone. **The mean gap is** ``100 g`` **less the floor's lift**:
+about 1.6% of employees, at the bottom of grade 1, are lifted to the floor, which narrows the
+mean gaps by at most 0.6 of a point (0.5 for Black employees, about 0.2 for Asian and Other
+employees, 0.15 for disabled employees, measured on 200,000 employees with and without the
+floor);
 the bonus gaps are 0 and every group is equally likely to be paid a bonus; White employees
 other than White British are paid as White British employees (gap 0), so the two reference
 groups (White British, all White) give the same population gaps. :func:`truth` gives these
@@ -80,6 +87,9 @@ ETHNICITY_GAPS: dict[str, float] = {
 #: Within-job pay penalty of disabled employees against those not disabled.
 DISABILITY_GAP: float = 0.04
 
+#: How far the floor of :func:`apply_gaps` can narrow a mean gap (percentage points).
+MEAN_FLOOR_LIFT: float = 0.6
+
 _BROAD = {c: g for _, c, g in ETHNICITY_CATEGORIES}
 
 
@@ -93,6 +103,17 @@ def pay_factor(ethnicity: np.ndarray, disability: np.ndarray) -> np.ndarray:
     return by_code[np.asarray(ethnicity)] * np.where(disabled, 1.0 - DISABILITY_GAP, 1.0)
 
 
+def apply_gaps(
+    annual: np.ndarray, ethnicity: np.ndarray, disability: np.ndarray, *, floor: float
+) -> np.ndarray:
+    """FTE pay with the known gaps: ``annual x pay_factor``, but never pushed below ``floor``
+    (the bottom spinal point, less the within-job gap of women): a council pays its lowest
+    point, and the National Living Wage, whatever the employee's ethnicity or disability. Pay
+    already below the floor (noise) is left as it is."""
+    scaled = annual * pay_factor(ethnicity, disability)
+    return np.maximum(scaled, np.minimum(annual, floor))
+
+
 @dataclass(frozen=True)
 class DiversityTruth:
     """Population pay gaps by ethnicity and disability of the synthetic workforce (percent).
@@ -100,8 +121,9 @@ class DiversityTruth:
     Attributes
     ----------
     group_gaps
-        Broad group -> mean and median gap in hourly pay against White British employees (and
-        against all White employees): ``100 g``. White (other than White British): 0.
+        Broad group -> median gap in hourly pay against White British employees (and against all
+        White employees): ``100 g``; the mean gap is up to :data:`MEAN_FLOOR_LIFT` points less
+        (see the module docstring). White (other than White British): 0.
     disability_gap
         Disabled against not disabled employees, mean and median: ``100 d``.
     minority_mean_gap
@@ -161,8 +183,10 @@ __all__ = [
     "ETHNICITY_LABELS",
     "ETHNICITY_P",
     "ETHNICITY_SHARES",
+    "MEAN_FLOOR_LIFT",
     "NOT_STATED",
     "DiversityTruth",
+    "apply_gaps",
     "pay_factor",
     "truth",
 ]
