@@ -47,12 +47,14 @@ $(STAMP): pyproject.toml requirements.lock
 	@echo "Setup done: $(VENV) with the $(KERNEL) kernel."
 
 report: setup
-	@echo "Preparing the bundled data, then running 16 reports (one line each)..."
+	@echo "Preparing the bundled data, then running 20 reports (one line each)..."
 	@$(BIN)/research prepare
 	@$(RUN) notebooks/00_data_audit.ipynb -p dataset synthetic
 	@$(RUN) notebooks/00_data_audit.ipynb -p dataset cincinnati
 	@$(RUN) notebooks/10_pay_gap.ipynb -p dataset synthetic
 	@$(RUN) notebooks/10_pay_gap.ipynb -p dataset cincinnati
+	@$(RUN) notebooks/11_ethnicity_disability_pay_gap.ipynb -p dataset synthetic
+	@$(RUN) notebooks/11_ethnicity_disability_pay_gap.ipynb -p dataset cincinnati
 	@$(RUN) notebooks/12_senior_pay.ipynb -p dataset synthetic:senior_tail=true
 	@$(RUN) notebooks/12_senior_pay.ipynb -p dataset cincinnati -p chief_officers_by threshold
 	@$(RUN) notebooks/20_segregation.ipynb -p dataset synthetic

@@ -241,7 +241,7 @@ def test_make_lab_passes_arguments_and_allows_root():
 
 def test_make_report_prints_one_line_per_report_and_says_what_it_installs():
     runs = [line for line in make("report").splitlines() if " run " in line]
-    assert len(runs) == 16 and all("--no-progress" in line for line in runs)
+    assert len(runs) == 20 and all("--no-progress" in line for line in runs)
     setup = subprocess.run(
         ["make", "-n", "-W", "pyproject.toml", "setup"],
         cwd=ROOT,

@@ -11,7 +11,7 @@ on every recorded grade; an audit names only the factors it used.
 
 Combinations that fail today because a topic is not fixed yet are marked
 ``xfail(strict=True)`` in :data:`KNOWN_FAILURES`: once a topic is fixed they fail as XPASS, and
-the mark must be removed. The last tests run each notebook (00-50, 12) once on the hardest shape.
+the mark must be removed. The last tests run each notebook (00-50, 11, 12) once on the hardest shape.
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ TOPICS = (
     "paystructure",
     "seniorpay",
     "flows",
+    "diversity",
 )
-PAY_TOPICS = ("paygap", "decomposition", "audit", "paystructure")
+PAY_TOPICS = ("paygap", "decomposition", "audit", "paystructure", "diversity")
 ANNUAL = tuple(
     s for s in SHAPES if not synth.make_shape(s).hours
 )  # annual_only, annual_with_pattern, minimal, hardest
@@ -128,7 +129,7 @@ def _build(topic: str, ds: datasets.Dataset) -> Report:
         )
     if topic == "decomposition":
         return build(data, source=source, truth=synthetic_truth(ds), n_boot=20)
-    if topic in ("audit", "seniorpay"):
+    if topic in ("audit", "seniorpay", "diversity"):
         return build(data, source=source)
     if topic == "flows":  # one snapshot: hire cohorts, service, and what is missing
         return build(data, source=source, n_boot=0)
@@ -403,6 +404,7 @@ NOTEBOOK_PARAMETERS = {
     "30_decomposition": {"n_boot": 20},
     "40_equal_pay_audit": {},
     "50_pay_structure_eia": {},
+    "11_ethnicity_disability_pay_gap": {},
     "12_senior_pay": {},
     "70_workforce_flows": {"n_boot": 0},
 }

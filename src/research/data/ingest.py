@@ -36,6 +36,7 @@ import pandera.pandas as pa
 from research.core.hashing import sha256_file, sha256_json
 from research.core.safe_csv import write_csv
 from research.core.source import Source
+from research.data.codes import full_labels
 from research.data.mapping import (
     DEFAULT_CONTRACT_CODES,
     DEFAULT_NA_VALUES,
@@ -570,6 +571,12 @@ def _category_column(raw, f: FieldMap) -> pd.Series:
     return _text(_source_values(raw, f)).astype("category")
 
 
+def _gss_ethnicity(values: pd.Series) -> pd.Series:
+    """Full ONS ethnic group labels read as their GSS category (after the mapping's codes)."""
+    text = values.astype("string")
+    return text.map(full_labels()).fillna(text).astype("category")
+
+
 def _working_pattern(raw, f: FieldMap, problems: RowProblems) -> pd.Series:
     """full_time / part_time from the mapped column: its ``codes``, else common labels."""
     text = _text(_source_values(raw, f))
@@ -777,6 +784,8 @@ def build_canonical(
     ):
         if target in fields:
             frame[target] = _category_column(raw, fields[target])
+    if "ethnicity" in frame:
+        frame["ethnicity"] = _gss_ethnicity(frame["ethnicity"])
     if "pay_plan" in fields and "grade" in fields:
         frame["grade"] = _qualified_grades(frame)
     if fields["snapshot_date"].from_file_name is not None:

@@ -30,7 +30,10 @@ annual pay (``fte`` or ``actual``: actual pay is divided by FTE on ingest), ``fo
 (see below), ``na_values``/``default_na_values`` for missing-value tokens (below).
 
 ``codes`` work on any column: source value -> value used (values without a code are kept; for
-``sex`` and ``working_pattern`` an unknown code is quarantined). ``working_pattern`` comes from a
+``sex`` and ``working_pattern`` an unknown code is quarantined). ``ethnicity`` codes map to the
+GSS harmonised ethnicity categories for England and Wales (:mod:`research.data.codes`), to a
+broad group (Asian, Black, Mixed, White, Other) where the source records only those, or to
+``Prefer not to say``; ``disability`` codes to ``Yes``, ``No`` or ``Prefer not to say``. ``working_pattern`` comes from a
 column (``full_time``/``part_time``, ``FT``/``PT``, ``Full time``/``Part-time``, or ``codes`` such
 as ``{Y: full_time, N: part_time}`` for a full-time flag), else from FTE.
 
@@ -121,6 +124,10 @@ from research.data.schema import (
     ALL_COLUMN_NAMES,
     CONTRACT_TYPES,
     DEFAULT_FULL_TIME_HOURS,
+    DISABILITY_VALUES,
+    ETHNIC_BROAD_GROUPS,
+    ETHNICITY_VALUES,
+    NOT_STATED_CODES,
     SEX_CODES,
     WORKING_PATTERNS,
 )
@@ -448,6 +455,25 @@ def _check_field(f: FieldMap, where: str) -> None:
             raise MappingError(
                 f"{prefix}: codes map to {bad}, but canonical sex codes are "
                 f"{', '.join(SEX_CODES)} (X = another recorded sex or gender, U = not recorded)."
+            )
+    if f.target == "ethnicity" and f.codes:
+        bad = sorted(set(f.codes.values()) - set(ETHNICITY_VALUES))
+        if bad:
+            raise MappingError(
+                f"{prefix}: codes map to {bad}, which are not ethnic group categories of the GSS "
+                "harmonised standard for England and Wales (research/data/codes/ethnicity_gss.csv, "
+                f"column category), broad groups ({', '.join(ETHNIC_BROAD_GROUPS)}) or "
+                f"{' / '.join(NOT_STATED_CODES)}; e.g. codes: {{'White - British': 'English, "
+                "Welsh, Scottish, Northern Irish or British', 'Asian - Indian': Indian}."
+            )
+    if f.target == "disability" and f.codes:
+        bad = sorted(set(f.codes.values()) - set(DISABILITY_VALUES + NOT_STATED_CODES))
+        if bad:
+            raise MappingError(
+                f"{prefix}: codes map to {bad}, but disability status is "
+                f"{', '.join(DISABILITY_VALUES + NOT_STATED_CODES)} (Yes = disabled under the "
+                "Equality Act 2010, self-reported); e.g. codes: {Y: 'Yes', N: 'No', "
+                "Declined: Prefer not to say}."
             )
 
 

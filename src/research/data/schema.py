@@ -51,6 +51,59 @@ TEMPORARY_CONTRACTS = ("fixed_term", "temporary")
 #: Full-time weekly hours assumed when a source gives hours but no FTE (NJC standard week).
 DEFAULT_FULL_TIME_HOURS = 37.0
 
+#: Broad ethnic groups of the GSS harmonised ethnicity standard for England and Wales (2021
+#: Census), in the order the ONS publishes them. The 19 detailed categories are in
+#: :data:`ETHNICITY_CATEGORIES`; the shipped code list with full labels and its source is
+#: ``research/data/codes/ethnicity_gss.csv`` (read by :mod:`research.data.codes`).
+ETHNIC_BROAD_GROUPS: tuple[str, ...] = ("Asian", "Black", "Mixed", "White", "Other")
+
+#: The 19 ethnic group categories of the 2021 Census of England and Wales (the ONS codes 1-19 of
+#: "Ethnic group (20 categories)", the twentieth being "does not apply"), as (code, category,
+#: broad group). Canonical ``ethnicity`` values are these category names, or a broad group name
+#: where a source records only broad groups, or a not-stated code (:data:`NOT_STATED_CODES`).
+ETHNICITY_CATEGORIES: tuple[tuple[int, str, str], ...] = (
+    (1, "Bangladeshi", "Asian"),
+    (2, "Chinese", "Asian"),
+    (3, "Indian", "Asian"),
+    (4, "Pakistani", "Asian"),
+    (5, "Other Asian", "Asian"),
+    (6, "African", "Black"),
+    (7, "Caribbean", "Black"),
+    (8, "Other Black", "Black"),
+    (9, "White and Asian", "Mixed"),
+    (10, "White and Black African", "Mixed"),
+    (11, "White and Black Caribbean", "Mixed"),
+    (12, "Other Mixed", "Mixed"),
+    (13, "English, Welsh, Scottish, Northern Irish or British", "White"),
+    (14, "Irish", "White"),
+    (15, "Gypsy or Irish Traveller", "White"),
+    (16, "Roma", "White"),
+    (17, "Other White", "White"),
+    (18, "Arab", "Other"),
+    (19, "Any other ethnic group", "Other"),
+)
+#: The White British category (the usual reference group of ethnicity pay gaps).
+WHITE_BRITISH = "English, Welsh, Scottish, Northern Irish or British"
+#: Answers that record no ethnicity or disability status: the employee preferred not to say, or
+#: was not asked. Counted as "not disclosed" with missing values, never dropped silently.
+NOT_STATED_CODES: tuple[str, ...] = ("Prefer not to say", "Not stated")
+#: Canonical ``disability`` values (Equality Act 2010 definition, self-reported): disabled,
+#: not disabled; anything else recorded is counted as not disclosed.
+DISABILITY_VALUES: tuple[str, ...] = ("Yes", "No")
+#: Canonical values a mapping may give ``ethnicity``: categories, broad groups, not stated.
+ETHNICITY_VALUES: tuple[str, ...] = (
+    tuple(c for _, c, _ in ETHNICITY_CATEGORIES) + ETHNIC_BROAD_GROUPS + NOT_STATED_CODES
+)
+
+
+def ethnic_broad_group(values: pd.Series) -> pd.Series:
+    """The GSS broad group of each canonical ``ethnicity`` value (a category or a broad group).
+
+    Missing, not-stated and unclassified values give ``<NA>``; pandas string dtype.
+    """
+    lookup = {c: g for _, c, g in ETHNICITY_CATEGORIES} | {g: g for g in ETHNIC_BROAD_GROUPS}
+    return values.astype("string").map(lookup).astype("string")
+
 
 #: GOV.UK gender pay gap service: the 14 published figures (percentages), in the order of the
 #: service's download files. Shared by the statutory calculation (:mod:`research.paygap`), the

@@ -27,8 +27,9 @@ For each employee, in this order (every step fully vectorised with one
 
    with ``+`` for men and ``-`` for women, so ``v`` (``vertical_segregation``) is the log odds
    ratio, men versus women, of being in the top rather than the bottom grade of the range.
-4. **Age band** (senior grades 8+ are older), **ethnicity** and **disability**, independent of
-   sex; **tenure** is exponential (mean 9 years) capped at ``age - 16``; ``start_date`` is the
+4. **Age band** (senior grades 8+ are older), **ethnicity** (GSS categories) and **disability**,
+   independent of sex; their known pay gaps are a factor on FTE pay applied after the bonus draw
+   (:mod:`research.data.synth_diversity`); **tenure** is exponential (mean 9 years) capped at ``age - 16``; ``start_date`` is the
    snapshot minus tenure.
 5. **Pay**: the spinal point within the grade is ``min(floor(tenure), points - 1)`` (one
    increment a year up to the top of the grade). FTE annual basic pay is
@@ -86,6 +87,7 @@ import pandas as pd
 import pyarrow as pa
 
 from research.core.random import label_rng, make_rng
+from research.data import synth_diversity
 from research.data.schema import COLUMN_NAMES, DEFAULT_FULL_TIME_HOURS, SEX_CODES, WEEKS_PER_YEAR
 
 __all__ = [
@@ -120,18 +122,13 @@ MIN_EMPLOYEES = 300
 MAX_EMPLOYEES = 20_000_000
 
 AGE_BANDS = ("16-24", "25-34", "35-44", "45-54", "55-64", "65+")
-ETHNIC_GROUPS = (
-    "White",
-    "Mixed or Multiple ethnic groups",
-    "Asian or Asian British",
-    "Black, Black British, Caribbean or African",
-    "Other ethnic group",
-    "Not stated",
-)
-DISABILITY_CODES = ("Yes", "No", "Not stated")
+#: GSS ethnic group categories (England and Wales, 2021 Census) and "Not stated"; shares, and the
+#: known pay gaps by broad group and disability, in :mod:`research.data.synth_diversity`.
+ETHNIC_GROUPS = synth_diversity.ETHNICITY_LABELS
+DISABILITY_CODES = synth_diversity.DISABILITY_LABELS
 
-_ETHNICITY_P = (0.78, 0.02, 0.07, 0.04, 0.01, 0.08)
-_DISABILITY_P = (0.08, 0.80, 0.12)
+_ETHNICITY_P = synth_diversity.ETHNICITY_P
+_DISABILITY_P = synth_diversity.DISABILITY_P
 #: Age band distribution for grades 1-7 and for grades 8 and above.
 _AGE_P_JUNIOR = (0.08, 0.20, 0.23, 0.25, 0.20, 0.04)
 _AGE_P_SENIOR = (0.01, 0.15, 0.30, 0.30, 0.21, 0.03)
@@ -905,6 +902,9 @@ def _generate_complete(
     reduced, paid_fraction = _draw_leave(rng, female, age_band)
     bonus = _draw_bonus(rng, occ, tenure, annual * fte)
     ethnicity, disability = _draw_attributes(rng, n)
+    annual = synth_diversity.apply_gaps(  # known gaps, never below the bottom of the pay scale
+        annual, ethnicity, disability, floor=GRADES[0].points[0] * (1.0 - within_job_gap)
+    )
     sex = _sex_codes(rng, female, other_sex_share)
 
     days = int(snapshot.days_in_month)
@@ -1171,6 +1171,9 @@ class ShapeTruth:
     senior : research.data.synth_senior.SeniorTruth or None
         The senior pay answers of the sample (pay multiple, chief officers, packages) when drawn
         with ``senior_tail=True``; else None.
+    diversity : synth_diversity.DiversityTruth
+        Population pay gaps by broad ethnic group and disability (percent), when the shape
+        records ethnicity or disability; else ``None``.
     """
 
     shape: Shape
@@ -1187,6 +1190,7 @@ class ShapeTruth:
     renamed_units: dict[str, dict[str, str]]
     terms: Any = None
     senior: Any = None
+    diversity: synth_diversity.DiversityTruth | None = None
 
 
 class Shaped(NamedTuple):
@@ -1354,6 +1358,7 @@ def generate_with_truth(n_employees: int = 3000, **options: Any) -> Shaped:
             renamed_units=RENAMED_UNITS if spec.renamed_units else {},
             terms=synth_senior.terms_truth(known.grades, known.occupations),
             senior=synth_senior.senior_truth(data, full) if chosen["senior_tail"] else None,
+            diversity=synth_diversity.truth() if spec.ethnicity or spec.disability else None,
         ),
     )
 

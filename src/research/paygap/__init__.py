@@ -19,7 +19,15 @@ from research.paygap.representation import (
     representation_by_grade,
     wilson_interval,
 )
-from research.paygap.statutory import GOV_UK_COLUMNS, UKGenderPayGap, pay_gap, uk_gpg
+from research.paygap.statutory import (
+    GOV_UK_COLUMNS,
+    GroupPayGap,
+    Groups,
+    UKGenderPayGap,
+    group_pay_gap,
+    pay_gap,
+    uk_gpg,
+)
 
 __all__ = [
     "EUPayTransparency",
@@ -30,11 +38,14 @@ __all__ = [
     "BANDS",
     "GOV_UK_COLUMNS",
     "GapBreakdown",
+    "GroupPayGap",
+    "Groups",
     "UKGenderPayGap",
     "annual_hourly_pay",
     "band_sizes",
     "full_pay_relevant",
     "gap_by",
+    "group_pay_gap",
     "pay_gap",
     "quartile_bands",
     "reg6_hourly_pay",

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from research.core.source import Source
+from research.data.schema import ethnic_broad_group
 from research.paygap.breakdown import GapBreakdown, comparison_rows, gap_by, shared_sorts
 from research.paygap.eu import EUPayTransparency, eu_pay_transparency
 from research.paygap.findings import (
@@ -86,7 +87,7 @@ BREAKDOWNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Working pattern", ("working_pattern",)),
     ("Occupation", ("occupation_group",)),
     ("Age band", ("age_band",)),
-    ("Ethnicity", ("ethnicity",)),
+    ("Ethnicity", ("ethnicity_group",)),
     ("Grade and working pattern", ("grade_group", "working_pattern")),
 )
 #: Groupings with an order of their own: their charts keep it rather than sorting by gap.
@@ -97,6 +98,7 @@ GROUP_LABELS = {
     "working_pattern": "Working pattern",
     "age_band": "Age band",
     "ethnicity": "Ethnicity",
+    "ethnicity_group": "Ethnic group",
     "grade": "Grade",
     "occupation": "Occupation",
     "job_family": "Job family",
@@ -109,6 +111,7 @@ ABSENT_WORDS = {
     "working_pattern": "working patterns",
     "age_band": "age bands",
     "ethnicity": "ethnicity",
+    "ethnicity_group": "ethnicity",
 }
 
 
@@ -135,7 +138,8 @@ def with_groupings(
     top_n: int = 20,
     max_grade_groups: int = 15,
 ) -> pd.DataFrame:
-    """Add the report's grouping columns: ``occupation_group`` and ``grade_group`` (+ its rank).
+    """Add the report's grouping columns: ``occupation_group`` and ``grade_group`` (+ its rank),
+    and ``ethnicity_group`` (the GSS broad ethnic group; other recorded values kept as they are).
 
     Occupations beyond the ``top_n`` largest are pooled as "All other"; grades are pooled into bands
     of ranks when there are more than ``max_grade_groups`` (see :mod:`research.present.tabulate`).
@@ -147,6 +151,9 @@ def with_groupings(
     else:
         occupations = pd.Series(pd.NA, index=data.index, dtype="string")
     out = data.assign(occupation_group=occupations)
+    if "ethnicity" in data:  # GSS broad groups; values outside the classification kept as they are
+        text = data["ethnicity"].astype("string")
+        out["ethnicity_group"] = ethnic_broad_group(text).fillna(text)
     if "grade" in data and data["grade"].notna().any():
         recorded = data["grade"].notna().to_numpy()
         grade_columns = [c for c in ("grade", "grade_rank") if c in data]
@@ -615,8 +622,12 @@ _BINARY = frozenset({"F", "M"})
 def _group_dimensions(frame: pd.DataFrame, within: Sequence[str], occupation_level: str):
     """Each grouping column's canonical dimension and what its labels cover."""
     raw = {"grade_group": "grade", "occupation_group": occupation_level}
+    raw["ethnicity_group"] = "ethnicity"
     groups = {c: raw.get(c, c) for c in within}
     members = {c: counted.members(frame[c], frame[raw[c]]) for c in within if c in raw}
+    if "ethnicity_group" in within:  # blanks are the table's "(missing)" row
+        labels = frame["ethnicity_group"].astype("string").fillna("(missing)")
+        members["ethnicity_group"] = counted.members(labels, frame["ethnicity"])
     for c in within:
         if c not in raw and frame[c].isna().any():  # blanks are the tables' "(missing)" row
             members[c] = counted.members(frame[c].astype("string").fillna("(missing)"), frame[c])

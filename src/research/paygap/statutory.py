@@ -15,6 +15,7 @@ Information) Regulations 2017 (SI 2017/172) regs 3-13:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -153,32 +154,127 @@ def _check_hourly(hourly: pd.Series, column: str) -> None:
         )
 
 
-def _sex_masks(values: pd.Series, male: str, female: str) -> tuple[np.ndarray, np.ndarray]:
-    """Boolean arrays of men and women (missing sex is neither)."""
-    is_male = (values == male).to_numpy(dtype=bool, na_value=False)
-    is_female = (values == female).to_numpy(dtype=bool, na_value=False)
-    return is_male, is_female
+@dataclass(frozen=True)
+class Groups:
+    """Which rows a binary comparison sets against which: the groups of one column.
 
+    ``reference`` and ``compare`` are codes of ``by`` (one or several each); ``compare=None``
+    means everyone else with a recorded value. ``not_recorded`` lists codes that mean no answer
+    (``"U"`` for sex, ``"Prefer not to say"``); missing values are always not recorded. Rows
+    recorded but in neither group are "other". ``reference_word``/``compare_word`` name the
+    groups in messages ("men", "women").
+    """
 
-def _require_both_sexes(
-    values: pd.Series, is_male, is_female, male: str, female: str, population: str
-) -> None:
-    for present, code, word in ((is_male, male, "men"), (is_female, female, "women")):
-        if not present.any():
-            codes = sorted(map(str, pd.Series(values).dropna().unique()))
-            raise InputError(
-                f"There are no {word} (sex code {code!r}) among {population}, so the gender pay gap "
-                f"is undefined. Codes present: {codes}. Check the sex codes in the column mapping, "
-                "or pass reference=/compare= for other codes."
+    by: str = "sex"
+    reference: tuple[str, ...] = ("M",)
+    compare: tuple[str, ...] | None = ("F",)
+    not_recorded: tuple[str, ...] = ()
+    reference_word: str = ""
+    compare_word: str = ""
+
+    @classmethod
+    def of(
+        cls,
+        by: str,
+        reference: str | Iterable[str],
+        compare: str | Iterable[str] | None,
+        not_recorded: Iterable[str] = (),
+        words: tuple[str, str] | None = None,
+    ) -> Groups:
+        ref = _codes(reference)
+        cmp = None if compare is None else _codes(compare)
+        if by == "sex" and words is None and (ref, cmp) == (("M",), ("F",)):
+            words = ("men", "women")
+        if words is None:
+            words = (
+                " or ".join(ref),
+                "everyone else" if cmp is None else " or ".join(cmp),
             )
+        if cmp is not None and set(ref) & set(cmp):
+            raise InputError(
+                f"{sorted(set(ref) & set(cmp))} are in both the reference and the compared group."
+            )
+        return cls(by, ref, cmp, tuple(map(str, not_recorded)), *words)
+
+    @property
+    def is_sex(self) -> bool:
+        return self.by == "sex"
+
+    def masks(self, values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Boolean arrays: in the reference group, in the compared group, not recorded."""
+        text = values.astype("string")
+        missing = (text.isna() | text.isin(self.not_recorded)).to_numpy(dtype=bool)
+        is_ref = text.isin(self.reference).to_numpy(dtype=bool, na_value=False) & ~missing
+        if self.compare is None:
+            is_cmp = ~is_ref & ~missing
+        else:
+            is_cmp = text.isin(self.compare).to_numpy(dtype=bool, na_value=False) & ~missing
+        return is_ref, is_cmp, missing
+
+    def require_both(self, values: pd.Series, is_ref, is_cmp, population: str) -> None:
+        codes_of = {True: self.reference, False: self.compare}
+        for present, is_reference in ((is_ref, True), (is_cmp, False)):
+            if present.any():
+                continue
+            codes = sorted(map(str, pd.Series(values).dropna().unique()))
+            word = self.reference_word if is_reference else self.compare_word
+            code = codes_of[is_reference]
+            if self.is_sex:
+                shown = code[0] if code and len(code) == 1 else code
+                raise InputError(
+                    f"There are no {word} (sex code {shown!r}) among {population}, so the gender "
+                    f"pay gap is undefined. Codes present: {codes}. Check the sex codes in the "
+                    "column mapping, or pass reference=/compare= for other codes."
+                )
+            shown = "any recorded value but the reference" if code is None else list(code)
+            raise InputError(
+                f"There are no employees in the group {word!r} ({self.by} {shown}) among "
+                f"{population}, so the pay gap between {self.reference_word} and "
+                f"{self.compare_word} is undefined. Values present: {codes}. Check the codes in "
+                "the column mapping, or pass other reference=/compare= values."
+            )
+
+    def excluded_notes(self, n_missing: int, n_other: int) -> list[str]:
+        if self.is_sex:
+            n = n_missing + n_other
+            return (
+                [f"{n:,} employees with another or no recorded sex are excluded from every figure."]
+                if n
+                else []
+            )
+        notes = []
+        if n_missing:
+            notes.append(
+                f"{n_missing:,} employees with no recorded {self.by} (or who preferred not to "
+                "say) are excluded from every figure."
+            )
+        if n_other:
+            notes.append(
+                f"{n_other:,} employees in neither {self.reference_word} nor "
+                f"{self.compare_word} are excluded from every figure."
+            )
+        return notes
+
+
+def _codes(value: str | Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    codes = tuple(map(str, value))
+    if not codes:
+        raise InputError("A compared group needs at least one code.")
+    return codes
 
 
 def _bonus_figures(
-    bonus: pd.Series | None, is_male: np.ndarray, is_female: np.ndarray, notes: list[str]
+    bonus: pd.Series | None,
+    is_ref: np.ndarray,
+    is_cmp: np.ndarray,
+    groups: Groups,
+    notes: list[str],
 ) -> dict:
-    """Bonus gaps over recipients and bonus proportions over all relevant employees of each sex."""
+    """Bonus gaps over recipients and bonus proportions over all relevant employees per group."""
     empty = dict.fromkeys(
-        ("mean_bonus_gap", "median_bonus_gap", "pct_male_bonus", "pct_female_bonus")
+        ("mean_bonus_gap", "median_bonus_gap", "pct_reference_bonus", "pct_compare_bonus")
     )
     if bonus is None or bonus.isna().all():
         notes.append("No bonus data: the bonus figures are not calculated.")
@@ -188,15 +284,194 @@ def _bonus_figures(
         raise InputError("Bonus pay must not be negative; check the bonus column.")
     got = paid > 0
     out = dict(empty)
-    out["pct_male_bonus"] = 100.0 * got[is_male].mean()
-    out["pct_female_bonus"] = 100.0 * got[is_female].mean()
-    men, women = paid[got & is_male], paid[got & is_female]
-    if men.size and women.size:
-        out["mean_bonus_gap"] = pay_gap(men.mean(), women.mean())
-        out["median_bonus_gap"] = pay_gap(float(np.median(men)), float(np.median(women)))
+    out["pct_reference_bonus"] = 100.0 * got[is_ref].mean()
+    out["pct_compare_bonus"] = 100.0 * got[is_cmp].mean()
+    ref, cmp = paid[got & is_ref], paid[got & is_cmp]
+    if ref.size and cmp.size:
+        out["mean_bonus_gap"] = pay_gap(ref.mean(), cmp.mean())
+        out["median_bonus_gap"] = pay_gap(float(np.median(ref)), float(np.median(cmp)))
     else:
-        notes.append("The bonus gaps are undefined: men or women received no bonus.")
+        notes.append(
+            f"The bonus gaps are undefined: {groups.reference_word} or {groups.compare_word} "
+            "received no bonus."
+        )
     return out
+
+
+def _six_measures(
+    data: pd.DataFrame,
+    groups: Groups,
+    *,
+    hourly_pay: str,
+    bonus: str | None,
+    full_pay: str | None,
+    ties: str,
+) -> dict:
+    """The statutory calculation for any two groups (the one place it is done).
+
+    Returns the figures with neutral names (``reference``/``compare``); quartiles as
+    :func:`quartile_bands` gives them (``male`` = the reference group).
+    """
+    require_columns(data, [groups.by, hourly_pay], role="uk_gpg")
+    notes: list[str] = []
+    is_ref, is_cmp, missing = groups.masks(data[groups.by])
+    binary = is_ref | is_cmp
+    n_missing = int(missing.sum())
+    n_other = int((~binary & ~missing).sum())
+    notes += groups.excluded_notes(n_missing, n_other)
+    fpre = _full_pay_mask(data, full_pay, notes) & binary
+    if not fpre.any():
+        raise InputError(
+            f"There are no full-pay relevant {groups.compare_word} or {groups.reference_word}: "
+            "no hourly figure can be calculated."
+        )
+    hourly = data[hourly_pay].to_numpy(dtype="float64", na_value=np.nan)[fpre]
+    _check_hourly(pd.Series(hourly), hourly_pay)
+    fpre_ref, fpre_cmp = is_ref[fpre], is_cmp[fpre]
+    groups.require_both(data[groups.by], fpre_ref, fpre_cmp, "full-pay relevant employees")
+    ref, cmp = hourly[fpre_ref], hourly[fpre_cmp]
+    bonus_values = data[bonus] if bonus is not None and bonus in data else None
+    figures = _bonus_figures(bonus_values, is_ref, is_cmp, groups, notes)
+    counts = {
+        "relevant_reference": int(is_ref.sum()),
+        "relevant_compare": int(is_cmp.sum()),
+        "full_pay_reference": int(ref.size),
+        "full_pay_compare": int(cmp.size),
+        "not_recorded": n_missing,
+        "other": n_other,
+        "total": len(data),
+    }
+    if bonus_values is not None:
+        got = bonus_values.astype("float64").fillna(0.0).to_numpy() > 0
+        counts["bonus_reference"] = int((got & is_ref).sum())
+        counts["bonus_compare"] = int((got & is_cmp).sum())
+    return {
+        "mean_hourly_gap": pay_gap(ref.mean(), cmp.mean()),
+        "median_hourly_gap": pay_gap(float(np.median(ref)), float(np.median(cmp))),
+        "quartiles": quartile_bands(hourly, fpre_ref, ties=ties),
+        "counts": counts,
+        "notes": tuple(notes),
+        "bonus_recorded": bonus_values is not None and not bool(bonus_values.isna().all()),
+        **figures,
+    }
+
+
+#: Quartile columns of :func:`quartile_bands` (reference = "male") under neutral names.
+_NEUTRAL_BANDS = {
+    "n_male": "n_reference",
+    "n_female": "n_compare",
+    "pct_male": "pct_reference",
+    "pct_female": "pct_compare",
+}
+#: Count names of the gender figures for the neutral ones.
+_SEX_COUNTS = {
+    "relevant_reference": "relevant_male",
+    "relevant_compare": "relevant_female",
+    "full_pay_reference": "full_pay_male",
+    "full_pay_compare": "full_pay_female",
+    "bonus_reference": "bonus_male",
+    "bonus_compare": "bonus_female",
+}
+
+
+@dataclass(frozen=True)
+class GroupPayGap(Result):
+    """The six statutory measures for a reference group against a compared group of one column.
+
+    The same calculation as :func:`uk_gpg` (hourly pay of full-pay relevant employees, bonus
+    populations, quartiles with the reg 13(2) tie rule) with neutral names: gaps are
+    ``(reference - compare) / reference x 100``.
+
+    Attributes
+    ----------
+    groups
+        What was compared (:class:`Groups`).
+    mean_hourly_gap, median_hourly_gap, mean_bonus_gap, median_bonus_gap
+        As in :class:`UKGenderPayGap` (bonus gaps ``None`` when a group has no recipient).
+    pct_reference_bonus, pct_compare_bonus
+        Percentage of each group's relevant employees paid a bonus (``None`` without bonus data).
+    quartiles
+        One row per band: ``band, n, n_reference, n_compare, pct_reference, pct_compare,
+        min_hourly, max_hourly``.
+    counts
+        ``relevant_*``, ``full_pay_*`` and ``bonus_*`` per group (``reference``, ``compare``),
+        ``not_recorded`` (no value, or a code of ``groups.not_recorded``), ``other`` (recorded,
+        in neither group) and ``total`` rows.
+    """
+
+    groups: Groups
+    mean_hourly_gap: float
+    median_hourly_gap: float
+    mean_bonus_gap: float | None
+    median_bonus_gap: float | None
+    pct_reference_bonus: float | None
+    pct_compare_bonus: float | None
+    quartiles: pd.DataFrame
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    bonus_recorded: bool = True
+    title: str = "Pay gap between two groups"
+
+    @property
+    def pct_not_recorded(self) -> float:
+        """Share of all rows (percent) with no recorded value or "prefer not to say"."""
+        total = self.counts.get("total", 0)
+        return 100.0 * self.counts.get("not_recorded", 0) / total if total else float("nan")
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table: one row per figure (measure, value, population)."""
+        ref, cmp = self.groups.reference_word, self.groups.compare_word
+        rows = [
+            ("Mean gap in hourly pay", self.mean_hourly_gap, "full-pay relevant employees"),
+            ("Median gap in hourly pay", self.median_hourly_gap, "full-pay relevant employees"),
+            ("Mean bonus gap", self.mean_bonus_gap, "bonus recipients"),
+            ("Median bonus gap", self.median_bonus_gap, "bonus recipients"),
+            (f"{ref} paid a bonus", self.pct_reference_bonus, f"relevant {ref}"),
+            (f"{cmp} paid a bonus", self.pct_compare_bonus, f"relevant {cmp}"),
+        ]
+        for band in self.quartiles.itertuples():
+            label = band.band.replace("_", " ")
+            for word, pct in ((ref, band.pct_reference), (cmp, band.pct_compare)):
+                rows.append((f"{word} in the {label} quartile", pct, "full-pay relevant employees"))
+        rows.append((f"No recorded {self.groups.by}", self.pct_not_recorded, "all employees"))
+        frame = pd.DataFrame(rows, columns=["measure", "pct", "population"])
+        frame["pct"] = frame["pct"].astype("float64")
+        return frame
+
+
+def group_pay_gap(
+    data: pd.DataFrame,
+    *,
+    by: str,
+    reference: str | Iterable[str],
+    compare: str | Iterable[str] | None = None,
+    not_recorded: Iterable[str] = (),
+    words: tuple[str, str] | None = None,
+    hourly_pay: str = "hourly_pay",
+    bonus: str | None = "bonus_12m",
+    full_pay: str | None = "full_pay",
+    ties: str = "share",
+) -> GroupPayGap:
+    """The six statutory measures for any binary comparison of one column.
+
+    ``group_pay_gap(data, by="ethnicity", reference="White British")`` compares White British
+    employees with everyone else whose ethnicity is recorded; ``not_recorded=["Prefer not to
+    say"]`` counts that answer with the missing values (``counts["not_recorded"]``, reported,
+    never dropped silently). ``reference`` and ``compare`` may each be several codes. The
+    calculation is the one :func:`uk_gpg` makes for men and women (which calls this one).
+
+    Raises
+    ------
+    research.core.checks.InputError
+        As :func:`uk_gpg`: missing columns, an empty group among full-pay relevant employees,
+        missing or non-positive hourly pay.
+    """
+    groups = Groups.of(by, reference, compare, not_recorded, words)
+    figures = _six_measures(
+        data, groups, hourly_pay=hourly_pay, bonus=bonus, full_pay=full_pay, ties=ties
+    )
+    figures["quartiles"] = figures["quartiles"].rename(columns=_NEUTRAL_BANDS)
+    return GroupPayGap(groups=groups, **figures)
 
 
 def uk_gpg(
@@ -221,7 +496,8 @@ def uk_gpg(
     reference, compare
         Codes of the reference group (men, ``"M"``) and the compared group (women, ``"F"``) in
         ``by``; gaps are ``(reference - compare) / reference x 100``. Other codes are counted
-        (``counts["other_sex"]``) and excluded from every figure.
+        (``counts["other_sex"]``) and excluded from every figure. For other columns and groups
+        (ethnicity, disability) see :func:`group_pay_gap`, which makes the same calculation.
     hourly_pay, bonus, full_pay
         Column names. ``bonus`` (12-month bonus pay) and ``full_pay`` (full-pay relevant flag) may be
         ``None`` or absent: the bonus figures are then not calculated, and every employee counts as
@@ -239,51 +515,30 @@ def uk_gpg(
         Missing columns, no men or no women among full-pay relevant employees, no full-pay relevant
         employees, missing or non-positive hourly pay.
     """
-    require_columns(data, [by, hourly_pay], role="uk_gpg")
-    sex, male, female = by, reference, compare
-    notes: list[str] = []
-    is_male, is_female = _sex_masks(data[sex], male, female)
-    binary = is_male | is_female
-    n_other = int((~binary).sum())
-    if n_other:
-        notes.append(
-            f"{n_other:,} employees with another or no recorded sex are excluded from every figure."
-        )
-    fpre = _full_pay_mask(data, full_pay, notes) & binary
-    if not fpre.any():
-        raise InputError(
-            "There are no full-pay relevant women or men: no hourly figure can be calculated."
-        )
-    hourly = data[hourly_pay].to_numpy(dtype="float64", na_value=np.nan)[fpre]
-    _check_hourly(pd.Series(hourly), hourly_pay)
-    fpre_male, fpre_female = is_male[fpre], is_female[fpre]
-    _require_both_sexes(
-        data[sex], fpre_male, fpre_female, male, female, "full-pay relevant employees"
+    groups = Groups.of(by, reference, compare, words=("men", "women") if by == "sex" else None)
+    figures = _six_measures(
+        data, groups, hourly_pay=hourly_pay, bonus=bonus, full_pay=full_pay, ties=ties
     )
-    men, women = hourly[fpre_male], hourly[fpre_female]
-    bonus_values = data[bonus] if bonus is not None and bonus in data else None
-    figures = _bonus_figures(bonus_values, is_male, is_female, notes)
-    bands = quartile_bands(hourly, fpre_male, ties=ties)
-    counts = {
-        "relevant_male": int(is_male.sum()),
-        "relevant_female": int(is_female.sum()),
-        "full_pay_male": int(men.size),
-        "full_pay_female": int(women.size),
-        "other_sex": n_other,
-    }
-    if bonus_values is not None:
-        got = bonus_values.astype("float64").fillna(0.0).to_numpy() > 0
-        counts["bonus_male"] = int((got & is_male).sum())
-        counts["bonus_female"] = int((got & is_female).sum())
+    counts = {_SEX_COUNTS.get(k, k): v for k, v in figures.pop("counts").items()}
+    counts["other_sex"] = counts.pop("not_recorded") + counts.pop("other")
+    counts.pop("total")
+    order = ("relevant_male", "relevant_female", "full_pay_male", "full_pay_female", "other_sex")
+    counts = {k: counts[k] for k in (*order, *(k for k in counts if k not in order))}
     return UKGenderPayGap(
-        mean_hourly_gap=pay_gap(men.mean(), women.mean()),
-        median_hourly_gap=pay_gap(float(np.median(men)), float(np.median(women))),
-        quartiles=bands,
+        pct_male_bonus=figures.pop("pct_reference_bonus"),
+        pct_female_bonus=figures.pop("pct_compare_bonus"),
         counts=counts,
-        notes=tuple(notes),
-        bonus_recorded=bonus_values is not None and not bool(bonus_values.isna().all()),
         **figures,
     )
 
 
-__all__ = ["BANDS", "GOV_UK_COLUMNS", "UKGenderPayGap", "pay_gap", "uk_gpg"]
+__all__ = [
+    "BANDS",
+    "GOV_UK_COLUMNS",
+    "GroupPayGap",
+    "Groups",
+    "UKGenderPayGap",
+    "group_pay_gap",
+    "pay_gap",
+    "uk_gpg",
+]
