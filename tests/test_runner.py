@@ -103,8 +103,8 @@ def test_html_is_offline_hides_code_and_the_injected_parameters(small_runs):
     assert "injected-parameters" not in html
     assert f'dataset = "{SMALL}"' not in html  # the injected cell's code
     assert "report.show_table" not in html and "import " not in html  # code is hidden
-    assert SMALL in html  # the parameters are shown in the header
-    assert "Run manifest" in html and "Key findings" in html
+    assert SMALL in html  # the parameters are shown in the appendix
+    assert "Appendix: parameters and run manifest" in html and "Key findings" in html
 
 
 def test_same_parameters_and_data_give_byte_identical_tables(small_runs):

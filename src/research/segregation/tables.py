@@ -319,11 +319,11 @@ def family_split_table(split: pd.DataFrame) -> Table:
     frame = split.assign(pct=100 * split["share"]).drop(columns="share")
     specs = [
         ("component", "Part"),
-        ("M", "Mutual information index (M)", "float3", "natural-log units"),
+        ("M", "Mutual information (M)", "float3", "natural-log units"),
     ]
     if "se_M" in frame:
         specs.append(("se_M", "Standard error of M", "float3"))
-    specs.append(("H", "Information index (H)", "float3", "index (0-1)"))
+    specs.append(("H", "Theil information index (H)", "float3", "index (0-1)"))
     if "se_H" in frame:
         specs.append(("se_H", "Standard error of H", "float3"))
     specs.append(("pct", "Share of the total (%)", "pct", "%"))
