@@ -181,7 +181,8 @@ def test_pay_gap_groupings_are_identical_to_the_reference(max_grade_groups):
     data.loc[np.random.default_rng(1).random(len(data)) < 0.05, "grade"] = None
     new = report.with_groupings(data, max_grade_groups=max_grade_groups)
     old = ref.with_groupings(data, max_grade_groups=max_grade_groups)
-    pd.testing.assert_frame_equal(new, old, check_exact=True)
+    # ethnicity_group (GSS broad groups, issue 15) came after the reference was frozen
+    pd.testing.assert_frame_equal(new.drop(columns="ethnicity_group"), old, check_exact=True)
 
 
 @pytest.mark.parametrize("keep", [1, 5, 20, 500])

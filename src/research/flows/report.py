@@ -20,6 +20,7 @@ import pandas as pd
 
 from research.core.checks import InputError, require_columns
 from research.core.source import Source
+from research.data.schema import ethnic_broad_group
 from research.flows import published
 from research.flows import tables as t
 from research.flows.markov import HORIZON, SCENARIOS, Projection, project
@@ -75,6 +76,15 @@ def _value(frame: pd.DataFrame, row: int, column: str) -> float | None:
 def _interval(frame: pd.DataFrame, row: int, rate: str) -> tuple[float, float] | None:
     low, high = _value(frame, row, f"{rate}_low"), _value(frame, row, f"{rate}_high")
     return (low, high) if low is not None and high is not None else None
+
+
+def _broad_groups(moves: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``moves`` with ethnicity as its GSS broad group (19 categories would hide most rows as
+    small); a value outside the classification is kept as it is. Other columns unchanged."""
+    if column != "ethnicity":
+        return moves
+    text = moves[column].astype("string")
+    return moves.assign(**{column: ethnic_broad_group(text).fillna(text)})
 
 
 def build(
@@ -189,7 +199,7 @@ def _linked(
     group_items: list = []
     for column in ("ethnicity", "disability"):
         if column in moves and moves[column].notna().any():
-            by_group = flow_rates(moves, [column], ci_level=ci_level)
+            by_group = flow_rates(_broad_groups(moves, column), [column], ci_level=ci_level)
             results["flows"][f"by_{column}"] = by_group
             group_items.append(t.flows_by_group_table(by_group, column))
     if not group_items:
