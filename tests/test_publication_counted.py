@@ -199,7 +199,8 @@ def test_an_earlier_run_hidden_count_stays_protected(tmp_path, monkeypatch):
     second = counted.protect_tables([_by_band(data)], data, min_cell=10, source=source)
     assert second.earlier_hidden == 1
     assert second["by_band"].loc[0, "n_female"] == C
-    assert "kept the 1 small counts they hid protected" in second.note()
+    assert "3 of them published by earlier reports on the same data" in second.note()
+    assert "each of the 1 counts earlier reports hid for describing fewer" in second.note()
 
     _run(tmp_path, monkeypatch, "run3")  # without the earlier runs it would be published
     alone = counted.protect_tables(

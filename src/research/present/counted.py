@@ -197,16 +197,7 @@ class Protected:
 
     def note(self) -> str:
         """The audit's sentence, with the earlier runs taken into account."""
-        text = self.audit.note()
-        if self.earlier:
-            text += (
-                f" The audit included {self.earlier} counts published by earlier reports on the "
-                "same data"
-            )
-            if self.earlier_hidden:
-                text += f" and kept the {self.earlier_hidden} small counts they hid protected"
-            text += "."
-        return text
+        return self.audit.note(earlier=self.earlier, earlier_hidden=self.earlier_hidden)
 
 
 # ----------------------------------------------------------------------------- declarations

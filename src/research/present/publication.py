@@ -180,11 +180,28 @@ class PublicationAudit:
     def exposed(self) -> pd.DataFrame:
         return self.intervals[self.intervals["exposed"]].reset_index(drop=True)
 
-    def note(self) -> str:
-        """A sentence for a report's closing note."""
+    def note(self, earlier: int = 0, earlier_hidden: int = 0) -> str:
+        """A sentence for a report's closing note; ``earlier`` and ``earlier_hidden`` are the
+        counts earlier reports of the same data published and hid, which took part."""
         small = int(self.intervals["sensitive"].sum()) if len(self.intervals) else 0
-        text = f"Disclosure audit across tables: {self.cells_checked} counts checked together; "
-        if small:
+        own = small - earlier_hidden
+        text = f"Disclosure audit across tables: {self.cells_checked} counts checked together"
+        if earlier:
+            text += f", {earlier} of them published by earlier reports on the same data"
+        text += "; "
+        if small and earlier_hidden and not own:
+            text += (
+                f"this report hides no count for being small, and each of the {earlier_hidden} "
+                f"counts earlier reports hid for describing fewer than {self.min_cell} people "
+                f"can only be narrowed to a range of at least {self.min_cell} people"
+            )
+        elif small and earlier_hidden:
+            text += (
+                f"each of the {own} counts this report hides for describing fewer than "
+                f"{self.min_cell} people, and of the {earlier_hidden} such counts earlier "
+                f"reports hid, can only be narrowed to a range of at least {self.min_cell} people"
+            )
+        elif small:
             text += (
                 f"each of the {small} counts hidden for describing fewer than {self.min_cell} "
                 f"people can only be narrowed to a range of at least {self.min_cell} people"
