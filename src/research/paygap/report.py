@@ -136,7 +136,7 @@ def with_groupings(
     *,
     occupation_level: str = "occupation",
     top_n: int = 20,
-    max_grade_groups: int = 15,
+    max_grade_groups: int = 30,
 ) -> pd.DataFrame:
     """Add the report's grouping columns: ``occupation_group`` and ``grade_group`` (+ its rank),
     and ``ethnicity_group`` (the GSS broad ethnic group; other recorded values kept as they are).
@@ -789,7 +789,7 @@ def build(
     seed: int = 2025,
     occupation_level: str = "occupation",
     top_n: int = 20,
-    max_grade_groups: int = 15,
+    max_grade_groups: int = 30,
     top_grades: int = 2,
     eu_category: str = "grade",
     eu_pay_basis: str = "hourly",
