@@ -136,7 +136,7 @@ def with_groupings(
     *,
     occupation_level: str = "occupation",
     top_n: int = 20,
-    max_grade_groups: int = 30,
+    max_grade_groups: int = 15,
 ) -> pd.DataFrame:
     """Add the report's grouping columns: ``occupation_group`` and ``grade_group`` (+ its rank),
     and ``ethnicity_group`` (the GSS broad ethnic group; other recorded values kept as they are).
@@ -523,8 +523,8 @@ def _representation_items(
         f"{min_cell} women or men are left out.",
         columns(("grade", "Grade"), ("n", "Employees", "int"), ("pct_female", "Women (%)", "pct")),
     )
-    items.append(share_table)
     if len(shares):
+        items.append(share_table)
         ax = plots.share_by_grade(shares, overall=rep.pct_female_overall)
         ax.set_title("Women's share of each grade")
         plots.source_note(ax, note)
@@ -542,7 +542,12 @@ def _representation_items(
         )
     else:
         items.append(
-            Note("women_share_by_grade", "No grade is large enough to show women's share.")
+            Note(
+                "women_share_by_grade",
+                f"No grade has at least {min_cell} women and {min_cell} men among the counts "
+                "this report shows, so women's share of each grade is not shown: a share would "
+                "give a small count away.",
+            )
         )
     return items, top_headcount
 
@@ -789,7 +794,7 @@ def build(
     seed: int = 2025,
     occupation_level: str = "occupation",
     top_n: int = 20,
-    max_grade_groups: int = 30,
+    max_grade_groups: int = 15,
     top_grades: int = 2,
     eu_category: str = "grade",
     eu_pay_basis: str = "hourly",
