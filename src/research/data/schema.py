@@ -105,6 +105,16 @@ def ethnic_broad_group(values: pd.Series) -> pd.Series:
     return values.astype("string").map(lookup).astype("string")
 
 
+def ethnic_group_label(values: pd.Series) -> pd.Series:
+    """The label a table groups ethnicity by: the GSS broad group of a classified value, and any
+    other value (a category outside the classification, "Not stated") as it is given.
+
+    19 categories would leave most rows of a table hidden as small counts; pandas string dtype.
+    """
+    text = values.astype("string")
+    return ethnic_broad_group(text).fillna(text)
+
+
 #: GOV.UK gender pay gap service: the 14 published figures (percentages), in the order of the
 #: service's download files. Shared by the statutory calculation (:mod:`research.paygap`), the
 #: download reader (:mod:`research.data.gpg`) and the council benchmark (:mod:`research.gpg`).

@@ -20,7 +20,7 @@ import pandas as pd
 
 from research.core.checks import InputError, require_columns
 from research.core.source import Source
-from research.data.schema import ethnic_broad_group
+from research.data.schema import ethnic_group_label
 from research.flows import published
 from research.flows import tables as t
 from research.flows.markov import HORIZON, SCENARIOS, Projection, project
@@ -83,8 +83,7 @@ def _broad_groups(moves: pd.DataFrame, column: str) -> pd.DataFrame:
     small); a value outside the classification is kept as it is. Other columns unchanged."""
     if column != "ethnicity":
         return moves
-    text = moves[column].astype("string")
-    return moves.assign(**{column: ethnic_broad_group(text).fillna(text)})
+    return moves.assign(**{column: ethnic_group_label(moves[column])})
 
 
 def build(

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from research.core.source import Source
-from research.data.schema import ethnic_broad_group
+from research.data.schema import ethnic_group_label
 from research.paygap.breakdown import GapBreakdown, comparison_rows, gap_by, shared_sorts
 from research.paygap.eu import EUPayTransparency, eu_pay_transparency
 from research.paygap.findings import (
@@ -152,8 +152,7 @@ def with_groupings(
         occupations = pd.Series(pd.NA, index=data.index, dtype="string")
     out = data.assign(occupation_group=occupations)
     if "ethnicity" in data:  # GSS broad groups; values outside the classification kept as they are
-        text = data["ethnicity"].astype("string")
-        out["ethnicity_group"] = ethnic_broad_group(text).fillna(text)
+        out["ethnicity_group"] = ethnic_group_label(data["ethnicity"])
     if "grade" in data and data["grade"].notna().any():
         recorded = data["grade"].notna().to_numpy()
         grade_columns = [c for c in ("grade", "grade_rank") if c in data]
