@@ -252,6 +252,29 @@ def build(
 # ----------------------------------------------------------------------------- sections
 
 
+def _representation_table(
+    characteristic: str,
+    label: str,
+    gaps: GroupGaps,
+    tables: dict,
+    context: words.Context,
+    notes: tuple[str, ...] = (),
+) -> Table:
+    """Employees of each group of ``characteristic`` and their share of everyone."""
+    name = f"{characteristic}_representation"
+    return Table(
+        name,
+        tables[name],
+        words.representation_caption(gaps, context),
+        columns(
+            ("group", label),
+            ("n", "Employees", "int"),
+            ("pct_all", "Share of all employees (%)", "pct", "%"),
+        ),
+        notes=notes,
+    )
+
+
 def _representation_section(
     eth: GroupGaps | None, absent: str, why: str, tables: dict, context: words.Context
 ) -> Section:
@@ -260,16 +283,8 @@ def _representation_section(
         items.append(Note("ethnicity_representation", absent))
     else:
         items.append(
-            Table(
-                "ethnicity_representation",
-                tables["ethnicity_representation"],
-                words.representation_caption(eth, context),
-                columns(
-                    ("group", "Ethnic group"),
-                    ("n", "Employees", "int"),
-                    ("pct_all", "Share of all employees (%)", "pct", "%"),
-                ),
-                notes=tuple(t for t in (why,) if t),
+            _representation_table(
+                "ethnicity", "Ethnic group", eth, tables, context, tuple(t for t in (why,) if t)
             )
         )
     return Section(
@@ -314,15 +329,8 @@ def _disability_section(
     if dis is None:
         items = _absent_notes(names, absent, "disability")
     else:
-        representation = Table(
-            "disability_representation",
-            tables["disability_representation"],
-            words.representation_caption(dis, context),
-            columns(
-                ("group", "Disability status"),
-                ("n", "Employees", "int"),
-                ("pct_all", "Share of all employees (%)", "pct", "%"),
-            ),
+        representation = _representation_table(
+            "disability", "Disability status", dis, tables, context
         )
         items = (representation, *_characteristic_items("disability", dis, tables, context, note))
     return Section(
