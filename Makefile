@@ -18,7 +18,7 @@ help:
 	@echo "make test    - lint and run the full test suite"
 	@echo "make batch   - run a small batch plan (plans/small.yaml) in parallel with Dask"
 	@echo "make lab     - JupyterLab with the project's own kernel ($(KERNEL)); ARGS=\"--port 9999\" passes flags"
-	@echo "make bench   - benchmarks (time and peak memory) into benchmarks/results.json, cold vs warm reruns into benchmarks/warm_runs.json, notebooks at scale into benchmarks/scale.json"
+	@echo "make bench   - benchmarks (time and peak memory) into benchmarks/results.json, cold vs warm reruns into benchmarks/warm_runs.json, notebooks at scale into benchmarks/scale.json, PySAL side by side, all summed up in benchmarks/SUMMARY.md"
 	@echo "make bench-pysal - D, H and Gini side by side with PySAL segregation (benchmark-only venv)"
 	@echo "make clean   - remove reports, processed data and caches (keeps the environment)"
 	@echo "make lock    - refresh requirements.lock from the current environment"
@@ -88,6 +88,8 @@ bench: setup
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_warm.py
 	$(BIN)/python benchmarks/scale.py --sizes $(SCALE_SIZES)
+	$(MAKE) bench-pysal
+	$(BIN)/python benchmarks/summary.py
 
 bench-pysal: setup
 	bash benchmarks/pysal_env.sh

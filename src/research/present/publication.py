@@ -17,8 +17,8 @@ one more dimension, e.g. ``("in_gap_tables", "yes")``, that the cells of the wid
 The unknowns are the *atoms*: the numbers of people in each combination of the values of the
 dimensions that occur. Every published cell is a linear equation (the sum of its atoms equals its
 value) and every atom is non-negative. For each suppressed cell, :func:`audit` computes the least
-and the greatest value its sum can take under these constraints with ``scipy.optimize.linprog``
-(HiGHS): the interval an attacker holding every published number can narrow it to. This is the
+and the greatest value its sum can take under these constraints with the HiGHS simplex solver
+(:mod:`research.present.programme`): the interval an attacker holding every published number can narrow it to. This is the
 audit of tau-Argus (Hundepool et al., *Statistical Disclosure Control*, Wiley 2012, section 4.3;
 tau-Argus user's manual, "Audit" and "protection levels"), with the LP relaxation as there (the
 integer interval is never wider).
@@ -64,10 +64,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.optimize import linprog
 
 from research.core.checks import InputError
 from research.present.disclosure import SUPPRESSED, TOTAL_LABEL, check_min_cell
+from research.present.programme import InconsistentCounts, Programme
 
 __all__ = [
     "CountCell",
@@ -426,6 +426,10 @@ class _Model:
                 values.append(0.0)
         self.consistency = rows, values
         self._cache: dict[frozenset, np.ndarray] = {}
+        published = (c for c in cells if not c.suppressed)
+        keys = dict.fromkeys((c.conditions, c.value) for c in published)
+        self._rows = {key: len(self.consistency[0]) + k for k, key in enumerate(keys)}
+        self._programme: Programme | None = None
 
     def _atoms(self, block: int, conditions: Mapping[str, frozenset[int]]) -> np.ndarray:
         dims, grid, offset = self.blocks[block]
@@ -437,75 +441,70 @@ class _Model:
 
     def atoms(self, cell: CountCell) -> np.ndarray:
         """Indices of the atoms a cell adds up (in the first clique that holds its dimensions)."""
-        known = self._cache.get(cell.conditions)
+        return self._find_atoms_of(cell.conditions)
+
+    def row_of(self, cell: CountCell) -> int:
+        """The programme's row holding a published cell's equation."""
+        return self._rows[(cell.conditions, cell.value)]
+
+    def _find_atoms_of(self, cell_conditions: frozenset) -> np.ndarray:
+        known = self._cache.get(cell_conditions)
         if known is None:
-            known = self._cache[cell.conditions] = self._find_atoms(cell)
+            known = self._cache[cell_conditions] = self._locate(cell_conditions)
         return known
 
-    def _find_atoms(self, cell: CountCell) -> np.ndarray:
+    def _locate(self, cell_conditions: frozenset) -> np.ndarray:
         conditions: dict[str, frozenset[int]] = {}
-        for dim, value in cell.conditions:
+        for dim, value in cell_conditions:
             values = value if isinstance(value, frozenset) else (value,)
             codes = frozenset(self.codes[dim][v] for v in values)
             conditions[dim] = conditions.get(dim, codes) & codes
-        block = next(k for k, c in enumerate(self.cliques) if cell.dimensions <= c)
+        block = next(k for k, c in enumerate(self.cliques) if set(conditions) <= c)
         return self._atoms(block, conditions)
 
-    def equations(self, published: Sequence[CountCell]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    def programme(self, published: Sequence[CountCell]) -> Programme:
+        """The programme with exactly the equations of ``published`` holding.
+
+        Its rows are the consistency equations and one equation per distinct published count
+        given when the model was made (cells only ever get hidden, never published, so every
+        later set of published cells is among them); one HiGHS instance serves every question.
+        """
+        if self._programme is None:
+            self._programme = self._build_programme()
+        holds = np.zeros(self._programme.n_rows, dtype=bool)
+        holds[[self._rows[(c.conditions, c.value)] for c in published]] = True
+        self._programme.hold(holds)
+        return self._programme
+
+    def _build_programme(self) -> Programme:
         rows, values = list(self.consistency[0]), list(self.consistency[1])
-        for cell in published:
-            index = self.atoms(cell)
+        for conditions, value in self._rows:
+            index = self._find_atoms_of(conditions)
             rows.append((index, np.ones(index.size)))
-            values.append(float(cell.value))  # type: ignore[arg-type]
+            values.append(float(value))
         indptr = np.cumsum([0] + [r[0].size for r in rows])
         indices = np.concatenate([r[0] for r in rows]) if rows else np.array([], dtype=int)
         data = np.concatenate([r[1] for r in rows]) if rows else np.array([])
         matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(rows), self.n_atoms))
-        return matrix, np.asarray(values)
+        try:
+            return Programme(matrix, np.asarray(values), len(self.consistency[0]))
+        except InconsistentCounts as error:
+            raise PublicationError(str(error)) from None
 
 
-def _interval(
-    model: _Model, a_eq, b_eq, cell: CountCell, duals: list | None = None
-) -> tuple[float, float]:
-    """Least and greatest value of a cell's sum; with ``duals``, appends the equations that bind
-    (non-zero dual value) in either programme."""
-    objective = np.zeros(model.n_atoms)
-    objective[model.atoms(cell)] = 1.0
-    bounds = []
-    for sign in (1.0, -1.0):
-        result = linprog(sign * objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        if result.status == 2:
-            raise PublicationError(
-                "The published counts do not add up (no table of people fits them all); "
-                "check that every table counts the same employees."
-            )
-        if result.status == 3:  # unbounded: nothing published constrains it
-            bounds.append(math.inf)
-            continue
-        if result.status != 0:  # pragma: no cover - solver trouble
-            raise PublicationError(f"The disclosure audit's solver failed: {result.message}")
-        bounds.append(sign * result.fun)
-        if duals is not None:
-            duals.append(np.abs(np.asarray(result.eqlin.marginals)) > _TOL)
-    return max(bounds[0], 0.0), bounds[1]
-
-
-def _intervals(model: _Model, cells: Sequence[CountCell], targets: Sequence[CountCell]):
-    published = [c for c in cells if not c.suppressed]
-    a_eq, b_eq = model.equations(published)
-    return a_eq, b_eq, [_interval(model, a_eq, b_eq, cell) for cell in targets]
+def _intervals(
+    model: _Model, cells: Sequence[CountCell], targets: Sequence[CountCell]
+) -> list[tuple[float, float]]:
+    """Least and greatest value of each target's sum, given the published ``cells``."""
+    programme = model.programme([c for c in cells if not c.suppressed])
+    return [programme.interval(model.atoms(t)) for t in targets]
 
 
 def _binding(model: _Model, cells: Sequence[CountCell], target: CountCell) -> list[CountCell]:
     """The published cells whose equations bind the target's interval (non-zero duals)."""
     published = [c for c in cells if not c.suppressed]
-    a_eq, b_eq = model.equations(published)
-    duals: list = []
-    _interval(model, a_eq, b_eq, target, duals)
-    if not duals:
-        return []
-    binding = np.logical_or.reduce(duals)[len(model.consistency[0]) :]
-    return [c for c, b in zip(published, binding, strict=True) if b]
+    binds = model.programme(published).binding(model.atoms(target))
+    return [c for c in published if binds[model.row_of(c)]]
 
 
 def audit(
@@ -559,14 +558,27 @@ def _pinned(low: float, high: float, min_cell: int) -> bool:
     return high - low < min_cell - _TOL and high > _TOL and low < min_cell - _TOL
 
 
-def _audit(
-    model: _Model, cells: list[CountCell], min_cell: int, inherited: frozenset = frozenset()
-) -> PublicationAudit:
+def _hidden_bounds(model: _Model, cells: list[CountCell]) -> dict[frozenset, tuple[float, float]]:
+    """Least and greatest value of every hidden count (one pair per distinct set of people)."""
     hidden = [c for c in cells if c.suppressed]
     distinct = list(dict.fromkeys(c.conditions for c in hidden))
     representatives = {c.conditions: c for c in reversed(hidden)}
-    a_eq, _, found = _intervals(model, cells, [representatives[k] for k in distinct])
-    by_conditions = dict(zip(distinct, found, strict=True))
+    found = _intervals(model, cells, [representatives[k] for k in distinct])
+    return dict(zip(distinct, found, strict=True))
+
+
+def _audit(
+    model: _Model,
+    cells: list[CountCell],
+    min_cell: int,
+    inherited: frozenset = frozenset(),
+    by_conditions: dict[frozenset, tuple[float, float]] | None = None,
+) -> PublicationAudit:
+    """The audit of ``cells``; ``by_conditions``, when given, are their hidden counts' bounds
+    (from :func:`_hidden_bounds` on the same cells), not computed again."""
+    hidden = [c for c in cells if c.suppressed]
+    if by_conditions is None:
+        by_conditions = _hidden_bounds(model, cells)
     bounds = [by_conditions[c.conditions] for c in hidden]
     records = []
     exposed = []
@@ -599,7 +611,7 @@ def _audit(
         intervals=pd.DataFrame(records, columns=columns),
         min_cell=min_cell,
         n_atoms=model.n_atoms,
-        n_constraints=a_eq.shape[0],
+        n_constraints=len(model.consistency[0]) + sum(not c.suppressed for c in cells),
         exposed_cells=tuple(exposed),
     )
 
@@ -652,7 +664,7 @@ def _pinned_by_fixed(
         CountCell(c.conditions, c.table, c.row, c.column, None, c.label, sensitive=False)
         for c in current
     ]
-    _, _, [(low, high)] = _intervals(model, [*none_shown, *fixed], [target])
+    [(low, high)] = _intervals(model, [*none_shown, *fixed], [target])
     return _pinned(low, high, min_cell)
 
 
@@ -713,12 +725,13 @@ def protect(
     # Hiding a cell removes an equation, so intervals only widen: after the first audit only the
     # exposed cells and the newly hidden ones need to be looked at again.
     order = {(c.table, c.row, c.column): k for k, c in enumerate(current)}
-    exposed = list(_audit(model, [*current, *fixed], min_cell).exposed_cells)
+    first = _hidden_bounds(model, [*current, *fixed])
+    exposed = list(_audit(model, [*current, *fixed], min_cell, by_conditions=first).exposed_cells)
     inherited: list[CountCell] = []
     while exposed:
         exposed.sort(key=lambda c: order.get((c.table, c.row, c.column), -1))
         target = exposed[0]
-        _, _, [(low, high)] = _intervals(model, [*current, *fixed], [target])
+        [(low, high)] = _intervals(model, [*current, *fixed], [target])
         if not _pinned(low, high, min_cell):  # protected meanwhile
             exposed.pop(0)
             continue
@@ -751,7 +764,7 @@ def protect(
         chosen, best = None, high - low + _TOL
         for candidate in candidates[: len(binding) + _TRIALS]:
             trial = _hide(current, candidate)
-            _, _, [(lo, hi)] = _intervals(model, [*trial, *fixed], [target])
+            [(lo, hi)] = _intervals(model, [*trial, *fixed], [target])
             if hi - lo >= min_cell - _TOL:
                 chosen = candidate
                 break
@@ -776,7 +789,13 @@ def protect(
         hidden_now = _hide(current, chosen)
         added += [c for c, h in zip(current, hidden_now, strict=True) if c != h]
         current = hidden_now
-    result = _audit(model, [*current, *fixed], min_cell, frozenset(c.conditions for c in inherited))
+    result = _audit(
+        model,
+        [*current, *fixed],
+        min_cell,
+        frozenset(c.conditions for c in inherited),
+        by_conditions=None if added else first,  # nothing hidden since: the same bounds
+    )
     out = {name: frame.copy() for name, frame in tables.items()}
     for cell in added:
         frame = out[cell.table]

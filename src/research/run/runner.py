@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import math
 import os
 import platform
 import secrets
@@ -398,9 +399,31 @@ ENGINE = "research"
 whose cells all completed (see :func:`_register_engine`)."""
 
 
+#: Seconds between papermill's saves of the notebook while cells run (it saves at every cell's
+#: start and end; the last save, once the run ends, always happens).
+SAVE_EVERY = 5.0
+
+
+def _throttled(save):
+    """``save`` called at most once per :data:`SAVE_EVERY` seconds (the first call saves)."""
+    last = [-math.inf]
+
+    def maybe_save(**kwargs):
+        now = time.monotonic()
+        if now - last[0] >= SAVE_EVERY:
+            last[0] = now
+            save(**kwargs)
+
+    return maybe_save
+
+
 @functools.cache
 def _register_engine() -> str:
     """Register :data:`ENGINE` with papermill (once) and return its name.
+
+    While cells run, the notebook is saved at most every :data:`SAVE_EVERY` seconds instead of
+    at every cell's start and end (45 writes of the whole notebook in a short report); papermill
+    saves it in full once the run has ended, whatever happened.
 
     A kernel is shut down gracefully by default: it is asked to stop and given up to a second or
     more. Once every cell has completed (a cell that raised included: its traceback arrived before
@@ -429,10 +452,13 @@ def _register_engine() -> str:
                 return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
             own = engines.PapermillNotebookClient
             engines.PapermillNotebookClient = Client
+            save = nb_man.save
+            nb_man.save = _throttled(save)  # papermill saves once more, in full, after this
             try:
                 return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
             finally:
                 engines.PapermillNotebookClient = own
+                nb_man.save = save
 
     papermill_engines.register(ENGINE, Engine)
     return ENGINE

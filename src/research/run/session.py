@@ -502,6 +502,18 @@ class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
             self.path.unlink()
 
 
+def _warm_up() -> None:
+    """Import what every run needs and compile the report templates, once per session: a run
+    then pays for neither (parameter paths resolve through the dataset registry)."""
+    import nbformat
+
+    from research.data import datasets  # noqa: F401
+    from research.run import runner, site  # noqa: F401
+    from research.run.export import html, spreadsheet  # noqa: F401
+
+    html.render_report(nbformat.v4.new_notebook(), {}, Path.cwd())
+
+
 def serve(root: Path | None = None, size: int = POOL_SIZE) -> None:
     """Run the session in this process until it is asked to stop (or gets SIGTERM)."""
     import signal
@@ -513,7 +525,7 @@ def serve(root: Path | None = None, size: int = POOL_SIZE) -> None:
         raise SessionError(f"a session is already running on {path}")
     with contextlib.suppress(FileNotFoundError):
         path.unlink()  # left by a session that was killed
-    from research.run import export, runner, site  # noqa: F401  (imported once, here)
+    _warm_up()
 
     server = _Server(path, root, size)
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())

@@ -86,7 +86,8 @@ def policy(*, scripts: Iterable[str] = (), styles: Iterable[str] = ()) -> str:
 
 def head_styles(html: str) -> list[str]:
     """Texts of the ``<style>`` elements in the page ``<head>`` (the template's own)."""
-    head = BeautifulSoup(html, "html.parser").find("head")
+    end = html.find("</head>")  # the head alone: the body (charts as data URIs) is most of a page
+    head = BeautifulSoup(html if end < 0 else html[: end + 7], "html.parser").find("head")
     if head is None:
         return []
     return [style.string or "" for style in head.find_all("style")]

@@ -35,6 +35,12 @@ def place_figure_tables(html: str) -> str:
     if "report-figure" not in html:
         return html
     soup = BeautifulSoup(html, "html.parser")
+    figure_tables_tree(soup)
+    return str(soup)
+
+
+def figure_tables_tree(soup: BeautifulSoup) -> None:
+    """:func:`place_figure_tables` on a parsed page, in place."""
     items = [e for e in soup.select(ITEMS) if _outside_figures(e)]
     for position, figure in enumerate(items):
         if figure.name != "figure" or figure.find("details", class_="figure-data") is None:
@@ -48,4 +54,3 @@ def place_figure_tables(html: str) -> str:
                 link["href"] = f"#{wanted}"
                 link.insert_before(f"{where}, ")
                 break
-    return str(soup)

@@ -27,12 +27,14 @@ data reaches the page escaped: report items escape their own HTML
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import nbformat
+from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from nbformat import NotebookNode
@@ -42,9 +44,9 @@ from traitlets.config import Config
 from research.run.export.context import build_context
 from research.run.export.csp import add_policy
 from research.run.export.failure import describe_failure, find_failing_cell, is_papermill_marker
-from research.run.export.figures import place_figure_tables
+from research.run.export.figures import figure_tables_tree
 from research.run.export.files import write_atomically
-from research.run.export.offline import enforce_offline, strip_active_content
+from research.run.export.offline import inert_tree, offline_tree
 from research.run.export.tables import mark_numeric_cells
 from research.run.export.toc import H1_LINE, markdown_headings, nest_headings
 
@@ -214,6 +216,13 @@ class CollectHeadings(Preprocessor):
 # ----------------------------------------------------------------------------- export
 
 
+@functools.cache
+def _exporter(stop_at_failure: bool) -> HTMLExporter:
+    """One exporter per kind, kept: its templates are compiled once per process (a workbench
+    session exports many reports). Its preprocessors keep no state between notebooks."""
+    return make_exporter(stop_at_failure)
+
+
 def make_exporter(stop_at_failure: bool) -> HTMLExporter:
     """An :class:`~nbconvert.HTMLExporter` set up with the ``report`` template and preprocessors.
 
@@ -280,9 +289,18 @@ def render_report(nb: NotebookNode, manifest: Mapping[str, Any], notebook_dir: P
         "report": build_context(nb, manifest, failure),
         "report_css": HtmlFormatter(style=PYGMENTS_STYLE).get_style_defs(".highlight"),
     }
-    exporter = make_exporter(stop_at_failure=failure is not None)
+    exporter = _exporter(stop_at_failure=failure is not None)
     body, _ = exporter.from_notebook_node(nbformat.from_dict(nb), resources=resources)
-    return add_policy(strip_active_content(enforce_offline(place_figure_tables(body))))
+    return add_policy(_finish(body))
+
+
+def _finish(body: str) -> str:
+    """The exported page, parsed once: chart tables placed, made offline and inert."""
+    soup = BeautifulSoup(body, "html.parser")
+    figure_tables_tree(soup)
+    offline_tree(soup)
+    inert_tree(soup)
+    return str(soup)
 
 
 def notebook_to_html(

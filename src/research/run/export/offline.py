@@ -84,6 +84,12 @@ def enforce_offline(html: str) -> str:
         The page, safe to open offline.
     """
     soup = BeautifulSoup(html, "html.parser")
+    offline_tree(soup)
+    return str(soup)
+
+
+def offline_tree(soup: BeautifulSoup) -> None:
+    """:func:`enforce_offline` on a parsed page, in place."""
     for name, attribute in _RESOURCE_ATTRIBUTES.items():
         for element in soup.find_all(name):
             url = element.get(attribute)
@@ -101,7 +107,6 @@ def enforce_offline(html: str) -> str:
             style.string = _offline_css(css)
     for element in soup.find_all(style=True):
         element["style"] = _offline_css(str(element["style"]))
-    return str(soup)
 
 
 _ACTIVE_URL = re.compile(r"^\s*(javascript|vbscript|data\s*:\s*text/html)", re.IGNORECASE)
@@ -127,6 +132,12 @@ def strip_active_content(html: str) -> str:
         event-handler attributes and ``javascript:`` (or ``data:text/html``) URLs.
     """
     soup = BeautifulSoup(html, "html.parser")
+    inert_tree(soup)
+    return str(soup)
+
+
+def inert_tree(soup: BeautifulSoup) -> None:
+    """:func:`strip_active_content` on a parsed page, in place."""
     removed = 0
     for element in soup.find_all(["script", "iframe", "object", "embed", "frame", "frameset"]):
         element.decompose()
@@ -147,4 +158,3 @@ def strip_active_content(html: str) -> str:
                 removed += 1
     if removed:
         log.warning("Removed %d scripts or script attributes: a report page runs no code", removed)
-    return str(soup)
