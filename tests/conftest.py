@@ -1,6 +1,7 @@
 """Shared fixtures."""
 
 import contextlib
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,6 +10,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _away_from_a_running_session(tmp_path_factory):
+    """Runs in tests never go to a workbench session the developer has running (``research
+    session start``): sessions are found under ``$XDG_RUNTIME_DIR``, here a folder of the tests'
+    own (the session tests start their own sessions there)."""
+    old = os.environ.get("XDG_RUNTIME_DIR")
+    os.environ["XDG_RUNTIME_DIR"] = str(tmp_path_factory.mktemp("runtime"))
+    yield
+    if old is None:
+        os.environ.pop("XDG_RUNTIME_DIR", None)
+    else:
+        os.environ["XDG_RUNTIME_DIR"] = old
 
 
 @pytest.fixture(scope="session")
