@@ -655,17 +655,34 @@ def _pinned_by_fixed(
     model: _Model,
     current: list[CountCell],
     fixed: list[CountCell],
-    target: CountCell,
+    targets: list[CountCell],
     min_cell: int,
-) -> bool:
-    """Whether the fixed cells alone pin ``target`` down: with every cell of this publication
-    hidden, its interval is still too narrow (so no suppression here can protect it)."""
+) -> set[frozenset]:
+    """The targets (by conditions) that the fixed cells alone pin down: with every cell of this
+    publication hidden, their interval is still too narrow (so no suppression here can protect
+    them). Whatever this publication hides, the answer stays the same."""
     none_shown = [
         CountCell(c.conditions, c.table, c.row, c.column, None, c.label, sensitive=False)
         for c in current
     ]
-    [(low, high)] = _intervals(model, [*none_shown, *fixed], [target])
-    return _pinned(low, high, min_cell)
+    found = _intervals(model, [*none_shown, *fixed], targets)
+    pairs = zip(targets, found, strict=True)
+    return {t.conditions for t, (low, high) in pairs if _pinned(low, high, min_cell)}
+
+
+def _protects(
+    model: _Model, cells: list[CountCell], target: CountCell, low: float, min_cell: int
+) -> tuple[bool, float]:
+    """Whether ``target``'s interval given ``cells`` is at least ``min_cell`` wide, and its
+    width. ``low`` is its least value with more cells published: hiding only lowers it, so a
+    greatest value at least ``min_cell`` above it settles the question with one programme."""
+    programme = model.programme([c for c in cells if not c.suppressed])
+    atoms = model.atoms(target)
+    high = -programme.extreme(atoms, -1.0)
+    if high - low >= min_cell - _TOL:
+        return True, high - low
+    width = high - max(programme.extreme(atoms, 1.0), 0.0)
+    return width >= min_cell - _TOL, width
 
 
 def protect(
@@ -727,6 +744,7 @@ def protect(
     order = {(c.table, c.row, c.column): k for k, c in enumerate(current)}
     first = _hidden_bounds(model, [*current, *fixed])
     exposed = list(_audit(model, [*current, *fixed], min_cell, by_conditions=first).exposed_cells)
+    by_fixed = _pinned_by_fixed(model, current, fixed, exposed, min_cell) if exposed else set()
     inherited: list[CountCell] = []
     while exposed:
         exposed.sort(key=lambda c: order.get((c.table, c.row, c.column), -1))
@@ -735,7 +753,7 @@ def protect(
         if not _pinned(low, high, min_cell):  # protected meanwhile
             exposed.pop(0)
             continue
-        if _pinned_by_fixed(model, current, fixed, target, min_cell):
+        if target.conditions in by_fixed:
             inherited.append(target)
             exposed.pop(0)
             continue
@@ -763,13 +781,14 @@ def protect(
         # its interval most (first on ties)
         chosen, best = None, high - low + _TOL
         for candidate in candidates[: len(binding) + _TRIALS]:
-            trial = _hide(current, candidate)
-            [(lo, hi)] = _intervals(model, [*trial, *fixed], [target])
-            if hi - lo >= min_cell - _TOL:
+            enough, width = _protects(
+                model, [*_hide(current, candidate), *fixed], target, low, min_cell
+            )
+            if enough:
                 chosen = candidate
                 break
-            if hi - lo > best:
-                chosen, best = candidate, hi - lo
+            if width > best:
+                chosen, best = candidate, width
         if not candidates:  # nothing near it is left: any cell of this publication may help
             candidates = sorted(
                 (c for c in current if not c.suppressed),
