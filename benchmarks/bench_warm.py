@@ -4,7 +4,8 @@
 (``research session start``; one already running is used and left running), prepares the bundled
 Cincinnati data, then for each of ``00_data_audit``, ``10_pay_gap`` and ``20_segregation`` reruns
 the notebook ``ROUNDS`` times with new parameters (``min_cell`` 11, 12, ...), each time twice in a
-row, in alternating order: cold (``RESEARCH_SESSION=off``: a kernel of its own, as without a
+row, in alternating order, both from a copy of the same reports folder (the earlier reports whose
+counts disclosure control protects; it grows by the cold run of each pair): cold (``RESEARCH_SESSION=off``: a kernel of its own, as without a
 session) and warm (a pre-started kernel of the session; the pool is full before each warm run, as
 when a researcher edits parameters between reruns). Times are wall-clock times of the whole
 ``research run`` command. Each cold/warm pair must give byte-identical ``tables/*.csv``.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -187,6 +189,8 @@ def main() -> int:
     session.start(session.POOL_SIZE, wait=True)
     trimmed = trims()
     reports = Path(tempfile.mkdtemp(prefix="bench_warm-"))
+    base = reports / "empty"
+    base.mkdir()
     results = {}
     try:
         for notebook in NOTEBOOKS:
@@ -198,11 +202,16 @@ def main() -> int:
                 for is_warm in order:
                     if is_warm:
                         _wait_full(session)
-                    seconds, run_dir, manifest = _run(notebook, min_cell, reports, is_warm)
+                    # each run of the pair starts from the same reports folder (the same earlier
+                    # reports to protect against), so the two must give the same tables
+                    folder = reports / f"{notebook}-{min_cell}-{'warm' if is_warm else 'cold'}"
+                    shutil.copytree(base, folder)
+                    seconds, run_dir, manifest = _run(notebook, min_cell, folder, is_warm)
                     (warm if is_warm else cold).append(seconds)
                     dirs[is_warm] = run_dir
                     if is_warm:
                         pre_started &= bool(manifest.get("kernel", {}).get("pre_started"))
+                base = dirs[False].parent.parent  # the researcher's folder grows run by run
                 same = _tables(dirs[True]) == _tables(dirs[False]) and bool(_tables(dirs[True]))
                 identical &= same
                 figures_same &= _tables(dirs[True], "figures", "*.png") == _tables(
