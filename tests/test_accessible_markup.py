@@ -146,3 +146,27 @@ def test_bar_labels_take_the_colour_that_contrasts_most():
     assert label_colour("#D55E00") == "#000000" and contrast("#000000", "#D55E00") >= 4.5
     assert label_colour("#0072B2") == "#FFFFFF" and contrast("#FFFFFF", "#0072B2") >= 4.5
     assert contrast("#FFFFFF", "#000000") == pytest.approx(21)
+
+
+@pytest.mark.parametrize("note_words", [2, 80])
+def test_the_quartile_legend_stays_clear_of_the_axis_label(note_words):
+    """A long source note shortens the axes; the legend must not slide onto the axis label."""
+    from research.present import plots
+
+    quartiles = pd.DataFrame(
+        {"band": ["upper", "upper_middle", "lower_middle", "lower"], "pct_female": [53, 50, 83, 90]}
+    )
+    ax = plots.quartile_bars(quartiles)
+    ax.set_xlabel("Share of employees in the quarter (%)")
+    plots.source_note(ax, " ".join(["words"] * note_words))
+    chart = Figure("quartiles", ax, alt="Stacked bars of women's and men's shares.", table="q")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    chart.png  # noqa: B018  (drawn as published)
+    renderer = FigureCanvasAgg(chart.figure).get_renderer()
+    label = ax.xaxis.label.get_window_extent(renderer)
+    ticks = ax.xaxis.get_tightbbox(renderer)
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 < label.y0 and legend.y1 < ticks.y0  # wholly below the label and ticks
+    note = chart.figure.texts[-1].get_window_extent(renderer)
+    assert note.y1 < legend.y0  # and above the source note

@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib import transforms
 
 from research.present.formats import SEX_LABELS  # one wording of the sex codes everywhere
 
@@ -195,7 +196,12 @@ def quartile_bars(quartiles: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt
     ax.set_xlim(0, 100)
     ax.set_xlabel("Share of employees in the band (%)")
     ax.set_ylabel("Hourly pay quartile")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32), ncol=2, frameon=False)
+    # the legend sits a fixed distance below the axes (in points, not a share of the axes'
+    # height): clear of the tick labels and axis label however short the axes become
+    below = transforms.offset_copy(ax.transAxes, fig=ax.figure, y=-44, units="points")
+    ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncol=2, frameon=False
+    )
     return ax
 
 
