@@ -310,3 +310,33 @@ def test_run_ids_sort_by_time_and_identify_parameters():
         {"min_cell": 10, "dataset": "x"}, t
     )
     assert a != make_run_id({"dataset": "y", "min_cell": 10}, t)
+
+
+def test_notebook_saves_while_cells_run_are_throttled(monkeypatch):
+    """papermill saves the notebook at every cell's start and end; the runner lets one save
+    through per SAVE_EVERY seconds (the save once the run ends is papermill's own, not throttled)."""
+    from research.run import runner
+
+    clock = [100.0]
+    monkeypatch.setattr(runner.time, "monotonic", lambda: clock[0])
+    saved = []
+    save = runner._throttled(lambda **kwargs: saved.append(clock[0]))
+    monkeypatch.setattr(runner, "SAVE_EVERY", 5.0)
+    for step in (0.0, 1.0, 2.0, 5.5, 0.1, 5.0):  # at 100, 101, 103, 108.5, 108.6, 113.6
+        clock[0] += step
+        save()
+    assert saved == pytest.approx([100.0, 108.5, 113.6])
+
+
+def test_a_run_saves_the_finished_notebook_in_full(tmp_path, monkeypatch):
+    """With saves throttled, the notebook on disk still holds every cell's output."""
+    notebook = make_notebook(
+        tmp_path / "nb.ipynb", "# Tiny", "x = 1", "print('first')", "print('second')"
+    )
+    monkeypatch.setenv("RESEARCH_REPORTS_DIR", str(tmp_path / "reports"))
+    result = run_notebook(notebook, {})
+    executed = nbformat.read(next(result.run_dir.glob("*.ipynb")), as_version=4)
+    outputs = [
+        o.get("text", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs
+    ]
+    assert "first\n" in outputs and "second\n" in outputs
