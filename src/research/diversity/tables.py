@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from research.diversity.groups import GroupGaps
-from research.present import counted
+from research.present import counted, tabulate
 from research.present.counted import CountTable, Share
 
 #: Label of the row of people with no recorded value.
@@ -35,8 +35,11 @@ def raw_members(
     data: pd.DataFrame, groups: pd.Series, column: str, result: GroupGaps
 ) -> dict[str, frozenset[str]]:
     """Label of every row of the tables -> the raw values of ``column`` it covers."""
+    groups, values = tabulate.distinct_pairs(  # the distinct pairs, not every row's
+        pd.Series(groups.array), data[column].reset_index(drop=True)
+    )
     labels = groups.astype("object").where(groups.notna(), NOT_DISCLOSED)
-    base = counted.members(pd.Series(labels.to_numpy()), data[column].reset_index(drop=True))
+    base = counted.members(pd.Series(labels.to_numpy()), values)
     out: dict[str, frozenset[str]] = {str(k): v for k, v in base.items()}
     for row in result.gaps.itertuples():
         if row.group not in out:

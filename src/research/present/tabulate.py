@@ -171,6 +171,22 @@ def grade_groups(
     return _spread(label.fillna(names).fillna(missing), codes, data.index)
 
 
+def distinct_pairs(labels: pd.Series, values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The distinct (label, value) pairs of two row-aligned columns, in order of first row.
+
+    What ``research.present.counted.members`` needs from a grouping's per-row labels and the raw
+    values beside them: ``counted.members(*distinct_pairs(labels, values))`` gives the same
+    result as passing every row, without an object (text) array of every row. Missing values
+    are a value of their own.
+    """
+    frame = pd.DataFrame(
+        {"label": labels.array, "value": values.array},
+        copy=False,
+    )
+    _, first = _distinct_rows(frame, ["label", "value"])
+    return labels.iloc[first].reset_index(drop=True), values.iloc[first].reset_index(drop=True)
+
+
 def _distinct_rows(data: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Each row's code into the distinct combinations of ``columns`` (missing values included)
     and the position of each combination's first row."""
