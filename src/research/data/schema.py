@@ -100,7 +100,10 @@ ETHNICITY_VALUES: tuple[str, ...] = (
 def per_value(values: pd.Series, function) -> pd.Series:
     """``function(values)`` for a function of each value alone, worked out once per distinct
     value (missing included) and given to every row: the same result without the text of every
-    row (20 million employees have a few dozen distinct ethnicities)."""
+    row (20 million employees have a few dozen distinct ethnicities). Categorical columns only
+    (the canonical text columns); other columns go to ``function`` as they are."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return function(values)
     key, uniques = pd.factorize(values, use_na_sentinel=True)
     if len(uniques) + 1 >= len(values):  # nothing to gain
         return function(values)

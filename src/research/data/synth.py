@@ -1385,6 +1385,8 @@ def _rename_to_earlier(frame: pd.DataFrame) -> pd.DataFrame:
     """Units of ``frame`` under their earlier names (:data:`RENAMED_UNITS` reversed)."""
     out = frame.copy(deep=False)
     for column, renames in RENAMED_UNITS.items():
+        if column not in out:
+            continue
         current = {new: old for old, new in renames.items()}
         present = {k: v for k, v in current.items() if k in out[column].cat.categories}
         out[column] = out[column].cat.rename_categories(present)
@@ -1560,12 +1562,14 @@ def generate_year_before(
     segregation_start: float = 1.0,
     segregation_end: float = 0.8,
     snapshot_day: str = "03-31",
+    columns: Iterable[str] | None = None,
     **options,
 ) -> pd.DataFrame:
     """The earlier snapshot of ``generate_years([year - 1, year], ...)``, without drawing ``year``.
 
     Identical rows, index and column types (categoricals keep the categories the two years would
-    share), at the cost and memory of one snapshot instead of two.
+    share), at the cost and memory of one snapshot instead of two. ``columns``: keep only these
+    (in the table's order), dropping the others as soon as the year is drawn.
     """
     for reserved in ("segregation", "snapshot_date", "n_employees", "seed"):
         if reserved in options:
@@ -1579,10 +1583,15 @@ def generate_year_before(
         snapshot_date=f"{int(year) - 1}-{snapshot_day}",
         **options,
     )
+    if columns is not None:
+        wanted = set(columns)
+        frame = frame[[c for c in frame.columns if c in wanted]]
     if not make_shape(options.get("shape", "complete")).renamed_units:
         return frame
     earlier = _rename_to_earlier(frame)
     for column in RENAMED_UNITS:  # the later year's (current) names follow, as after a concat
+        if column not in frame:
+            continue
         levels = list(
             dict.fromkeys([*earlier[column].cat.categories, *frame[column].cat.categories])
         )

@@ -157,12 +157,13 @@ class PayPopulation:
     def domains(self) -> dict[str, tuple[str, ...]]:
         return {self.dimension: self.values}
 
-    def raw(self, fpre: np.ndarray, got_bonus: np.ndarray | None) -> np.ndarray:
-        """Each employee's value (for the data the audit reads its domains from)."""
-        full = np.where(fpre, "full pay", "reduced pay").astype(object)
-        if got_bonus is None:
-            return full
-        return full + np.where(got_bonus, ", bonus", ", no bonus").astype(object)
+    def raw(self, fpre: np.ndarray, got_bonus: np.ndarray | None) -> pd.Categorical:
+        """Each employee's value (for the data the audit reads its domains from), one of
+        :attr:`values`: a categorical (a byte a row, not a text per row)."""
+        code = np.where(np.asarray(fpre, dtype=bool), 0, 1).astype(np.int8)
+        if got_bonus is not None:  # values: full pay (bonus, no bonus), reduced pay (...)
+            code = 2 * code + np.where(np.asarray(got_bonus, dtype=bool), 0, 1).astype(np.int8)
+        return pd.Categorical.from_codes(code, categories=list(self.values))
 
 
 def declare(

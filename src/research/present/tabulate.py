@@ -21,8 +21,14 @@ def headcount_by_sex(data: pd.DataFrame, by: str, *, sex: str = "sex") -> pd.Dat
     Missing values of ``by`` are counted under ``"(missing)"`` so totals reconcile with the data.
     """
     require_columns(data, [by, sex])
-    keys = data[by].astype("string").fillna("(missing)")
-    table = pd.crosstab(keys, data[sex].astype("string"))
+    # counted per distinct (group, sex) and tabulated from those counts: the table of counting
+    # every row's text, without the text of every row
+    codes, first = _distinct_rows(data, [by, sex])
+    distinct = data.iloc[first]
+    keys = distinct[by].astype("string").fillna("(missing)")
+    rows = pd.Series(np.bincount(codes, minlength=len(first)), index=keys.index)
+    table = pd.crosstab(keys, distinct[sex].astype("string"), values=rows, aggfunc="sum")
+    table = table.fillna(0)
     present = [
         c for c in SEX_CODES if c in table.columns and (c in ("F", "M") or table[c].sum() > 0)
     ]

@@ -41,7 +41,9 @@ def declare(
     men), women and men of the latest snapshot."""
     current = _current(data)
     binary = current & data["sex"].astype("string").isin(list(SEXES)).fillna(False)
-    rows = data[binary.to_numpy()]
+    used = {"sex", occupation_level, "occupation_title", family_level, "grade", counted.GRADE_UNIT}
+    rows = data[[c for c in data.columns if c in used]]  # the columns read, not every column
+    rows = rows if binary.all() else rows[binary.to_numpy()]
     labels, values = tabulate.distinct_pairs(
         tabulate.occupation_labels(rows, occupation_level), rows[occupation_level]
     )
