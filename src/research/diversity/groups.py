@@ -276,7 +276,8 @@ def group_gaps(
     """
     if min_group < 1:
         raise InputError(f"min_group must be at least 1, got {min_group}.")
-    frame = data.assign(_group=groups.to_numpy())
+    # Arrow strings ("str", what the texts make in a frame), not a Python string per row
+    frame = data.assign(_group=groups.astype("str").array)
     fpre = _full_pay(frame, full_pay)
     recorded = frame["_group"].notna().to_numpy()
     sizes = frame.loc[fpre & recorded, "_group"].value_counts()
@@ -421,7 +422,7 @@ def intersection_gaps(
     sex = data["sex"].astype("string")
     binary = sex.isin(["F", "M"]).fillna(False).to_numpy(dtype=bool)
     cell = (groups.astype("string") + " / " + sex).where(binary & groups.notna().to_numpy())
-    frame = data.assign(_cell=cell.to_numpy())
+    frame = data.assign(_cell=cell.astype("str").array)
     fpre = _full_pay(frame, full_pay)
     sizes = frame.loc[fpre, "_cell"].value_counts()
     reference_cell = f"{reference} / {reference_sex}"
