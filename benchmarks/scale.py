@@ -2,6 +2,10 @@
 
 Each run is ``research run <notebook> -p dataset synthetic:n_employees=N`` in a fresh process tree
 (kernel start, the notebook with its default parameters, HTML export): wall seconds and peak memory.
+Notebooks 00, 10, 11, 12, 20, 30, 40 and 50 read one snapshot of N employees; 70_workforce_flows
+reads ``synthetic_flows:n_employees=N`` (five linked yearly snapshots of N employees, 5 N rows),
+run up to 2 million (at 20 million its table alone is 100 million rows, over 8 GB: recorded as
+skipped, with the reason).
 Memory is sampled every 0.1 s over the whole tree (the ``research`` process and its kernel, summed)
 and the largest single process is read from the operating system when the run ends; a run whose tree
 passes ``--limit-gb`` (default 8) is stopped and recorded as over the limit. Per notebook the fitted
