@@ -59,7 +59,13 @@ NOTEBOOKS = {
 DATASETS = {"70": "synthetic_flows:n_employees={n}"}
 DEFAULT_DATASET = "synthetic:n_employees={n}"
 #: Largest size run per notebook (larger sizes are recorded as skipped, with the reason).
-MAX_SIZE = {"70": (2_000_000, "5 linked snapshots of n employees: 5 n rows")}
+MAX_SIZE = {
+    "70": (
+        2_000_000,
+        "5 linked snapshots of n employees: 100 million rows at 20 million, a table over the "
+        "8 GB limit before any analysis (2 million, 10 million rows: 5.5 GB)",
+    )
+}
 SIZES = (200_000, 2_000_000)
 
 
@@ -123,6 +129,23 @@ def exponent(points: dict[str, dict]) -> float | None:
     return round(sum((x - mx) * (y - my) for x, y in xy) / sxx, 3) if sxx else None
 
 
+def _save(notebooks: dict, limit_gb: float) -> None:
+    """Write the results so far (after every run: a stopped benchmark keeps what it measured)."""
+    out = {
+        "python": platform.python_version(),
+        "cores": os.cpu_count(),
+        "limit_gb": limit_gb,
+        "method": (
+            "research run NOTEBOOK -p dataset synthetic:n_employees=N (each notebook's "
+            "dataset: its entry's dataset with {n} = N), default parameters; "
+            "peak_tree_mb: largest summed RSS of the research process and its kernel "
+            "(sampled every 0.1 s); exponent: slope of log seconds on log n"
+        ),
+        "notebooks": dict(sorted(notebooks.items())),
+    }
+    RESULTS.write_text(json.dumps(out, indent=2) + "\n")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
@@ -154,20 +177,9 @@ def main(argv: list[str]) -> int:
                 f"peak {result['peak_tree_mb']:8.1f} MB  {result['status']}",
                 flush=True,
             )
-            out = {
-                "python": platform.python_version(),
-                "cores": os.cpu_count(),
-                "limit_gb": args.limit_gb,
-                "method": (
-                    "research run NOTEBOOK -p dataset synthetic:n_employees=N (each notebook's "
-                    "dataset: its entry's dataset with {n} = N), default parameters; "
-                    "peak_tree_mb: largest summed RSS of the research process and its kernel "
-                    "(sampled every 0.1 s); exponent: slope of log seconds on log n"
-                ),
-                "notebooks": dict(sorted(notebooks.items())),
-            }
-            RESULTS.write_text(json.dumps(out, indent=2) + "\n")
-        print(f"{Path(notebook).stem:<24} exponent {entry['exponent']}", flush=True)
+            _save(notebooks, args.limit_gb)
+        print(f"{Path(notebook).stem:<24} exponent {entry.get('exponent')}", flush=True)
+    _save(notebooks, args.limit_gb)  # also the sizes skipped
     print(f"written {RESULTS}")
     failed = [
         (name, n)
