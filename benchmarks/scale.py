@@ -2,6 +2,10 @@
 
 Each run is ``research run <notebook> -p dataset synthetic:n_employees=N`` in a fresh process tree
 (kernel start, the notebook with its default parameters, HTML export): wall seconds and peak memory.
+Notebooks 00, 10, 11, 12, 20, 30, 40 and 50 read one snapshot of N employees; 70_workforce_flows
+reads ``synthetic_flows:n_employees=N`` (five linked yearly snapshots of N employees, 5 N rows),
+run up to 2 million (at 20 million its table alone is 100 million rows, over 8 GB: recorded as
+skipped, with the reason).
 Memory is sampled every 0.1 s over the whole tree (the ``research`` process and its kernel, summed)
 and the largest single process is read from the operating system when the run ends; a run whose tree
 passes ``--limit-gb`` (default 8) is stopped and recorded as over the limit. Per notebook the fitted
@@ -40,10 +44,27 @@ RESULTS = HERE / "scale.json"
 NOTEBOOKS = {
     "00": "notebooks/00_data_audit.ipynb",
     "10": "notebooks/10_pay_gap.ipynb",
+    "11": "notebooks/11_ethnicity_disability_pay_gap.ipynb",
+    "12": "notebooks/12_senior_pay.ipynb",
     "20": "notebooks/20_segregation.ipynb",
     "30": "notebooks/30_decomposition.ipynb",
     "40": "notebooks/40_equal_pay_audit.ipynb",
     "50": "notebooks/50_pay_structure_eia.ipynb",
+    "70": "notebooks/70_workforce_flows.ipynb",
+}
+#: The dataset of each run (``{n}``: the employees); ``synthetic:n_employees={n}`` unless named.
+#: 70_workforce_flows follows employees over linked yearly snapshots: ``synthetic_flows`` with
+#: ``n`` employees in each of its 5 snapshots (5 n rows), so 20 million employees are 100
+#: million rows, more than 8 GB of table before any analysis: measure it at 0.2 and 2 million.
+DATASETS = {"70": "synthetic_flows:n_employees={n}"}
+DEFAULT_DATASET = "synthetic:n_employees={n}"
+#: Largest size run per notebook (larger sizes are recorded as skipped, with the reason).
+MAX_SIZE = {
+    "70": (
+        2_000_000,
+        "5 linked snapshots of n employees: 100 million rows at 20 million, a table over the "
+        "8 GB limit before any analysis (2 million, 10 million rows: 5.5 GB)",
+    )
 }
 SIZES = (200_000, 2_000_000)
 
@@ -56,10 +77,12 @@ def _tree_rss(process: psutil.Process) -> int:
     return total
 
 
-def run_once(notebook: str, n: int, limit_gb: float, timeout: float) -> dict:
+def run_once(
+    notebook: str, n: int, limit_gb: float, timeout: float, dataset: str = DEFAULT_DATASET
+) -> dict:
     """One run in a fresh ``research`` process: seconds, peak memory, and how it ended."""
     research = Path(sys.executable).with_name("research")
-    command = [str(research), "run", notebook, "-p", "dataset", f"synthetic:n_employees={n}"]
+    command = [str(research), "run", notebook, "-p", "dataset", dataset.format(n=n)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     child = subprocess.Popen(
@@ -106,6 +129,23 @@ def exponent(points: dict[str, dict]) -> float | None:
     return round(sum((x - mx) * (y - my) for x, y in xy) / sxx, 3) if sxx else None
 
 
+def _save(notebooks: dict, limit_gb: float) -> None:
+    """Write the results so far (after every run: a stopped benchmark keeps what it measured)."""
+    out = {
+        "python": platform.python_version(),
+        "cores": os.cpu_count(),
+        "limit_gb": limit_gb,
+        "method": (
+            "research run NOTEBOOK -p dataset synthetic:n_employees=N (each notebook's "
+            "dataset: its entry's dataset with {n} = N), default parameters; "
+            "peak_tree_mb: largest summed RSS of the research process and its kernel "
+            "(sampled every 0.1 s); exponent: slope of log seconds on log n"
+        ),
+        "notebooks": dict(sorted(notebooks.items())),
+    }
+    RESULTS.write_text(json.dumps(out, indent=2) + "\n")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
@@ -118,8 +158,16 @@ def main(argv: list[str]) -> int:
     for key in args.notebooks:
         notebook = NOTEBOOKS[key]
         entry = notebooks.setdefault(Path(notebook).stem, {"runs": {}})
+        dataset = DATASETS.get(key, DEFAULT_DATASET)
+        entry["dataset"] = dataset
         for n in args.sizes:
-            result = run_once(notebook, n, args.limit_gb, args.timeout)
+            largest, why = MAX_SIZE.get(key, (None, ""))
+            if largest is not None and n > largest:
+                print(f"{Path(notebook).stem:<24} {n:>11,}  skipped: {why}", flush=True)
+                entry["runs"].pop(str(n), None)
+                entry.setdefault("skipped", {})[str(n)] = why
+                continue
+            result = run_once(notebook, n, args.limit_gb, args.timeout, dataset)
             result["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
             entry["runs"][str(n)] = result
             entry["runs"] = dict(sorted(entry["runs"].items(), key=lambda kv: int(kv[0])))
@@ -129,19 +177,9 @@ def main(argv: list[str]) -> int:
                 f"peak {result['peak_tree_mb']:8.1f} MB  {result['status']}",
                 flush=True,
             )
-            out = {
-                "python": platform.python_version(),
-                "cores": os.cpu_count(),
-                "limit_gb": args.limit_gb,
-                "method": (
-                    "research run NOTEBOOK -p dataset synthetic:n_employees=N, default parameters; "
-                    "peak_tree_mb: largest summed RSS of the research process and its kernel "
-                    "(sampled every 0.1 s); exponent: slope of log seconds on log n"
-                ),
-                "notebooks": dict(sorted(notebooks.items())),
-            }
-            RESULTS.write_text(json.dumps(out, indent=2) + "\n")
-        print(f"{Path(notebook).stem:<24} exponent {entry['exponent']}", flush=True)
+            _save(notebooks, args.limit_gb)
+        print(f"{Path(notebook).stem:<24} exponent {entry.get('exponent')}", flush=True)
+    _save(notebooks, args.limit_gb)  # also the sizes skipped
     print(f"written {RESULTS}")
     failed = [
         (name, n)

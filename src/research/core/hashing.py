@@ -27,6 +27,10 @@ def sha256_json(value: Any) -> str:
     return sha256_bytes(json.dumps(value, sort_keys=True, default=str).encode("utf-8"))
 
 
+#: Rows hashed at a time by :func:`sha256_frame`.
+HASH_BLOCK_ROWS = 1_000_000
+
+
 def sha256_frame(frame: Any) -> str:
     """SHA-256 of a DataFrame's content: column names, dtypes and values, row order included.
 
@@ -37,6 +41,9 @@ def sha256_frame(frame: Any) -> str:
 
     digest = hashlib.sha256()
     digest.update(json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode("utf-8"))
-    if len(frame):
-        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    # The row hashes in blocks of rows: the same bytes in the same order as hashing every row at
+    # once (each row's hash depends on that row only), with the memory of one block.
+    for start in range(0, len(frame), HASH_BLOCK_ROWS):
+        block = frame.iloc[start : start + HASH_BLOCK_ROWS]
+        digest.update(pd.util.hash_pandas_object(block, index=False).to_numpy().tobytes())
     return digest.hexdigest()

@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from research.core.source import Source
-from research.data.schema import TEMPORARY_CONTRACTS
+from research.data.schema import TEMPORARY_CONTRACTS, per_value
 
 __all__ = ["COVERAGE", "PAY_ELEMENTS", "DataProfile", "PayElement", "ProfileItem", "profile"]
 
@@ -283,14 +283,19 @@ def _present(data: pd.DataFrame, column: str) -> pd.Series:
     if column not in data:
         return pd.Series(False, index=data.index)
     values = data[column]
-    known = values.notna()
     if (
         isinstance(values.dtype, pd.CategoricalDtype)
         or pd.api.types.is_object_dtype(values)
         or pd.api.types.is_string_dtype(values)
     ):
-        text = values.astype("string").str.strip()
-        known &= (text != "").fillna(False)
+        return per_value(values, _has_text)  # a categorical: each category once
+    return values.notna().astype(bool)
+
+
+def _has_text(values: pd.Series) -> pd.Series:
+    known = values.notna()
+    text = values.astype("string").str.strip()
+    known &= (text != "").fillna(False)
     return known.astype(bool)
 
 
@@ -336,14 +341,20 @@ def profile(data: pd.DataFrame, source: Source | None = None) -> DataProfile:
         k = int(_present(data, column).sum())
         counts[name], counts[f"n_{name}"] = _coverage(k, n), k
     if counts["contract_types"] != "none":
-        kinds = data["contract_type"].astype("string").str.strip()
-        counts["n_temporary"] = int(kinds.isin(TEMPORARY_CONTRACTS).sum())
+        temporary = per_value(
+            data["contract_type"],
+            lambda kinds: kinds.astype("string").str.strip().isin(TEMPORARY_CONTRACTS),
+        )
+        counts["n_temporary"] = int(temporary.sum())
     if counts["benefits_in_kind"] != "none":
         received = data["benefit_in_kind"].astype("boolean")
         counts["n_benefit_received"] = int(received.fillna(False).sum())
     if counts["working_pattern"] != "none":
-        pattern = data["working_pattern"].astype("string").str.strip().str.lower()
-        counts["n_part_time"] = int((pattern == "part_time").sum())
+        part_time = per_value(
+            data["working_pattern"],
+            lambda pattern: pattern.astype("string").str.strip().str.lower() == "part_time",
+        )
+        counts["n_part_time"] = int(part_time.sum())
     counts["n_age_band_values"] = _distinct(data, "age_band", _present(data, "age_band"))
 
     graded = _present(data, "grade")

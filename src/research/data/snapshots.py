@@ -24,6 +24,7 @@ the report's ``build`` applies to the earlier snapshot's units.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -124,19 +125,48 @@ def earlier_snapshot(
     *,
     synthetic_earlier_segregation: float = 0.7,
     mapping: str | None = None,
+    columns: Sequence[str] | None = None,
 ) -> EarlierSnapshot:
     """The snapshot to compare ``dataset``'s latest snapshot with (module docstring).
 
     Returns the earlier snapshot's rows (one snapshot date, every sex), a label for sentences
     ("Compared with the <label>, ...") and, when there is none, the reason (a clause that
     completes "Change over time is not shown: ...").
+
+    ``columns``: only these columns of the earlier rows (those of them the data have), e.g. the
+    ``EARLIER_COLUMNS`` a report declares; ``None`` keeps every column. A synthetic earlier
+    year then keeps only those columns from the moment it is drawn, and rows taken from the
+    dataset itself are copied with those columns only.
     """
+    raw = _earlier(dataset, compare_with, synthetic_earlier_segregation, mapping, columns)
+    if raw.data is None or columns is None:
+        return raw
+    kept = [c for c in raw.data.columns if c in set(columns)]
+    return raw._replace(data=raw.data[kept])
+
+
+def _select(frame: pd.DataFrame, columns: Sequence[str] | None) -> pd.DataFrame:
+    """``frame`` with only ``columns`` (those it has; all when ``None``), before rows are taken."""
+    if columns is None:
+        return frame
+    keep = {*columns, "snapshot_date"}  # the date picks the snapshot
+    return frame[[c for c in frame.columns if c in keep]]
+
+
+def _earlier(
+    dataset: datasets.Dataset,
+    compare_with: str,
+    synthetic_earlier_segregation: float,
+    mapping: str | None,
+    columns: Sequence[str] | None,
+) -> EarlierSnapshot:
     snapshot = pd.Timestamp(dataset.data["snapshot_date"].max())
     if compare_with == "none":
         return EarlierSnapshot(None, "", "no earlier snapshot was asked for (compare_with = none)")
     if compare_with != "auto":
         other = datasets.load_dataset(compare_with, mapping)
-        raw = other.data[other.data["snapshot_date"] == other.data["snapshot_date"].max()]
+        data = _select(other.data, columns)
+        raw = data[data["snapshot_date"] == data["snapshot_date"].max()]
         return EarlierSnapshot(raw, f"{compare_with} ({_date(raw['snapshot_date'].max())})")
     name, filters = datasets.split_filter(dataset.name)
     linked = datasets.is_synthetic(name) and "years" in datasets.parse_synthetic_spec(name)
@@ -149,6 +179,7 @@ def earlier_snapshot(
             segregation_start=synthetic_earlier_segregation,
             segregation_end=options.pop("segregation", 1.0),
             snapshot_day=f"{snapshot:%m-%d}",
+            columns=None if columns is None else [*columns, *filters],
             **options,
         )
         if filters:
@@ -158,7 +189,8 @@ def earlier_snapshot(
             f"segregation weight {synthetic_earlier_segregation:g})"
         )
         return EarlierSnapshot(raw, label)
-    raw = dataset.data[dataset.data["snapshot_date"] < snapshot]
+    data = _select(dataset.data, columns)
+    raw = data[data["snapshot_date"] < snapshot]
     if raw.empty:
         return EarlierSnapshot(
             None,

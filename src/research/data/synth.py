@@ -569,15 +569,20 @@ def _draw_categorical(rng: np.random.Generator, group: np.ndarray, probs: np.nda
 
     ``probs`` has shape ``(G, K)`` (rows sum to 1) and ``group`` holds row indices into it.
     Group ``g``'s CDF is shifted to ``[g, g + 1]`` and concatenated, so a single
-    :func:`numpy.searchsorted` of ``group + u`` finds every row's category at once.
+    :func:`numpy.searchsorted` of ``group + u`` finds every row's category at once. Works in
+    place: two arrays of eight bytes a row at most besides ``group`` and the result.
     """
     n_groups, n_cats = probs.shape
     cdf = np.cumsum(probs, axis=1)
     cdf[:, -1] = 1.0
     flat = (cdf + np.arange(n_groups, dtype=np.float64)[:, None]).ravel()
-    u = rng.random(group.shape[0])
-    idx = np.searchsorted(flat, group + u, side="right") - group.astype(np.int64) * n_cats
-    return np.minimum(idx, n_cats - 1).astype(np.int16)
+    shifted = rng.random(group.shape[0])
+    shifted += group
+    idx = np.searchsorted(flat, shifted, side="right")
+    del shifted
+    idx -= np.multiply(group, n_cats, dtype=np.int64)
+    np.minimum(idx, n_cats - 1, out=idx)
+    return idx.astype(np.int16)
 
 
 def _draw_occupation_and_sex(
@@ -593,13 +598,20 @@ def _draw_ages(rng: np.random.Generator, grade_rank: np.ndarray) -> tuple[np.nda
     """Age band codes (older in senior grades) and exact ages in years within the band."""
     probs = np.array([_AGE_P_JUNIOR, _AGE_P_SENIOR], dtype=np.float64)
     band = _draw_categorical(rng, (grade_rank >= _SENIOR_AGE_FROM_RANK).astype(np.int8), probs)
-    age = _AGE_LOW[band] + rng.random(band.shape[0]) * _AGE_WIDTH[band]
+    age = rng.random(band.shape[0])  # low + u * width, in place
+    age *= _AGE_WIDTH[band]
+    age += _AGE_LOW[band]
     return band.astype(np.int8), age
 
 
 def _draw_tenure(rng: np.random.Generator, age: np.ndarray) -> np.ndarray:
-    """Years of service: exponential with mean 9 years, capped so employees started at 16+."""
-    return np.minimum(rng.exponential(_MEAN_TENURE_YEARS, age.shape[0]), age - 16.0)
+    """Years of service: exponential with mean 9 years, capped so employees started at 16+.
+
+    ``age`` is used up: it holds ``age - 16`` afterwards.
+    """
+    tenure = rng.exponential(_MEAN_TENURE_YEARS, age.shape[0])
+    age -= 16.0
+    return np.minimum(tenure, age, out=tenure)
 
 
 def _spine_matrix() -> tuple[np.ndarray, np.ndarray]:
@@ -621,20 +633,32 @@ def _draw_fte_pay(
     """FTE annual basic pay: spinal point by tenure, times ``1 - g`` for women, times noise."""
     spine, n_points = _spine_matrix()
     g = grade_rank.astype(np.int64) - 1
-    point = np.minimum(np.floor(tenure).astype(np.int64), n_points[g] - 1)
-    factor = np.where(female, 1.0 - within_job_gap, 1.0)
-    noise = np.exp(rng.normal(0.0, _PAY_NOISE_SD, grade_rank.shape[0]))
-    return np.round(spine[g, point] * factor * noise, 2)
+    point = np.floor(tenure).astype(np.int64)
+    np.minimum(point, n_points[g] - 1, out=point)
+    pay = spine[g, point]
+    del g, point
+    pay[female] *= 1.0 - within_job_gap  # men's factor is 1
+    noise = rng.normal(0.0, _PAY_NOISE_SD, grade_rank.shape[0])
+    pay *= np.exp(noise, out=noise)
+    del noise
+    return np.round(pay, 2, out=pay)
 
 
 def _draw_hours(rng: np.random.Generator, occ: np.ndarray, female: np.ndarray) -> np.ndarray:
     """Weekly hours: 37 for full time, part time around the occupation's typical hours."""
     n = occ.shape[0]
-    group = 2 * occ.astype(np.int64) + (~female)
+    group = 2 * occ.astype(np.int16) + (~female)
     part_time = rng.random(n) < _part_time_probabilities()[group]
-    typical = np.array([o.part_time_hours for o in OCCUPATIONS], dtype=np.float64)[occ]
-    pt_hours = np.clip(typical + rng.normal(0.0, _PART_TIME_HOURS_SD, n), *_PART_TIME_HOURS_RANGE)
-    return np.where(part_time, np.round(pt_hours * 2.0) / 2.0, DEFAULT_FULL_TIME_HOURS)
+    del group
+    typical = np.array([o.part_time_hours for o in OCCUPATIONS], dtype=np.float64)
+    hours = rng.normal(0.0, _PART_TIME_HOURS_SD, n)
+    hours += typical[occ]
+    np.clip(hours, *_PART_TIME_HOURS_RANGE, out=hours)
+    hours *= 2.0
+    np.round(hours, out=hours)
+    hours /= 2.0
+    hours[~part_time] = DEFAULT_FULL_TIME_HOURS
+    return hours
 
 
 def _draw_leave(
@@ -650,12 +674,19 @@ def _draw_leave(
     p = np.full(n, _SICKNESS_REDUCED_PAY_P)
     for band, p_mat in _MATERNITY_P.items():
         in_band = age_band == band
-        p += np.where(in_band & female, p_mat, 0.0)
-        p += np.where(in_band & ~female, _SHARED_PARENTAL_P, 0.0)
-    reduced = rng.random(n) < p
-    kind = rng.random(n)
-    fraction = np.where(kind < 0.3, 0.0, np.where(kind < 0.7, 0.5, rng.uniform(0.1, 0.9, n)))
-    return reduced, np.where(reduced, fraction, 1.0)
+        p[in_band & female] += p_mat
+        p[in_band & ~female] += _SHARED_PARENTAL_P
+    del in_band
+    u = rng.random(n)
+    reduced = u < p
+    del p
+    kind = rng.random(n, out=u)
+    fraction = rng.uniform(0.1, 0.9, n)
+    fraction[kind < 0.7] = 0.5
+    fraction[kind < 0.3] = 0.0
+    del kind, u
+    fraction[~reduced] = 1.0
+    return reduced, fraction
 
 
 def _draw_bonus(
@@ -667,12 +698,17 @@ def _draw_bonus(
     long-service award for those who reached 25 years of service in the last year.
     """
     n = occ.shape[0]
-    rate = np.array([o.bonus_rate for o in OCCUPATIONS], dtype=np.float64)[occ]
-    has_bonus = rng.random(n) < rate
-    share = rng.uniform(*_BONUS_SHARE_RANGE, n)
-    bonus = np.where(has_bonus, np.round(actual_pay * share), 0.0)
-    long_service = (tenure >= _LONG_SERVICE_YEARS) & (tenure < _LONG_SERVICE_YEARS + 1)
-    return bonus + np.where(long_service, _LONG_SERVICE_AWARD, 0.0)
+    rate = np.array([o.bonus_rate for o in OCCUPATIONS], dtype=np.float64)
+    has_bonus = rng.random(n) < rate[occ]
+    bonus = rng.uniform(*_BONUS_SHARE_RANGE, n)
+    bonus *= actual_pay
+    np.round(bonus, out=bonus)
+    bonus[~has_bonus] = 0.0
+    del has_bonus
+    bonus[(tenure >= _LONG_SERVICE_YEARS) & (tenure < _LONG_SERVICE_YEARS + 1)] += (
+        _LONG_SERVICE_AWARD
+    )
+    return bonus
 
 
 def _draw_attributes(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -750,16 +786,22 @@ def _pay_period_columns(
     paid_fraction: np.ndarray,
     days: int,
 ) -> dict[str, np.ndarray]:
-    """Ordinary pay in the relevant period and hourly pay (reg 6, or annual for reduced pay)."""
-    ordinary = np.round(annual * fte * days / 365.0 * paid_fraction, 2)
-    full_pay = ~reduced
-    hourly_reg6 = ordinary * 7.0 / days / hours
-    hourly_annual = annual * fte / WEEKS_PER_YEAR / hours
-    return {
-        "ordinary_pay_period": ordinary,
-        "hourly_pay": np.where(full_pay, hourly_reg6, hourly_annual),
-        "full_pay": full_pay,
-    }
+    """Ordinary pay in the relevant period and hourly pay (reg 6, or annual for reduced pay).
+
+    Computed in place (the same operations in the same order as the formulas): no temporary
+    arrays of the table's length beyond the two results.
+    """
+    ordinary = annual * fte  # annual * fte * days / 365 * paid_fraction, rounded
+    ordinary *= days
+    ordinary /= 365.0
+    ordinary *= paid_fraction
+    np.round(ordinary, 2, out=ordinary)
+    hourly = ordinary * 7.0  # reg 6: ordinary * 7 / days / hours
+    hourly /= days
+    hourly /= hours
+    rows = np.flatnonzero(reduced)  # reduced pay: annual * fte / WEEKS_PER_YEAR / hours
+    hourly[rows] = annual[rows] * fte[rows] / WEEKS_PER_YEAR / hours[rows]
+    return {"ordinary_pay_period": ordinary, "hourly_pay": hourly, "full_pay": ~reduced}
 
 
 def generate(
@@ -891,48 +933,73 @@ def _generate_complete(
     n = int(n_employees)
     rng = make_rng(int(seed), "the synthetic workforce")
 
+    # One stream, drawn in a fixed order; each temporary is dropped after its last use so that
+    # 20 million rows need about one copy of the table (the columns are not copied again into
+    # the frame).
     occ, female = _draw_occupation_and_sex(rng, n, _female_probabilities(segregation, female_share))
-    group = 2 * occ.astype(np.int64) + (~female)
+    group = 2 * occ.astype(np.int16) + (~female)
     grade_rank = _draw_categorical(rng, group, _grade_probabilities(vertical_segregation)) + 1
+    del group
     age_band, age = _draw_ages(rng, grade_rank)
     tenure = _draw_tenure(rng, age)
+    del age
     annual = _draw_fte_pay(rng, grade_rank, tenure, female, within_job_gap)
     hours = _draw_hours(rng, occ, female)
     fte = hours / DEFAULT_FULL_TIME_HOURS
     reduced, paid_fraction = _draw_leave(rng, female, age_band)
-    bonus = _draw_bonus(rng, occ, tenure, annual * fte)
+    actual = annual * fte
+    bonus = _draw_bonus(rng, occ, tenure, actual)
+    del actual
     ethnicity, disability = _draw_attributes(rng, n)
     annual = synth_diversity.apply_gaps(  # known gaps, never below the bottom of the pay scale
         annual, ethnicity, disability, floor=GRADES[0].points[0] * (1.0 - within_job_gap)
     )
     sex = _sex_codes(rng, female, other_sex_share)
+    del female
 
     days = int(snapshot.days_in_month)
-    tenure_days = np.maximum(np.floor(tenure * 365.25), 1).astype("timedelta64[D]")
     snapshot_ns = np.datetime64(snapshot.to_datetime64(), "ns")
-    grade_names = [g.name for g in GRADES]
     columns = {
         "employee_id": _employee_ids(n),
         "employer": _categorical(np.zeros(n, dtype=np.int8), [employer]),
         "snapshot_date": np.full(n, snapshot_ns, dtype="datetime64[ns]"),
         "sex": _categorical(sex, SEX_CODES),
         **_occupation_columns(occ),
-        "grade": _categorical(grade_rank - 1, grade_names, ordered=True),
+        "grade": _categorical(grade_rank - 1, [g.name for g in GRADES], ordered=True),
         "grade_rank": pd.array(grade_rank, dtype="Int64"),
-        "weekly_hours": hours,
-        "fte": fte,
-        "working_pattern": _categorical((fte < 1.0).astype(np.int8), ("full_time", "part_time")),
-        "annual_basic_pay": annual,
-        **_pay_period_columns(annual, fte, hours, reduced, paid_fraction, days),
-        "pay_period_days": pd.array(np.full(n, days), dtype="Int64"),
-        "bonus_12m": bonus,
         "age_band": _categorical(age_band, AGE_BANDS, ordered=True),
         "ethnicity": _categorical(ethnicity, ETHNIC_GROUPS),
         "disability": _categorical(disability, DISABILITY_CODES),
-        "start_date": (snapshot_ns - tenure_days).astype("datetime64[ns]"),
     }
+    del sex, occ, grade_rank, age_band, ethnicity, disability
+    columns["start_date"] = _start_dates(snapshot_ns, tenure)
+    del tenure
+    columns.update(_pay_period_columns(annual, fte, hours, reduced, paid_fraction, days))
+    del reduced, paid_fraction
     columns["full_pay"] = pd.array(columns["full_pay"], dtype="boolean")
-    return pd.DataFrame({name: columns[name] for name in COLUMN_NAMES})
+    columns.update(
+        weekly_hours=hours,
+        fte=fte,
+        working_pattern=_categorical((fte < 1.0).astype(np.int8), ("full_time", "part_time")),
+        annual_basic_pay=annual,
+        pay_period_days=pd.array(np.full(n, days), dtype="Int64"),
+        bonus_12m=bonus,
+    )
+    # copy=False: each column keeps its own array (no consolidation into 2-D blocks, which
+    # would copy every float column once more)
+    return pd.DataFrame({name: columns.pop(name) for name in COLUMN_NAMES}, copy=False)
+
+
+def _start_dates(snapshot_ns: np.datetime64, tenure: np.ndarray) -> np.ndarray:
+    """Start dates: the snapshot less ``max(floor(tenure * 365.25), 1)`` days (in place)."""
+    days = tenure * 365.25
+    np.floor(days, out=days)
+    np.maximum(days, 1, out=days)
+    start = days.astype(np.int64)
+    del days
+    start *= np.timedelta64(1, "D") // np.timedelta64(1, "ns")
+    np.subtract(snapshot_ns.astype(np.int64), start, out=start)
+    return start.view("datetime64[ns]")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1229,19 +1296,25 @@ def _missing_like(column: pd.Series) -> object:
 
 
 def _blank(frame: pd.DataFrame, columns: tuple[str, ...], mask: np.ndarray) -> None:
+    if not np.any(mask):  # nothing to blank: the column stays as it is (no copy)
+        return
+    mask = np.broadcast_to(mask, (len(frame),))
     for column in columns:
         values = frame[column].copy()
-        values[mask] = _missing_like(values)[mask] if mask.any() else values[mask]
+        values[mask] = _missing_like(values)[mask]
         frame[column] = values
 
 
 def _apply_shape(full: pd.DataFrame, shape: Shape, seed: int) -> pd.DataFrame:
     """``full`` as an extract of ``shape`` records it (see :class:`Shape`)."""
-    out = full.copy()
+    out = full.copy(deep=False)  # copy on write: a column is copied only when it changes
     n = len(out)
     everyone = np.ones(n, dtype=bool)
-    rng = label_rng(seed, ("synthetic data shape", shape.blank_grades, shape.null_tokens))
-    u_grade, u_ethnicity, u_start = rng.random(n), rng.random(n), rng.random(n)
+    if shape.blank_grades or shape.null_tokens:
+        rng = label_rng(seed, ("synthetic data shape", shape.blank_grades, shape.null_tokens))
+        u_grade, u_ethnicity, u_start = rng.random(n), rng.random(n), rng.random(n)
+    else:  # no random blanks: uniforms of 1 blank nothing below (and save three columns)
+        u_grade = u_ethnicity = u_start = np.float64(1.0)
     if not shape.hours:
         out["annual_basic_pay"] = np.round(full["annual_basic_pay"] * full["fte"], 2)
         _blank(out, ("weekly_hours", "fte", "hourly_pay", "ordinary_pay_period"), everyone)
@@ -1310,8 +1383,10 @@ def _spinal_point_grades(full: pd.DataFrame) -> tuple[pd.Categorical, pd.arrays.
 
 def _rename_to_earlier(frame: pd.DataFrame) -> pd.DataFrame:
     """Units of ``frame`` under their earlier names (:data:`RENAMED_UNITS` reversed)."""
-    out = frame.copy()
+    out = frame.copy(deep=False)
     for column, renames in RENAMED_UNITS.items():
+        if column not in out:
+            continue
         current = {new: old for old, new in renames.items()}
         present = {k: v for k, v in current.items() if k in out[column].cat.categories}
         out[column] = out[column].cat.rename_categories(present)
@@ -1487,12 +1562,14 @@ def generate_year_before(
     segregation_start: float = 1.0,
     segregation_end: float = 0.8,
     snapshot_day: str = "03-31",
+    columns: Iterable[str] | None = None,
     **options,
 ) -> pd.DataFrame:
     """The earlier snapshot of ``generate_years([year - 1, year], ...)``, without drawing ``year``.
 
     Identical rows, index and column types (categoricals keep the categories the two years would
-    share), at the cost and memory of one snapshot instead of two.
+    share), at the cost and memory of one snapshot instead of two. ``columns``: keep only these
+    (in the table's order), dropping the others as soon as the year is drawn.
     """
     for reserved in ("segregation", "snapshot_date", "n_employees", "seed"):
         if reserved in options:
@@ -1506,10 +1583,15 @@ def generate_year_before(
         snapshot_date=f"{int(year) - 1}-{snapshot_day}",
         **options,
     )
+    if columns is not None:
+        wanted = set(columns)
+        frame = frame[[c for c in frame.columns if c in wanted]]
     if not make_shape(options.get("shape", "complete")).renamed_units:
         return frame
     earlier = _rename_to_earlier(frame)
     for column in RENAMED_UNITS:  # the later year's (current) names follow, as after a concat
+        if column not in frame:
+            continue
         levels = list(
             dict.fromkeys([*earlier[column].cat.categories, *frame[column].cat.categories])
         )

@@ -90,7 +90,7 @@ def add_terms(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
     for k in range(len(CONTRACT_TYPES) - 1):  # one comparison per boundary, no n x k array
         kind += u > cumulative[band, k]
     benefit = rng.random(n) < BENEFIT_P[band]
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy on write: only the columns set here are new
     out["contract_type"] = pd.Categorical.from_codes(kind, list(CONTRACT_TYPES))
     out["benefit_in_kind"] = pd.array(benefit, dtype="boolean")
     return out
@@ -99,7 +99,7 @@ def add_terms(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
 def add_senior_tail(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
     """``frame`` with the top grade's holders on chief officer spot salaries (see module)."""
     rng = label_rng(int(seed), "synthetic senior pay tail")
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy on write: only the columns set here are new
     chiefs = (out["grade_rank"] == CHIEF_OFFICER_RANK).to_numpy(dtype=bool, na_value=False)
     positions = np.flatnonzero(chiefs)
     salary = np.asarray(DIRECTOR_SALARIES, dtype=np.float64)[

@@ -313,6 +313,12 @@ def _text_columns(data: pd.DataFrame) -> list[str]:
     ]
 
 
+def _is_token(values: pd.Series, tokens: set[str]) -> np.ndarray:
+    """Where a value reads as a missing-value token (missing values do not)."""
+    hit = values.astype("string").str.strip().str.lower().isin(tokens)
+    return hit.fillna(False).to_numpy(dtype=bool)
+
+
 def _null_tokens(data: pd.DataFrame) -> dict:
     """Text cells such as ``NULL`` or ``N/A`` that survived ingest as values."""
     name = "Missing-value tokens kept as text"
@@ -320,8 +326,13 @@ def _null_tokens(data: pd.DataFrame) -> dict:
     mask = np.zeros(len(data), dtype=bool)
     found = []
     for column in _text_columns(data):
-        hit = data[column].astype("string").str.strip().str.lower().isin(tokens)
-        hit = hit.fillna(False).to_numpy(dtype=bool)
+        values = data[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):  # each category once, not every row
+            hit = _is_token(pd.Series(values.cat.categories), tokens)
+            codes = values.cat.codes.to_numpy()
+            hit = np.append(hit, False)[np.where(codes < 0, len(hit), codes)]
+        else:
+            hit = _is_token(values, tokens)
         if hit.any():
             found.append(column)
             mask |= hit

@@ -441,7 +441,8 @@ def _count_table(
         return counted.CountTable(
             name, table, {}, counts=sexes, primary=hidden.primary.reset_index(drop=True)
         )
-    covered = counted.members(labels.astype("string").fillna("(missing)"), data[column])
+    labels, values = tabulate.distinct_pairs(labels, data[column])  # not every row's text
+    covered = counted.members(labels.astype("string").fillna("(missing)"), values)
     listed = [label for label in table[key] if label != disclosure.TOTAL_LABEL]
     covered[disclosure.TOTAL_LABEL] = counted.total_members(covered, listed)
     return counted.CountTable(
@@ -541,14 +542,17 @@ def _share_table(
     table = table.assign(group=table["group"].astype(str))[
         ["group", "total", "pct_female", "n_binary"]
     ]
-    labels = tabulate.occupation_labels(data, occupation_level).astype("string")
+    labels, values = tabulate.distinct_pairs(
+        tabulate.occupation_labels(data, occupation_level), data[occupation_level]
+    )
+    labels = labels.astype("string")
     return counted.CountTable(
         "share_by_occupation",
         table,
         {"group": occupation_level},
         counts={"total": {}},
         shares={"pct_female": counted.Share({"sex": "F"}, "n_binary", rest={"sex": "M"})},
-        members={"group": counted.members(labels.fillna("(missing)"), data[occupation_level])},
+        members={"group": counted.members(labels.fillna("(missing)"), values)},
     )
 
 

@@ -48,6 +48,7 @@ from research.data.schema import (
     NOT_STATED_CODES,
     WHITE_BRITISH,
     ethnic_broad_group,
+    per_value,
 )
 from research.paygap.quartiles import BANDS, band_counts
 from research.paygap.statutory import GroupPayGap, group_pay_gap
@@ -81,6 +82,10 @@ def _text(values: pd.Series) -> pd.Series:
 
 def not_disclosed(values: pd.Series) -> pd.Series:
     """True where no value is recorded, or the employee preferred not to say."""
+    return per_value(values, _not_disclosed)
+
+
+def _not_disclosed(values: pd.Series) -> pd.Series:
     text = _text(values)
     return (text.isna() | text.isin(NOT_STATED_CODES) | (text == "")).fillna(True).astype(bool)
 
@@ -110,9 +115,13 @@ def ethnicity_groups(data: pd.DataFrame, reference: str = "White British") -> pd
     """Each employee's group for the ethnicity comparison (``<NA>``: not disclosed).
 
     ``reference``: ``"White British"`` (other White categories become :data:`WHITE_OTHER`) or
-    ``"White"`` (every White employee).
+    ``"White"`` (every White employee). Worked out once per distinct recorded value.
     """
-    text = _text(data["ethnicity"])
+    return per_value(data["ethnicity"], lambda values: _ethnicity_groups(values, reference))
+
+
+def _ethnicity_groups(ethnicity: pd.Series, reference: str) -> pd.Series:
+    text = _text(ethnicity)
     broad = ethnic_broad_group(text)
     groups = broad.copy()
     if reference == "White British":
@@ -120,7 +129,7 @@ def ethnicity_groups(data: pd.DataFrame, reference: str = "White British") -> pd
         groups = groups.mask(british, "White British")
         groups = groups.mask(_is(broad, "White") & ~british, WHITE_OTHER)
         groups = groups.mask(_is(text, "White"), WHITE_UNSPECIFIED)  # British or not: unknown
-    hidden = not_disclosed(data["ethnicity"])
+    hidden = _not_disclosed(ethnicity)
     groups = groups.mask(groups.isna().to_numpy() & ~hidden.to_numpy(), NOT_CLASSIFIED)
     return groups.mask(hidden, pd.NA).astype("string")
 
@@ -132,9 +141,13 @@ def _is(values: pd.Series, value: str) -> pd.Series:
 
 def disability_groups(data: pd.DataFrame) -> pd.Series:
     """Disabled / Not disabled (``<NA>``: not disclosed)."""
-    text = _text(data["disability"])
+    return per_value(data["disability"], _disability_groups)
+
+
+def _disability_groups(disability: pd.Series) -> pd.Series:
+    text = _text(disability)
     yes, no = DISABILITY_VALUES
-    out = pd.Series(pd.NA, index=data.index, dtype="string")
+    out = pd.Series(pd.NA, index=disability.index, dtype="string")
     return out.mask(_is(text, yes), DISABLED).mask(_is(text, no), NOT_DISABLED)
 
 
@@ -263,7 +276,8 @@ def group_gaps(
     """
     if min_group < 1:
         raise InputError(f"min_group must be at least 1, got {min_group}.")
-    frame = data.assign(_group=groups.to_numpy())
+    # Arrow strings ("str", what the texts make in a frame), not a Python string per row
+    frame = data.assign(_group=groups.astype("str").array)
     fpre = _full_pay(frame, full_pay)
     recorded = frame["_group"].notna().to_numpy()
     sizes = frame.loc[fpre & recorded, "_group"].value_counts()
@@ -408,7 +422,7 @@ def intersection_gaps(
     sex = data["sex"].astype("string")
     binary = sex.isin(["F", "M"]).fillna(False).to_numpy(dtype=bool)
     cell = (groups.astype("string") + " / " + sex).where(binary & groups.notna().to_numpy())
-    frame = data.assign(_cell=cell.to_numpy())
+    frame = data.assign(_cell=cell.astype("str").array)
     fpre = _full_pay(frame, full_pay)
     sizes = frame.loc[fpre, "_cell"].value_counts()
     reference_cell = f"{reference} / {reference_sex}"

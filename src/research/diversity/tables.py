@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from research.diversity.groups import GroupGaps
-from research.present import counted
+from research.present import counted, tabulate
 from research.present.counted import CountTable, Share
 
 #: Label of the row of people with no recorded value.
@@ -35,8 +35,11 @@ def raw_members(
     data: pd.DataFrame, groups: pd.Series, column: str, result: GroupGaps
 ) -> dict[str, frozenset[str]]:
     """Label of every row of the tables -> the raw values of ``column`` it covers."""
+    groups, values = tabulate.distinct_pairs(  # the distinct pairs, not every row's
+        pd.Series(groups.array), data[column].reset_index(drop=True)
+    )
     labels = groups.astype("object").where(groups.notna(), NOT_DISCLOSED)
-    base = counted.members(pd.Series(labels.to_numpy()), data[column].reset_index(drop=True))
+    base = counted.members(pd.Series(labels.to_numpy()), values)
     out: dict[str, frozenset[str]] = {str(k): v for k, v in base.items()}
     for row in result.gaps.itertuples():
         if row.group not in out:
@@ -154,12 +157,13 @@ class PayPopulation:
     def domains(self) -> dict[str, tuple[str, ...]]:
         return {self.dimension: self.values}
 
-    def raw(self, fpre: np.ndarray, got_bonus: np.ndarray | None) -> np.ndarray:
-        """Each employee's value (for the data the audit reads its domains from)."""
-        full = np.where(fpre, "full pay", "reduced pay").astype(object)
-        if got_bonus is None:
-            return full
-        return full + np.where(got_bonus, ", bonus", ", no bonus").astype(object)
+    def raw(self, fpre: np.ndarray, got_bonus: np.ndarray | None) -> pd.Categorical:
+        """Each employee's value (for the data the audit reads its domains from), one of
+        :attr:`values`: a categorical (a byte a row, not a text per row)."""
+        code = np.where(np.asarray(fpre, dtype=bool), 0, 1).astype(np.int8)
+        if got_bonus is not None:  # values: full pay (bonus, no bonus), reduced pay (...)
+            code = 2 * code + np.where(np.asarray(got_bonus, dtype=bool), 0, 1).astype(np.int8)
+        return pd.Categorical.from_codes(code, categories=list(self.values))
 
 
 def declare(

@@ -114,7 +114,9 @@ def _group_keys(data: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFrame, np
     codes, uniques = pd.MultiIndex.from_frame(distinct_keys).factorize(sort=True)
     groups = uniques.to_frame(index=False)
     groups.columns = list(by)
-    return groups, codes[first].astype(np.int64, copy=False)
+    # the smallest integers that hold the strata codes (2 g + 1): kept per grouping, per row
+    small = np.int16 if len(groups) < 2**14 else np.int32 if len(groups) < 2**30 else np.int64
+    return groups, codes[first].astype(small)
 
 
 class _Sorted:

@@ -161,15 +161,19 @@ def with_groupings(
             max_groups=max_grade_groups,
             population=data[grade_columns],
         )
-        labels = pd.Series(NOT_RECORDED, index=data.index, dtype="string")
-        labels.loc[recorded] = groups.astype("string").to_numpy()
-        ranks = pd.Series(pd.NA, index=data.index, dtype="Int64")
-        # dense ranks of the distinct labels, given to every row (not a sort of every row)
-        codes, distinct = pd.factorize(groups)
-        dense = pd.Series(distinct).rank(method="dense").to_numpy()[codes]
-        ranks.loc[recorded] = pd.Series(dense).astype("Int64").to_numpy()
-        out["grade_group"] = labels
-        out["grade_group_rank"] = ranks
+        # labels and dense ranks of the distinct groups, given to every row (no text or sort
+        # of every row); a blank grade is "not recorded" without a rank
+        codes, distinct = pd.factorize(groups.astype("string"), use_na_sentinel=False)
+        texts = pd.array([*distinct, NOT_RECORDED], dtype="string")
+        row_codes = np.full(len(data), len(distinct), dtype=np.int64)
+        row_codes[recorded] = codes
+        dense = pd.Series(distinct).rank(method="dense").to_numpy()
+        values = np.zeros(len(data), dtype=np.int64)
+        values[recorded] = dense[codes]
+        out["grade_group"] = pd.Series(texts.take(row_codes), index=data.index)
+        out["grade_group_rank"] = pd.Series(
+            pd.arrays.IntegerArray(values, ~recorded), index=data.index
+        )
     else:
         out["grade_group"] = pd.Series(pd.NA, index=data.index, dtype="string")
         out["grade_group_rank"] = pd.Series(pd.NA, index=data.index, dtype="Int64")
@@ -628,13 +632,21 @@ def _group_dimensions(frame: pd.DataFrame, within: Sequence[str], occupation_lev
     raw = {"grade_group": "grade", "occupation_group": occupation_level}
     raw["ethnicity_group"] = "ethnicity"
     groups = {c: raw.get(c, c) for c in within}
-    members = {c: counted.members(frame[c], frame[raw[c]]) for c in within if c in raw}
+    # each from the distinct (label, raw value) pairs: the same members as from every row
+    members = {
+        c: counted.members(*tabulate.distinct_pairs(frame[c], frame[raw[c]]))
+        for c in within
+        if c in raw
+    }
     if "ethnicity_group" in within:  # blanks are the table's "(missing)" row
-        labels = frame["ethnicity_group"].astype("string").fillna("(missing)")
-        members["ethnicity_group"] = counted.members(labels, frame["ethnicity"])
+        labels, values = tabulate.distinct_pairs(frame["ethnicity_group"], frame["ethnicity"])
+        members["ethnicity_group"] = counted.members(
+            labels.astype("string").fillna("(missing)"), values
+        )
     for c in within:
         if c not in raw and frame[c].isna().any():  # blanks are the tables' "(missing)" row
-            members[c] = counted.members(frame[c].astype("string").fillna("(missing)"), frame[c])
+            labels, values = tabulate.distinct_pairs(frame[c], frame[c])
+            members[c] = counted.members(labels.astype("string").fillna("(missing)"), values)
     return groups, members
 
 
@@ -676,7 +688,7 @@ def _count_tables(
     if rep is not None:
         headcount = _headcount(rep, min_cell)
         data = headcount.table.reset_index()
-        covered = counted.members(frame["grade_group"], frame["grade"])
+        covered = counted.members(*tabulate.distinct_pairs(frame["grade_group"], frame["grade"]))
         listed = [label for label in data["grade"] if label != disclosure.TOTAL_LABEL]
         covered[disclosure.TOTAL_LABEL] = counted.total_members(covered, listed)
         tables.append(

@@ -21,8 +21,14 @@ def headcount_by_sex(data: pd.DataFrame, by: str, *, sex: str = "sex") -> pd.Dat
     Missing values of ``by`` are counted under ``"(missing)"`` so totals reconcile with the data.
     """
     require_columns(data, [by, sex])
-    keys = data[by].astype("string").fillna("(missing)")
-    table = pd.crosstab(keys, data[sex].astype("string"))
+    # counted per distinct (group, sex) and tabulated from those counts: the table of counting
+    # every row's text, without the text of every row
+    codes, first = _distinct_rows(data, [by, sex])
+    distinct = data.iloc[first]
+    keys = distinct[by].astype("string").fillna("(missing)")
+    rows = pd.Series(np.bincount(codes, minlength=len(first)), index=keys.index)
+    table = pd.crosstab(keys, distinct[sex].astype("string"), values=rows, aggfunc="sum")
+    table = table.fillna(0)
     present = [
         c for c in SEX_CODES if c in table.columns and (c in ("F", "M") or table[c].sum() > 0)
     ]
@@ -169,6 +175,22 @@ def grade_groups(
     band[np.isnan(values)] = len(lows)
     label = pd.Series(texts[band], index=names.index, dtype="string")
     return _spread(label.fillna(names).fillna(missing), codes, data.index)
+
+
+def distinct_pairs(labels: pd.Series, values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The distinct (label, value) pairs of two row-aligned columns, in order of first row.
+
+    What ``research.present.counted.members`` needs from a grouping's per-row labels and the raw
+    values beside them: ``counted.members(*distinct_pairs(labels, values))`` gives the same
+    result as passing every row, without an object (text) array of every row. Missing values
+    are a value of their own.
+    """
+    frame = pd.DataFrame(
+        {"label": labels.array, "value": values.array},
+        copy=False,
+    )
+    _, first = _distinct_rows(frame, ["label", "value"])
+    return labels.iloc[first].reset_index(drop=True), values.iloc[first].reset_index(drop=True)
 
 
 def _distinct_rows(data: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:

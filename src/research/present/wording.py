@@ -41,6 +41,8 @@ def count_words(n: int, min_cell: int) -> str:
 
 def organisations(values: Iterable, *, most: int = 3) -> str:
     """The organisation names in ``values`` (distinct, sorted), or a count when there are many."""
+    if isinstance(values, pd.Series):  # each distinct value once, not every row
+        values = values.drop_duplicates()
     names = sorted({str(v) for v in values if pd.notna(v) and str(v).strip()})
     if not names:
         return "Organisation not recorded"

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from research.present import tabulate
@@ -80,8 +81,15 @@ class UnitMatch:
         return not self.only_earlier and not self.only_current
 
 
-def _largest_first(values: pd.Series, keep: set[str]) -> tuple[str, ...]:
-    counts = values[values.isin(keep)].value_counts()
+def _largest_first(
+    values: pd.Series, keep: set[str], weights: np.ndarray | None = None
+) -> tuple[str, ...]:
+    """The values in ``keep``, most rows first (``weights``: rows behind each value given)."""
+    if weights is None:
+        counts = values[values.isin(keep)].value_counts()
+    else:
+        counts = pd.Series(weights, index=values.to_numpy())[values.isin(keep).to_numpy()]
+        counts = counts.groupby(level=0).sum().rename("count")
     order = (
         counts.rename_axis("unit")
         .reset_index()
@@ -102,11 +110,19 @@ def earlier_labels(
     earlier unit (its value, or its label) to its current name (value or label).
     """
     walk = {str(k): str(v) for k, v in (crosswalk or {}).items()}
-    raw_e = earlier[level].astype("string")
-    own = labels(earlier, level)
-    current_labels = labels(current, level)
-    known = current[level].notna().to_numpy()
-    by_value = dict(zip(current[level].astype("string")[known], current_labels[known], strict=True))
+    # Worked out once per distinct unit (value and title), then given to every row: the same
+    # labels as row by row, without the text of every row.
+    e_codes, e_first, e_rows = _distinct_units(earlier, level)
+    c_codes, c_first, c_rows = _distinct_units(current, level)
+    earlier_units = earlier.iloc[e_first]
+    raw_e = earlier_units[level].astype("string")
+    own = labels(earlier_units, level)
+    current_labels = labels(current.iloc[c_first], level)
+    # a value with several labels takes its last row's, as a dict built row by row would
+    last = current.iloc[_last_rows(c_codes)]
+    last_labels = labels(last, level)
+    known = last[level].notna().to_numpy()
+    by_value = dict(zip(last[level].astype("string")[known], last_labels[known], strict=True))
     target = raw_e.map(walk).astype("string").fillna(own.map(walk).astype("string"))
     renamed = target.notna()
     name = target.fillna(raw_e)
@@ -119,21 +135,42 @@ def earlier_labels(
         level=level,
         n_earlier=len(units_e),
         n_current=len(units_c),
-        only_earlier=_largest_first(label, units_e - units_c),
-        only_current=_largest_first(current_labels, units_c - units_e),
+        only_earlier=_largest_first(label, units_e - units_c, e_rows),
+        only_current=_largest_first(current_labels, units_c - units_e, c_rows),
         renamed=int(own[moved].nunique()),
         crosswalk_given=bool(walk),
         coarser=_coarser(earlier, current, level),
     )
-    return pd.Series(label.to_numpy(), index=earlier.index, dtype="string"), match
+    label = label.astype("string").array.take(e_codes)
+    return pd.Series(label, index=earlier.index, dtype="string"), match
+
+
+def _distinct_units(data: pd.DataFrame, level: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's code into the distinct units (value of ``level``, and title when the labels
+    show one), the first row of each and the number of rows of each."""
+    columns = [level]
+    if level == "occupation" and "occupation_title" in data:
+        columns.append("occupation_title")
+    key = np.zeros(len(data), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(data[column], use_na_sentinel=True)
+        key = key * (len(uniques) + 1) + (codes + 1)
+    codes, _ = pd.factorize(key)
+    first = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())
+    return codes, first, np.bincount(codes, minlength=len(first))
+
+
+def _last_rows(codes: np.ndarray) -> np.ndarray:
+    """The last row of each code."""
+    return np.flatnonzero(~pd.Series(codes).duplicated(keep="last").to_numpy())
 
 
 def _coarser(earlier: pd.DataFrame, current: pd.DataFrame, level: str) -> tuple:
     out = []
     for other in COARSER.get(level, ()):
         if other in earlier and other in current:
-            a = set(earlier[other].dropna().astype(str))
-            b = set(current[other].dropna().astype(str))
+            a = set(pd.Series(earlier[other].dropna().unique()).astype(str))
+            b = set(pd.Series(current[other].dropna().unique()).astype(str))
             if a and b:
                 out.append((other, len(a & b), len(a | b)))
     return tuple(out)

@@ -41,9 +41,13 @@ def declare(
     men), women and men of the latest snapshot."""
     current = _current(data)
     binary = current & data["sex"].astype("string").isin(list(SEXES)).fillna(False)
-    rows = data[binary.to_numpy()]
-    labels = tabulate.occupation_labels(rows, occupation_level).astype("string")
-    units = counted.members(labels.fillna("(missing)"), rows[occupation_level])
+    used = {"sex", occupation_level, "occupation_title", family_level, "grade", counted.GRADE_UNIT}
+    rows = data[[c for c in data.columns if c in used]]  # the columns read, not every column
+    rows = rows if binary.all() else rows[binary.to_numpy()]
+    labels, values = tabulate.distinct_pairs(
+        tabulate.occupation_labels(rows, occupation_level), rows[occupation_level]
+    )
+    units = counted.members(labels.astype("string").fillna("(missing)"), values)
     common = counted.subpopulation(current.to_numpy())
     by_unit = {
         "largest_contributions": ["ratio_F", "pct_of_M"],
@@ -65,7 +69,7 @@ def declare(
     ]
     families = frames.get("job_families")
     if families is not None and family_level is not None:
-        groups = rows[family_level].astype("string").fillna("(missing)")
+        groups, values = tabulate.distinct_pairs(rows[family_level], rows[family_level])
         dependent = ["D", "D_ci_low", "D_ci_high", "pct_of_M"]
         tables.append(
             counted.CountTable(
@@ -74,7 +78,9 @@ def declare(
                 {FAMILY: family_level},
                 counts={"n": {"sex": _BINARY}},
                 shares={"pct_female": _SHARE},
-                members={FAMILY: counted.members(groups, rows[family_level])},
+                members={
+                    FAMILY: counted.members(groups.astype("string").fillna("(missing)"), values)
+                },
                 common=common,
                 statistics={"n": ["pct_female", *dependent], "pct_female": dependent},
             )
@@ -89,9 +95,8 @@ def declare(
                 counts={"n": {"sex": _BINARY}},
                 shares={"pct_female": _SHARE},
                 members={
-                    BAND: counted.members(
-                        bands.astype("string"),
-                        rows[counted.GRADE_UNIT if counted.GRADE_UNIT in data else "grade"],
+                    BAND: _members(
+                        bands, rows[counted.GRADE_UNIT if counted.GRADE_UNIT in data else "grade"]
                     )
                 },
                 common=common,
@@ -116,3 +121,9 @@ def protect(
         data, frames, occupation_level=occupation_level, family_level=family_level, bands=bands
     )
     return counted.protect_tables(tables, data, min_cell=min_cell, source=source)
+
+
+def _members(labels: pd.Series, values: pd.Series) -> dict:
+    """``counted.members`` of the labels as text, from the distinct pairs (not every row)."""
+    labels, values = tabulate.distinct_pairs(pd.Series(labels.array), pd.Series(values.array))
+    return counted.members(labels.astype("string"), values)

@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from research.core.checks import InputError
 from research.core.source import Source
-from research.present import disclosure, tabulate
+from research.data.schema import OCCUPATION_LEVELS
+from research.present import counted, disclosure, tabulate
 from research.present.report import Figure, Item, Note, Report, Section, findings
 from research.present.tabulate import NOT_RECORDED
 from research.present.wording import join_words, title_block
@@ -68,24 +70,61 @@ class Workforce:
         return self.data[(self.data[GRADE] != NOT_RECORDED).to_numpy()]
 
 
-def _binary(data: pd.DataFrame, occupation_level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Women and men of ``data`` and a frame with their sex and readable occupation labels."""
+#: The columns of an earlier snapshot the change section reads (its units at every level, for
+#: matching them with the current ones): the data layer need load or generate no others.
+EARLIER_COLUMNS = ("snapshot_date", "sex", *OCCUPATION_LEVELS)
+#: Columns of the employee rows the report reads besides a chosen family level.
+_USED = frozenset({*EARLIER_COLUMNS, "grade", "grade_rank", "pay_plan"})
+
+
+def _rows(data: pd.DataFrame, mask, columns=None) -> pd.DataFrame:
+    """The rows of ``data`` where ``mask`` holds, with only ``columns`` (a set; ``None``: all):
+    a copy of the columns used, never of the whole table, and none when every row is kept."""
+    if columns is not None:
+        data = data[[c for c in data.columns if c in columns]]
+    mask = np.asarray(mask, dtype=bool)
+    return data if mask.all() else data[mask]
+
+
+def _binary(
+    data: pd.DataFrame, occupation_level: str, keep: tuple[str | None, ...] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Women and men of ``data`` (the columns the report reads, and ``keep``) and a frame with
+    their sex and readable occupation labels."""
     require = [c for c in ("sex", occupation_level) if c not in data]
     if require:
         raise InputError(
             f"The segregation report needs the column(s) {', '.join(require)}; the data have "
             f"{', '.join(map(str, data.columns))}."
         )
-    binary = data[data["sex"].astype("string").isin(SEXES).to_numpy()]
+    binary = _rows(
+        data,
+        data["sex"].astype("string").isin(SEXES).to_numpy(),
+        _USED | {occupation_level, counted.GRADE_UNIT, *(k for k in keep if k)},
+    )
     frame = pd.DataFrame(
         {
-            "sex": binary["sex"].astype("string").to_numpy(),
-            UNIT: tabulate.occupation_labels(binary, occupation_level)
-            .fillna("(missing)")
-            .to_numpy(),
+            "sex": text_codes(binary["sex"]),
+            UNIT: text_codes(
+                tabulate.occupation_labels(binary, occupation_level).fillna("(missing)")
+            ),
         }
     )
     return binary, frame
+
+
+def text_codes(values: pd.Series) -> pd.Categorical:
+    """Row labels as a categorical of their texts, the categories sorted as text ("str" dtype):
+    the units, order and labels that counting the texts themselves gives (every index codes
+    categories in their order), at a byte or two a row instead of the text of every row."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = [str(t) for t in uniques]
+    order = sorted(range(len(texts)), key=texts.__getitem__)
+    rank = np.empty(len(texts), dtype=np.int64)
+    rank[order] = np.arange(len(texts))
+    sorted_codes = np.where(codes < 0, -1, rank[np.maximum(codes, 0)] if texts else -1)
+    categories = pd.Index([texts[i] for i in order], dtype="str")
+    return pd.Categorical.from_codes(sorted_codes, categories=categories)
 
 
 def _grades(
@@ -134,17 +173,18 @@ def prepare(
     """
     if "snapshot_date" in data and data["snapshot_date"].notna().any():
         latest = data["snapshot_date"].max()
-        current = data[data["snapshot_date"] == latest]
+        current = _rows(data, data["snapshot_date"] == latest)
     else:
         latest, current = pd.NaT, data
-    binary, frame = _binary(current, occupation_level)
+    binary, frame = _binary(current, occupation_level, keep=(family_level,))
     has_grades = bool("grade" in binary and binary["grade"].notna().any())
     grade_counts = {}
     if has_grades:
         every, bands, n_plans = _grades(binary, max_grade_groups, current)
         recorded = binary["grade"].notna().to_numpy()
-        frame[GRADE] = every.to_numpy()
-        frame[BAND] = bands.to_numpy()
+        frame[GRADE] = text_codes(every)
+        # the bands are the grades themselves when there are few: one array for both
+        frame[BAND] = frame[GRADE].array if bands is every else text_codes(bands)
         grade_counts = {
             "n_grades": int(every[recorded].nunique()),
             "n_no_grade": int((~recorded).sum()),
@@ -154,7 +194,7 @@ def prepare(
     family = None
     if family_level and family_level in binary and binary[family_level].notna().any():
         family = family_level
-        frame[FAMILY] = binary[family_level].astype("string").fillna("(missing)").to_numpy()
+        frame[FAMILY] = text_codes(binary[family_level].astype("string").fillna("(missing)"))
     return Workforce(
         data=frame,
         n_other=int(len(current) - len(binary)),
@@ -202,11 +242,13 @@ def _change(
         before_rows, _ = _binary(earlier, level)
     except InputError:
         return None, f"the {label} has no {level.replace('_', ' ')} column", None
-    current = current[current["sex"].astype("string").isin(SEXES).to_numpy()]
-    units, match = matching.earlier_labels(before_rows, current, level, crosswalk)
-    before = pd.DataFrame(
-        {"sex": before_rows["sex"].astype("string").to_numpy(), UNIT: units.to_numpy()}
+    current = _rows(
+        current,
+        current["sex"].astype("string").isin(SEXES).to_numpy(),
+        {"sex", level, *OCCUPATION_LEVELS},
     )
+    units, match = matching.earlier_labels(before_rows, current, level, crosswalk)
+    before = pd.DataFrame({"sex": text_codes(before_rows["sex"]), UNIT: text_codes(units)})
     try:
         change = decompose_change(before, frame, "sex", UNIT, index="M", n_boot=n_boot, seed=seed)
     except InputError as err:
@@ -327,7 +369,7 @@ def build(
 
     current = data
     if pd.notna(workforce.snapshot):
-        current = data[data["snapshot_date"] == workforce.snapshot]
+        current = _rows(data, data["snapshot_date"] == workforce.snapshot)
     change, change_reason, match = None, earlier_reason, None
     if earlier is not None:
         change, change_reason, match = _change(
