@@ -542,3 +542,84 @@ def dependent_columns(matrix: np.ndarray, labels: Sequence[str], tol: float = 1e
             kept.append(j)
             basis = np.column_stack([basis, column / norm])
     return dependent
+
+
+# --------------------------------------------------------------------------------------------
+# Cells: the distinct covariate patterns
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Rows grouped by their covariate pattern.
+
+    ``cell[i]`` is the cell of row ``i``; ``first[c]`` a row of cell ``c`` (every row of a cell has
+    the same design row). With categorical covariates the cells are far fewer than the rows, so
+    design matrices and cross products are built per cell, with each cell's (weighted) count.
+    """
+
+    cell: np.ndarray
+    first: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return int(self.first.size)
+
+
+def collapse(data: pd.DataFrame, covariates: Sequence[str]) -> Cells | None:
+    """The cells of the covariate patterns of ``data`` when every covariate is categorical
+    (interactions of categorical covariates included), else ``None`` (one cell per row).
+
+    Cells are numbered in the order of the combined category codes, so the numbering depends on
+    the data only, not on the order of the rows.
+    """
+    variables: list[str] = []
+    for term in covariates:
+        variables += [p for p in parse_term(term) if p not in variables]
+    n = len(data)
+    if any(not is_categorical(data[v]) for v in variables):
+        return None
+    key = np.zeros(n, dtype=np.int64)
+    span = 1
+    for name in variables:
+        codes, uniques = pd.factorize(data[name], sort=False)
+        k = max(len(uniques), 1)
+        if span * k > 2**62:  # pragma: no cover - far beyond any workforce
+            return None
+        key *= k
+        key += codes
+        span *= k
+    if span <= 4 * n + 1_000_000:
+        present = np.zeros(span, dtype=bool)
+        present[key] = True
+        ids = np.cumsum(present) - 1
+        cell = ids[key]
+        size = int(present.sum())
+        del present, ids
+    else:
+        _, cell = np.unique(key, return_inverse=True)
+        cell = cell.reshape(-1)
+        size = int(cell.max()) + 1 if n else 0
+    del key
+    first = np.empty(size, dtype=np.int64)
+    first[cell[::-1]] = np.arange(n - 1, -1, -1)  # the first row of each cell
+    return Cells(cell, first)
+
+
+def cell_design(
+    data: pd.DataFrame,
+    covariates: Sequence[str],
+    *,
+    base: Mapping[str, Hashable] | None = None,
+) -> tuple[Design, Cells | None]:
+    """The design of one row per cell (with the cells), or of every row when a covariate is
+    numeric (then cells are ``None``).
+
+    Every level present in ``data`` is present in the cells' rows, so levels, bases and columns
+    are those of ``build_design(data, covariates)``; each row's design row is
+    ``design.matrix[cells.cell[i]]``.
+    """
+    cells = collapse(data, covariates)
+    if cells is None:
+        return build_design(data, covariates, base=base), None
+    return build_design(data.iloc[cells.first], covariates, base=base), cells
