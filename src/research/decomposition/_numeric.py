@@ -446,7 +446,9 @@ def fit_multinomial(
     current = objective(G)
     converged = False
     iteration = 0
-    zz = (Zs[:, :, None] * Zs[:, None, :]).reshape(C, K * K)
+    # Products z_c z_c' of every cell, unless that table is large (many cells): then the Hessian
+    # is built block by block of outcomes, without it.
+    zz = (Zs[:, :, None] * Zs[:, None, :]).reshape(C, K * K) if C * K * K <= 4_000_000 else None
     eye = np.eye(J - 1)
     for iteration in range(1, max_iter + 1):  # noqa: B007
         P = softmax(Zs @ G)
@@ -455,7 +457,14 @@ def fit_multinomial(
         Pm = P[:, 1:]
         # Hessian of the negative log likelihood, sum_c A_c (x) z_c z_c', as one matrix product.
         A = n_c[:, None, None] * (Pm[:, :, None] * eye[None] - Pm[:, :, None] * Pm[:, None, :])
-        H = (A.reshape(C, -1).T @ zz).reshape(J - 1, J - 1, K, K)
+        if zz is not None:
+            H = (A.reshape(C, -1).T @ zz).reshape(J - 1, J - 1, K, K)
+        else:
+            H = np.empty((J - 1, J - 1, K, K))
+            for j in range(J - 1):
+                for k in range(j, J - 1):
+                    H[j, k] = (Zs * A[:, j, k, None]).T @ Zs
+                    H[k, j] = H[j, k]
         H = H.transpose(0, 2, 1, 3).reshape((J - 1) * K, (J - 1) * K)
         H[np.diag_indices_from(H)] += np.tile(penalty, J - 1)
         g = grad.T.reshape(-1)

@@ -236,10 +236,11 @@ def max_leverage(af: AnalysisFrame) -> float:
     except InputError:
         return 1.0
     largest = 0.0
-    for Z, w in zip(prep.Z, prep.w, strict=True):
-        S = (Z * w[:, None]).T @ Z
-        h = w * ((Z @ np.linalg.inv(S)) * Z).sum(axis=1)
-        largest = max(largest, float(h.max()))
+    for g in (0, 1):
+        Zc, w = prep.Zc[g], prep.w[g]
+        S = prep.S[g]  # Z'WZ
+        h_cell = ((Zc @ np.linalg.inv(S)) * Zc).sum(axis=1)  # leverage per unit weight
+        largest = max(largest, float((w * h_cell[prep.cell[g]]).max()))
     return largest
 
 
