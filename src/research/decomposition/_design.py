@@ -457,11 +457,13 @@ def cell_codes(data: pd.DataFrame, parts: Sequence[str]) -> tuple[np.ndarray, li
     (``"a=x, b=y"``)."""
     codes = np.zeros(len(data), dtype=np.int64)
     uniques_all = []
+    span = 1
     for part in parts:
         c, uniques = pd.factorize(data[part], sort=False)
         codes = codes * (len(uniques) + 1) + c
+        span *= len(uniques) + 1
         uniques_all.append(uniques)
-    cells, inverse = np.unique(codes, return_inverse=True)
+    cells, inverse = dense_codes(codes, span)
     labels = []
     for cell in cells:
         pieces = []
@@ -566,6 +568,19 @@ class Cells:
         return int(self.first.size)
 
 
+def dense_codes(key: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(key, return_inverse=True)`` for non-negative integers below ``span``: the
+    distinct values in increasing order and each row's position among them, without a sort
+    when ``span`` is not much larger than the number of rows."""
+    if span > 4 * key.size + 1_000_000 or (key.size and key.min() < 0):
+        uniques, inverse = np.unique(key, return_inverse=True)
+        return uniques, inverse.reshape(-1)
+    present = np.zeros(span, dtype=bool)
+    present[key] = True
+    ids = np.cumsum(present) - 1
+    return np.flatnonzero(present), ids[key]
+
+
 def collapse(data: pd.DataFrame, covariates: Sequence[str]) -> Cells | None:
     """The cells of the covariate patterns of ``data`` when every covariate is categorical
     (interactions of categorical covariates included), else ``None`` (one cell per row).
@@ -589,17 +604,8 @@ def collapse(data: pd.DataFrame, covariates: Sequence[str]) -> Cells | None:
         key *= k
         key += codes
         span *= k
-    if span <= 4 * n + 1_000_000:
-        present = np.zeros(span, dtype=bool)
-        present[key] = True
-        ids = np.cumsum(present) - 1
-        cell = ids[key]
-        size = int(present.sum())
-        del present, ids
-    else:
-        _, cell = np.unique(key, return_inverse=True)
-        cell = cell.reshape(-1)
-        size = int(cell.max()) + 1 if n else 0
+    _, cell = dense_codes(key, span)
+    size = int(cell.max()) + 1 if n else 0
     del key
     first = np.empty(size, dtype=np.int64)
     first[cell[::-1]] = np.arange(n - 1, -1, -1)  # the first row of each cell

@@ -398,7 +398,7 @@ def brown_moon_zoloth(
     for g, rows in enumerate(prep.rows):
         # fine cells: design pattern and attainment cell together
         key = prep.cell[g].astype(np.int64) * C + cell_id[rows]
-        uniques, local = np.unique(key, return_inverse=True)
+        uniques, local = dz.dense_codes(key, prep.Zc[g].shape[0] * C)
         pattern = uniques // C
         occ_dummies = prep.Xc(g)[pattern][:, occ_cols]  # 0/1; the base occupation has none
         fine_occ.append(
