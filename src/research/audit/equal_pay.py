@@ -726,7 +726,8 @@ def equal_pay_audit(
     all_male = (data[by] == reference).to_numpy(dtype=bool, na_value=False)
     not_recorded = (int((all_female & ~recorded).sum()), int((all_male & ~recorded).sum()))
     n_other = int((~(all_female | all_male)).sum())
-    data, groups = data[recorded], groups[recorded]
+    if not recorded.all():  # boolean selection copies every column: only when needed
+        data, groups = data[recorded], groups[recorded]
     is_female, is_male = all_female[recorded], all_male[recorded]
     if not is_female.any() or not is_male.any():
         raise InputError(

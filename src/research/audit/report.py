@@ -246,7 +246,8 @@ def _logib(
     grades = data["grade_group"].notna().any()
     absent: tuple[str, ...] = ()
     blank = data["grade_group"].isna() if grades else pd.Series(False, index=data.index)
-    data = data[~blank]
+    if blank.any():  # boolean selection copies every column: only when needed
+        data = data[~blank]
     frame = workforce_logib_frame(data, requirement="grade_group" if grades else "occupation_group")
     service = "years_of_service" in frame
     experience = "potential_experience" in frame
