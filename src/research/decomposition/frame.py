@@ -258,10 +258,10 @@ def _analysis_frame(
     measure: PayMeasure,
 ) -> AnalysisFrame:
     n_read = len(data)
-    sex = data["sex"].astype("string")
-    is_men = sex.eq(MEN).fillna(False).to_numpy(dtype=bool)
-    binary = is_men | sex.eq(WOMEN).fillna(False).to_numpy(dtype=bool)
-    del sex
+    sex_codes, sex_labels = _text_codes(data["sex"])
+    is_men = np.isin(sex_codes, [i for i, v in enumerate(sex_labels) if v == MEN])
+    binary = is_men | np.isin(sex_codes, [i for i, v in enumerate(sex_labels) if v == WOMEN])
+    del sex_codes
     n_binary = int(binary.sum())
     not_full_time = 0
     keep = binary
@@ -281,10 +281,10 @@ def _analysis_frame(
     used = [c for c in dict.fromkeys(used) if c in data.columns]
     frame = data if keep.all() else data.loc[keep, used]
     pay = pay_all[keep]
-    sex_labels = np.array([WOMEN, MEN], dtype=object)
+    sex_names = np.array([WOMEN, MEN], dtype=object)
     out = pd.DataFrame(
         {
-            "sex": sex_labels[is_men[keep].astype(np.int64)],
+            "sex": sex_names[is_men[keep].astype(np.int64)],
             OUTCOME: np.log(pay),
             "pay": pay,
         },
@@ -299,9 +299,7 @@ def _analysis_frame(
     if measure.full_time_only:
         pass  # one working pattern: not a characteristic (said in ``dropped``)
     elif "working_pattern" in frame and frame["working_pattern"].notna().any():
-        candidates["working_pattern"] = (
-            frame["working_pattern"].astype("string").fillna("(missing)")
-        )
+        candidates["working_pattern"] = frame["working_pattern"]  # blanks: "(missing)"
     if "age_band" in frame and frame["age_band"].notna().any():
         candidates["age_band"] = band_order(frame["age_band"])
     if "start_date" in frame and frame["start_date"].notna().any():
@@ -347,7 +345,7 @@ def _analysis_frame(
                 }
             )
             continue
-        out[name] = pd.Categorical(result.values.to_numpy(), categories=result.order)
+        out[name] = result.categorical()
     job = [c for c in ("occupation_group", "grade_group") if c in out]
     personal = [c for c in ("working_pattern", "age_band", "service_band") if c in out]
     counts = {

@@ -47,9 +47,20 @@ class Pooled:
         The categories after pooling, in order (ordered: band order; else by size, pools last).
     """
 
-    values: pd.Series
+    codes: np.ndarray
+    index: pd.Index
     table: pd.DataFrame
     order: list[str]
+
+    @property
+    def values(self) -> pd.Series:
+        """The labels after pooling, one per row (an object Series on the input's index)."""
+        names = np.array(self.order, dtype=object)
+        return pd.Series(names[self.codes], index=self.index, dtype=object)
+
+    def categorical(self) -> pd.Categorical:
+        """The labels after pooling as a categorical in ``order`` (no string per row)."""
+        return pd.Categorical.from_codes(self.codes, categories=self.order)
 
     @property
     def n_pooled(self) -> int:
@@ -73,10 +84,11 @@ class _Coded:
         table = pd.DataFrame({"n_a": self.n_a, "n_b": self.n_b}, index=self.labels)
         return table.sort_index() if labels is None else table.reindex(labels, fill_value=0)
 
-    def rows(self, label_of: dict[str, str], index: pd.Index) -> pd.Series:
-        """Each row's label after pooling (an object Series on ``index``)."""
-        names = np.array([label_of.get(lab, lab) for lab in self.labels], dtype=object)
-        return pd.Series(names[self.codes], index=index, dtype=object)
+    def rows(self, label_of: dict[str, str], order: list[str]) -> np.ndarray:
+        """Each row's label after pooling, as its position in ``order``."""
+        position = {lab: i for i, lab in enumerate(order)}
+        lookup = np.array([position[label_of.get(lab, lab)] for lab in self.labels], dtype=np.int64)
+        return lookup[self.codes]
 
 
 def _text_codes(values: pd.Series, missing: str = "(missing)") -> tuple[np.ndarray, list[str]]:
@@ -231,7 +243,8 @@ def pool_rare(
     order += sorted(p for p in pools if p in sizes.index and p != label)
     order += [label] if label in sizes.index else []
     return Pooled(
-        values=coded.rows(into, values.index),
+        codes=coded.rows(into, order),
+        index=values.index,
         table=pd.DataFrame(rows, columns=["category", "n_a", "n_b", "reason", "pooled_into"]),
         order=order,
     )
@@ -302,7 +315,8 @@ def _merge_ordered(
     ]
     order = list(dict.fromkeys(label_of[lv] for lv in levels))
     return Pooled(
-        values=coded.rows(label_of, values.index),
+        codes=coded.rows(label_of, order),
+        index=values.index,
         table=pd.DataFrame(rows, columns=["category", "n_a", "n_b", "reason", "pooled_into"]),
         order=order,
     )
