@@ -262,11 +262,20 @@ def _compare(
     keep = values.notna().to_numpy()
     if element.recipients_only:
         keep = keep & (values.fillna(0).to_numpy() > 0)
-    sexes = np.where(is_female, "F", np.where(is_male, "M", ""))
+    # Groups and sexes as codes (a label per row would be a Python string per employee).
+    codes, labels = pd.factorize(frame["group"], sort=True)
+    sex = np.where(is_female, 0, np.where(is_male, 1, -1))
+    chosen = keep & (sex >= 0) & (codes >= 0)
     rows = pd.DataFrame(
-        {"group": frame["group"].to_numpy(), "sex": sexes, "value": values.to_numpy()}
-    )[keep & (sexes != "")]
-    stats = rows.groupby(["group", "sex"], observed=True)["value"].agg(["size", "mean", "median"])
+        {"group": codes[chosen], "sex": sex[chosen], "value": values.to_numpy()[chosen]}
+    )
+    stats = rows.groupby(["group", "sex"])["value"].agg(["size", "mean", "median"])
+    stats.index = stats.index.set_levels(
+        [
+            pd.Index(np.asarray(labels, dtype=object)[stats.index.levels[0]]),
+            pd.Index(["F", "M"])[stats.index.levels[1]],
+        ]
+    )
     wide = stats.unstack("sex")
     out = []
     for stat in STATS:
