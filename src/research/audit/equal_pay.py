@@ -622,48 +622,81 @@ def contributing_factors(
     hours, working pattern or age bands. ``by`` is the column of the compared groups (its codes are in
     the output's ``sex`` column), ``reference`` and ``compare`` their codes.
     """
-    binary = data[by].isin([reference, compare]).to_numpy(dtype=bool, na_value=False)
-    frame = pd.DataFrame(
-        {"group": groups.to_numpy(), "sex": data[by].astype("string").to_numpy()}, index=data.index
-    )
+    # Groups and sexes as codes, every factor as a column of numbers: no string per employee.
+    g_codes, g_labels = pd.factorize(groups, sort=True)
+    s_codes, s_labels = pd.factorize(data[by].astype("string"), sort=True)
+    s_text = np.array([str(v) for v in np.asarray(s_labels, dtype=object)], dtype=object)
+    binary_labels = np.isin(s_text, [reference, compare])
+    binary = (s_codes >= 0) & binary_labels[np.maximum(s_codes, 0)]
+    factors: dict[str, np.ndarray] = {}
     if "start_date" in data and "snapshot_date" in data and data["start_date"].notna().any():
         days = (data["snapshot_date"] - data["start_date"]).dt.days
-        frame["service"] = days.astype("float64") / 365.25
+        factors["service"] = days.astype("float64").to_numpy() / 365.25
     else:
-        frame["service"] = np.nan
-    pay_values = data[pay].astype("float64")
-    low = pay_values.groupby(frame["group"]).transform("min")
-    high = pay_values.groupby(frame["group"]).transform("max")
-    spread = (high - low).where(high > low)
-    frame["position"] = ((pay_values - low) / spread).fillna(0.5)
+        factors["service"] = np.full(len(data), np.nan)
+    pay_values = data[pay].astype("float64").to_numpy()
+    by_group = pd.Series(pay_values).groupby(g_codes)
+    low = by_group.transform("min").to_numpy()
+    high = by_group.transform("max").to_numpy()
+    if (g_codes < 0).any():  # no group: no range
+        low = np.where(g_codes < 0, np.nan, low)
+        high = np.where(g_codes < 0, np.nan, high)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        position = (pay_values - low) / np.where(high > low, high - low, np.nan)
+    factors["position"] = np.where(np.isnan(position), 0.5, position)
     if has_values(data, "working_pattern"):
-        pattern = data["working_pattern"].astype("string")
-        frame["part_time"] = (pattern == "part_time").astype("float64").where(pattern.notna()) * 100
+        p_codes, p_labels = pd.factorize(data["working_pattern"].astype("string"))
+        part = np.array([str(v) == "part_time" for v in np.asarray(p_labels, dtype=object)])
+        factors["part_time"] = np.where(
+            p_codes < 0, np.nan, part[np.maximum(p_codes, 0)].astype("float64") * 100
+        )
     else:
-        frame["part_time"] = np.nan
+        factors["part_time"] = np.full(len(data), np.nan)
     hours = data["weekly_hours"] if "weekly_hours" in data else pd.Series(np.nan, index=data.index)
-    frame["hours"] = hours.astype("float64").to_numpy()
+    factors["hours"] = hours.astype("float64").to_numpy()
     if has_values(data, "age_band"):
-        frame["age"] = _age_midpoint(data["age_band"]).to_numpy()
+        factors["age"] = _age_midpoint(data["age_band"]).to_numpy()
     else:
-        frame["age"] = np.nan
+        factors["age"] = np.full(len(data), np.nan)
     receipt_columns = []
     for element in elements:
         if element.recipients_only:
             name = f"pct_{element.name}"
-            frame[name] = (data[element.column].astype("float64").fillna(0) > 0) * 100.0
+            factors[name] = (
+                data[element.column].astype("float64").fillna(0) > 0
+            ).to_numpy() * 100.0
             receipt_columns.append(name)
-    grouped = frame[binary].groupby(["group", "sex"], observed=True)
-    out = grouped.agg(
-        n=("service", "size"),
-        mean_service=("service", "mean"),
-        mean_position=("position", "mean"),
-        pct_part_time=("part_time", "mean"),
-        mean_hours=("hours", "mean"),
-        mean_age=("age", "mean"),
-        **{c: (c, "mean") for c in receipt_columns},
+    chosen = binary & (g_codes >= 0)
+    n_sexes = len(s_labels)
+    key = g_codes[chosen] * n_sexes + s_codes[chosen]
+    size = len(g_labels) * n_sexes
+    n = np.bincount(key, minlength=size)
+    present = np.flatnonzero(n > 0)
+    out = pd.DataFrame(
+        {
+            "group": pd.Index(np.asarray(g_labels, dtype=object)[present // n_sexes]),
+            "sex": pd.Index(s_text[present % n_sexes]),
+            "n": n[present],
+        }
     )
-    return out.reset_index()
+
+    def mean(values: np.ndarray) -> np.ndarray:
+        """Mean of the non-missing values of each group and sex (NaN when none)."""
+        v = values[chosen]
+        ok = ~np.isnan(v)
+        total = np.bincount(key[ok], weights=v[ok], minlength=size)[present]
+        count = np.bincount(key[ok], minlength=size)[present]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+    out["mean_service"] = mean(factors["service"])
+    out["mean_position"] = mean(factors["position"])
+    out["pct_part_time"] = mean(factors["part_time"])
+    out["mean_hours"] = mean(factors["hours"])
+    out["mean_age"] = mean(factors["age"])
+    for c in receipt_columns:
+        out[c] = mean(factors[c])
+    return out
 
 
 def equal_pay_audit(

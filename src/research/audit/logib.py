@@ -398,14 +398,17 @@ def _age_midpoint(band: pd.Series) -> pd.Series:
 
     Computed once per distinct band and mapped back (bands are few, employees many).
     """
-    text = band.astype("string").str.upper().str.strip()
-    levels = pd.Series(text.dropna().unique(), dtype="string")
+    codes, uniques = pd.factorize(band)
+    distinct = pd.Series(uniques).astype("string").str.upper().str.strip()
+    levels = pd.Series(distinct.dropna().unique(), dtype="string")
     nums = levels.str.extractall(r"(\d+)")[0].astype(float).groupby(level=0).agg(["min", "max"])
     nums = nums.reindex(levels.index)
     mid = (nums["min"] + nums["max"]) / 2
     mid = mid.mask(levels.str.contains("UNDER", na=False), nums["min"] - 1.5)
     mid = mid.mask(levels.str.contains(r"OVER|\+", na=False, regex=True), nums["min"] + 3)
-    return text.map(dict(zip(levels, mid, strict=True))).astype("float64")
+    per_value = distinct.map(dict(zip(levels, mid, strict=True))).astype("float64").to_numpy()
+    values = np.append(per_value, np.nan)[np.where(codes < 0, len(per_value), codes)]
+    return pd.Series(values, index=band.index, dtype="float64")
 
 
 def workforce_logib_frame(
