@@ -109,7 +109,8 @@ def build(
     left_out = int(blank.sum())
     n_other_sex = int((~data["sex"].astype("string").isin(["F", "M"]).fillna(False)).sum())
     everyone = data  # the audit's dimensions take every value the dataset holds
-    data = data[~blank]
+    if left_out:  # boolean selection copies every column: only when someone is left out
+        data = data[~blank]
     frame = data.assign(
         occupation_group=tabulate.lump_rare(tabulate.occupation_labels(data, "occupation"), top_n)
     )
