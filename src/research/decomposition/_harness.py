@@ -13,7 +13,8 @@ the same steps, and each step lives here once:
 3. **Point estimate**: the method's own function.
 4. **Uncertainty**: analytic standard errors (Blinder-Oaxaca only), or the bootstrap
    (:func:`bootstrap`): employees are resampled with replacement within each group, as counts
-   (:func:`resample_counts`), from one generator seeded once, group A's counts drawn first; each
+   (:func:`resample_counts`; :func:`replicate_counts` yields the same numbers one replicate at a
+   time), from one generator seeded once, group A's counts drawn first; each
    replicate re-runs the point estimate with weights ``counts x weights``
    (Blinder-Oaxaca instead solves all replicates at once from the same counts). Replicates that
    cannot be estimated (a category lost in one group) are counted, left out and reported

@@ -50,9 +50,10 @@ comes from the two group regressions (Stata's ``oaxaca`` instead stacks the pool
 are fixed), re-estimates everything, and reports the plain standard deviation of the replicates
 (not trimmed, unlike statsmodels) and intervals of plus or minus z standard errors; replicates in
 which a category vanishes from a group are counted as failed and left out. The replicates are
-vectorised: every replicate's cross-product matrices come out of one matrix product of the
-resampling counts with the per-row products of the design, so 1,000 replicates cost about as
-much as a few hundred regressions.
+vectorised: each replicate's resampling counts are summed per cell of covariate patterns (one
+replicate at a time, so memory does not grow with the replicates), and every replicate's
+cross-product matrices come out of one matrix product of those cell sums with the products of
+the cells' design, so 1,000 replicates cost about as much as a few hundred regressions.
 
 References
 ----------
