@@ -622,53 +622,22 @@ def contributing_factors(
     hours, working pattern or age bands. ``by`` is the column of the compared groups (its codes are in
     the output's ``sex`` column), ``reference`` and ``compare`` their codes.
     """
-    # Groups and sexes as codes, every factor as a column of numbers: no string per employee.
+    # Groups and sexes as codes, each factor reduced as soon as it is computed: no string per
+    # employee and no table of every factor.
     g_codes, g_labels = pd.factorize(groups, sort=True)
-    s_codes, s_labels = pd.factorize(data[by].astype("string"), sort=True)
+    s_codes, s_labels = pd.factorize(data[by], sort=False)
     s_text = np.array([str(v) for v in np.asarray(s_labels, dtype=object)], dtype=object)
+    order = np.argsort(s_text, kind="stable")  # sexes in text order, as a groupby on text
+    s_text = s_text[order]
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
     binary_labels = np.isin(s_text, [reference, compare])
-    binary = (s_codes >= 0) & binary_labels[np.maximum(s_codes, 0)]
-    factors: dict[str, np.ndarray] = {}
-    if "start_date" in data and "snapshot_date" in data and data["start_date"].notna().any():
-        days = (data["snapshot_date"] - data["start_date"]).dt.days
-        factors["service"] = days.astype("float64").to_numpy() / 365.25
-    else:
-        factors["service"] = np.full(len(data), np.nan)
-    pay_values = data[pay].astype("float64").to_numpy()
-    by_group = pd.Series(pay_values).groupby(g_codes)
-    low = by_group.transform("min").to_numpy()
-    high = by_group.transform("max").to_numpy()
-    if (g_codes < 0).any():  # no group: no range
-        low = np.where(g_codes < 0, np.nan, low)
-        high = np.where(g_codes < 0, np.nan, high)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        position = (pay_values - low) / np.where(high > low, high - low, np.nan)
-    factors["position"] = np.where(np.isnan(position), 0.5, position)
-    if has_values(data, "working_pattern"):
-        p_codes, p_labels = pd.factorize(data["working_pattern"].astype("string"))
-        part = np.array([str(v) == "part_time" for v in np.asarray(p_labels, dtype=object)])
-        factors["part_time"] = np.where(
-            p_codes < 0, np.nan, part[np.maximum(p_codes, 0)].astype("float64") * 100
-        )
-    else:
-        factors["part_time"] = np.full(len(data), np.nan)
-    hours = data["weekly_hours"] if "weekly_hours" in data else pd.Series(np.nan, index=data.index)
-    factors["hours"] = hours.astype("float64").to_numpy()
-    if has_values(data, "age_band"):
-        factors["age"] = _age_midpoint(data["age_band"]).to_numpy()
-    else:
-        factors["age"] = np.full(len(data), np.nan)
-    receipt_columns = []
-    for element in elements:
-        if element.recipients_only:
-            name = f"pct_{element.name}"
-            factors[name] = (
-                data[element.column].astype("float64").fillna(0) > 0
-            ).to_numpy() * 100.0
-            receipt_columns.append(name)
-    chosen = binary & (g_codes >= 0)
-    n_sexes = len(s_labels)
-    key = g_codes[chosen] * n_sexes + s_codes[chosen]
+    n_sexes = max(len(s_text), 1)
+    chosen = (g_codes >= 0) & (s_codes >= 0)
+    s_ranked = rank[np.maximum(s_codes, 0)]
+    chosen &= binary_labels[s_ranked] if len(s_text) else False
+    key = g_codes[chosen] * n_sexes + s_ranked[chosen]
+    del s_ranked, s_codes
     size = len(g_labels) * n_sexes
     n = np.bincount(key, minlength=size)
     present = np.flatnonzero(n > 0)
@@ -689,13 +658,44 @@ def contributing_factors(
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
-    out["mean_service"] = mean(factors["service"])
-    out["mean_position"] = mean(factors["position"])
-    out["pct_part_time"] = mean(factors["part_time"])
-    out["mean_hours"] = mean(factors["hours"])
-    out["mean_age"] = mean(factors["age"])
-    for c in receipt_columns:
-        out[c] = mean(factors[c])
+    missing = np.full(len(data), np.nan)
+    if "start_date" in data and "snapshot_date" in data and data["start_date"].notna().any():
+        days = (data["snapshot_date"] - data["start_date"]).dt.days
+        out["mean_service"] = mean(days.astype("float64").to_numpy() / 365.25)
+        del days
+    else:
+        out["mean_service"] = mean(missing)
+    pay_values = data[pay].astype("float64").to_numpy()
+    by_group = pd.Series(pay_values).groupby(g_codes)
+    lows, highs = by_group.min(), by_group.max()  # per group (codes >= 0)
+    known = g_codes >= 0
+    at = np.maximum(g_codes, 0)
+    low = np.where(known, lows.reindex(range(len(g_labels))).to_numpy()[at], np.nan)
+    high = np.where(known, highs.reindex(range(len(g_labels))).to_numpy()[at], np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        position = (pay_values - low) / np.where(high > low, high - low, np.nan)
+    del low, high
+    out["mean_position"] = mean(np.where(np.isnan(position), 0.5, position))
+    del position
+    if has_values(data, "working_pattern"):
+        p_codes, p_labels = pd.factorize(data["working_pattern"])
+        part = np.array([str(v) == "part_time" for v in np.asarray(p_labels, dtype=object)])
+        out["pct_part_time"] = mean(
+            np.where(p_codes < 0, np.nan, part[np.maximum(p_codes, 0)].astype("float64") * 100)
+        )
+        del p_codes
+    else:
+        out["pct_part_time"] = mean(missing)
+    hours = data["weekly_hours"] if "weekly_hours" in data else pd.Series(np.nan, index=data.index)
+    out["mean_hours"] = mean(hours.astype("float64").to_numpy())
+    if has_values(data, "age_band"):
+        out["mean_age"] = mean(_age_midpoint(data["age_band"]).to_numpy())
+    else:
+        out["mean_age"] = mean(missing)
+    for element in elements:
+        if element.recipients_only:
+            paid = (data[element.column].astype("float64").fillna(0) > 0).to_numpy() * 100.0
+            out[f"pct_{element.name}"] = mean(paid)
     return out
 
 
