@@ -111,9 +111,10 @@ def build(
     everyone = data  # the audit's dimensions take every value the dataset holds
     if left_out:  # boolean selection copies every column: only when someone is left out
         data = data[~blank]
-    frame = data.assign(
-        occupation_group=tabulate.lump_rare(tabulate.occupation_labels(data, "occupation"), top_n)
-    )
+    # kept as a categorical: the labels once, not a string per employee
+    occupations = tabulate.lump_rare(tabulate.occupation_labels(data, "occupation"), top_n)
+    frame = data.assign(occupation_group=occupations.astype("category"))
+    del occupations
     options: dict[str, Any] = {}
     if placement is not None and placement != "from_file":
         options["placement"] = placement
