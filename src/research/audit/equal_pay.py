@@ -262,11 +262,20 @@ def _compare(
     keep = values.notna().to_numpy()
     if element.recipients_only:
         keep = keep & (values.fillna(0).to_numpy() > 0)
-    sexes = np.where(is_female, "F", np.where(is_male, "M", ""))
+    # Groups and sexes as codes (a label per row would be a Python string per employee).
+    codes, labels = pd.factorize(frame["group"], sort=True)
+    sex = np.where(is_female, 0, np.where(is_male, 1, -1))
+    chosen = keep & (sex >= 0) & (codes >= 0)
     rows = pd.DataFrame(
-        {"group": frame["group"].to_numpy(), "sex": sexes, "value": values.to_numpy()}
-    )[keep & (sexes != "")]
-    stats = rows.groupby(["group", "sex"], observed=True)["value"].agg(["size", "mean", "median"])
+        {"group": codes[chosen], "sex": sex[chosen], "value": values.to_numpy()[chosen]}
+    )
+    stats = rows.groupby(["group", "sex"])["value"].agg(["size", "mean", "median"])
+    stats.index = stats.index.set_levels(
+        [
+            pd.Index(np.asarray(labels, dtype=object)[stats.index.levels[0]]),
+            pd.Index(["F", "M"])[stats.index.levels[1]],
+        ]
+    )
     wide = stats.unstack("sex")
     out = []
     for stat in STATS:
@@ -613,48 +622,81 @@ def contributing_factors(
     hours, working pattern or age bands. ``by`` is the column of the compared groups (its codes are in
     the output's ``sex`` column), ``reference`` and ``compare`` their codes.
     """
-    binary = data[by].isin([reference, compare]).to_numpy(dtype=bool, na_value=False)
-    frame = pd.DataFrame(
-        {"group": groups.to_numpy(), "sex": data[by].astype("string").to_numpy()}, index=data.index
+    # Groups and sexes as codes, each factor reduced as soon as it is computed: no string per
+    # employee and no table of every factor.
+    g_codes, g_labels = pd.factorize(groups, sort=True)
+    s_codes, s_labels = pd.factorize(data[by], sort=False)
+    s_text = np.array([str(v) for v in np.asarray(s_labels, dtype=object)], dtype=object)
+    order = np.argsort(s_text, kind="stable")  # sexes in text order, as a groupby on text
+    s_text = s_text[order]
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    binary_labels = np.isin(s_text, [reference, compare])
+    n_sexes = max(len(s_text), 1)
+    chosen = (g_codes >= 0) & (s_codes >= 0)
+    s_ranked = rank[np.maximum(s_codes, 0)]
+    chosen &= binary_labels[s_ranked] if len(s_text) else False
+    key = g_codes[chosen] * n_sexes + s_ranked[chosen]
+    del s_ranked, s_codes
+    size = len(g_labels) * n_sexes
+    n = np.bincount(key, minlength=size)
+    present = np.flatnonzero(n > 0)
+    out = pd.DataFrame(
+        {
+            "group": pd.Index(np.asarray(g_labels, dtype=object)[present // n_sexes]),
+            "sex": pd.Index(s_text[present % n_sexes]),
+            "n": n[present],
+        }
     )
+
+    def mean(values: np.ndarray) -> np.ndarray:
+        """Mean of the non-missing values of each group and sex (NaN when none)."""
+        v = values[chosen]
+        ok = ~np.isnan(v)
+        total = np.bincount(key[ok], weights=v[ok], minlength=size)[present]
+        count = np.bincount(key[ok], minlength=size)[present]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+    missing = np.full(len(data), np.nan)
     if "start_date" in data and "snapshot_date" in data and data["start_date"].notna().any():
         days = (data["snapshot_date"] - data["start_date"]).dt.days
-        frame["service"] = days.astype("float64") / 365.25
+        out["mean_service"] = mean(days.astype("float64").to_numpy() / 365.25)
+        del days
     else:
-        frame["service"] = np.nan
-    pay_values = data[pay].astype("float64")
-    low = pay_values.groupby(frame["group"]).transform("min")
-    high = pay_values.groupby(frame["group"]).transform("max")
-    spread = (high - low).where(high > low)
-    frame["position"] = ((pay_values - low) / spread).fillna(0.5)
+        out["mean_service"] = mean(missing)
+    pay_values = data[pay].astype("float64").to_numpy()
+    by_group = pd.Series(pay_values).groupby(g_codes)
+    lows, highs = by_group.min(), by_group.max()  # per group (codes >= 0)
+    known = g_codes >= 0
+    at = np.maximum(g_codes, 0)
+    low = np.where(known, lows.reindex(range(len(g_labels))).to_numpy()[at], np.nan)
+    high = np.where(known, highs.reindex(range(len(g_labels))).to_numpy()[at], np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        position = (pay_values - low) / np.where(high > low, high - low, np.nan)
+    del low, high
+    out["mean_position"] = mean(np.where(np.isnan(position), 0.5, position))
+    del position
     if has_values(data, "working_pattern"):
-        pattern = data["working_pattern"].astype("string")
-        frame["part_time"] = (pattern == "part_time").astype("float64").where(pattern.notna()) * 100
+        p_codes, p_labels = pd.factorize(data["working_pattern"])
+        part = np.array([str(v) == "part_time" for v in np.asarray(p_labels, dtype=object)])
+        out["pct_part_time"] = mean(
+            np.where(p_codes < 0, np.nan, part[np.maximum(p_codes, 0)].astype("float64") * 100)
+        )
+        del p_codes
     else:
-        frame["part_time"] = np.nan
+        out["pct_part_time"] = mean(missing)
     hours = data["weekly_hours"] if "weekly_hours" in data else pd.Series(np.nan, index=data.index)
-    frame["hours"] = hours.astype("float64").to_numpy()
+    out["mean_hours"] = mean(hours.astype("float64").to_numpy())
     if has_values(data, "age_band"):
-        frame["age"] = _age_midpoint(data["age_band"]).to_numpy()
+        out["mean_age"] = mean(_age_midpoint(data["age_band"]).to_numpy())
     else:
-        frame["age"] = np.nan
-    receipt_columns = []
+        out["mean_age"] = mean(missing)
     for element in elements:
         if element.recipients_only:
-            name = f"pct_{element.name}"
-            frame[name] = (data[element.column].astype("float64").fillna(0) > 0) * 100.0
-            receipt_columns.append(name)
-    grouped = frame[binary].groupby(["group", "sex"], observed=True)
-    out = grouped.agg(
-        n=("service", "size"),
-        mean_service=("service", "mean"),
-        mean_position=("position", "mean"),
-        pct_part_time=("part_time", "mean"),
-        mean_hours=("hours", "mean"),
-        mean_age=("age", "mean"),
-        **{c: (c, "mean") for c in receipt_columns},
-    )
-    return out.reset_index()
+            paid = (data[element.column].astype("float64").fillna(0) > 0).to_numpy() * 100.0
+            out[f"pct_{element.name}"] = mean(paid)
+    return out
 
 
 def equal_pay_audit(
@@ -726,7 +768,8 @@ def equal_pay_audit(
     all_male = (data[by] == reference).to_numpy(dtype=bool, na_value=False)
     not_recorded = (int((all_female & ~recorded).sum()), int((all_male & ~recorded).sum()))
     n_other = int((~(all_female | all_male)).sum())
-    data, groups = data[recorded], groups[recorded]
+    if not recorded.all():  # boolean selection copies every column: only when needed
+        data, groups = data[recorded], groups[recorded]
     is_female, is_male = all_female[recorded], all_male[recorded]
     if not is_female.any() or not is_male.any():
         raise InputError(

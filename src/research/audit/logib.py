@@ -131,13 +131,23 @@ def prepare_logib_datalist(
     ).reset_index(drop=True)
 
 
-def _dummies(values: pd.Series, prefix: str) -> pd.DataFrame:
-    """Treatment dummies with the highest level as the base (sorted levels)."""
-    levels = sorted(values.dropna().unique(), key=lambda v: (len(str(v)), str(v)))
-    return pd.DataFrame(
-        {f"{prefix}[{lv}]": (values == lv).to_numpy(dtype=float) for lv in levels[:-1]},
-        index=values.index,
-    )
+#: Rows of the design built at once: the regression's memory does not grow with the workforce.
+_BLOCK_ROWS = 65_536
+
+
+def _row_blocks(n: int) -> list[slice]:
+    return [slice(i, min(i + _BLOCK_ROWS, n)) for i in range(0, n, _BLOCK_ROWS)]
+
+
+def _level_codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Each row's level as a code into the levels of a categorical regressor: as text, sorted by
+    length then text; the last is the base (treatment dummies for the others)."""
+    codes, uniques = pd.factorize(values, sort=False)
+    text = [str(u) for u in np.asarray(uniques, dtype=object)]
+    levels = sorted(set(text), key=lambda v: (len(v), v))
+    position = {lv: i for i, lv in enumerate(levels)}
+    lookup = np.array([position[t] for t in text] + [-1], dtype=np.int64)
+    return lookup[codes], levels  # a missing value (code -1) is no level
 
 
 def _drop_aliased(gram: np.ndarray, tol: float = 1e-9) -> list[int]:
@@ -304,34 +314,53 @@ def logib_regression(
             f"The Logib regression needs both {compare!r} and {reference!r} in {by!r} with "
             "complete data."
         )
-    parts = {"Intercept": np.ones(len(frame))}
-    for c in numeric:
-        parts[c] = frame[c].to_numpy(dtype=float)
+    numbers = {c: frame[c].to_numpy(dtype=float) for c in numeric}
+    names = ["Intercept", *numeric]
     if experience is not None:
-        parts[f"{experience}^2"] = frame[experience].to_numpy(dtype=float) ** 2
-    design = pd.DataFrame(parts, index=frame.index)
+        names.append(f"{experience}^2")
+    coded = []
     for c in categorical:
-        design = design.join(_dummies(frame[c].astype("string"), c))
-    design["female"] = is_female
-    names = list(design.columns)
-    x_all = np.ascontiguousarray(design.to_numpy(dtype=float))
-    gram = x_all.T @ x_all
+        codes, levels = _level_codes(frame[c])
+        coded.append((codes, len(levels) - 1))
+        names += [f"{c}[{lv}]" for lv in levels[:-1]]
+    names.append("female")
+
+    def block(rows: slice) -> np.ndarray:
+        """Rows ``rows`` of the design (one block: the design is never built whole)."""
+        parts = [np.ones((rows.stop - rows.start, 1))]
+        parts += [numbers[c][rows, None] for c in numeric]
+        if experience is not None:
+            parts.append(numbers[experience][rows, None] ** 2)
+        for codes, k in coded:
+            parts.append((codes[rows, None] == np.arange(k)[None, :]).astype(float))
+        parts.append(is_female[rows, None])
+        return np.hstack(parts)
+
+    yv = np.log(y.to_numpy())
+    n_rows = yv.size
+    gram = np.zeros((len(names), len(names)))
+    xty = np.zeros(len(names))
+    for rows in _row_blocks(n_rows):
+        xb = block(rows)
+        gram += xb.T @ xb
+        xty += xb.T @ yv[rows]
     index = _drop_aliased(gram)
     kept = [names[j] for j in index]
     if kept[-1] != "female":
         raise InputError(
             "Sex is collinear with the other regressors: the effect is not identified."
         )
-    x = x_all[:, index]
-    yv = np.log(y.to_numpy())
     xtx_inv = np.linalg.inv(gram[np.ix_(index, index)])
-    beta = xtx_inv @ (x.T @ yv)
-    resid = yv - x @ beta
-    n, k = x.shape
+    beta = xtx_inv @ xty[index]
+    rss = 0.0
+    for rows in _row_blocks(n_rows):
+        resid_b = yv[rows] - block(rows)[:, index] @ beta
+        rss += float(resid_b @ resid_b)
+    n, k = n_rows, len(index)
     df = n - k
     if df <= 0:
         raise InputError(f"Too few employees ({n}) for {k} regression coefficients.")
-    sigma2 = resid @ resid / df
+    sigma2 = rss / df
     se_all = np.sqrt(np.diag(xtx_inv) * sigma2)
     coef, se = float(beta[-1]), float(se_all[-1])
     t = coef / se
@@ -340,7 +369,7 @@ def logib_regression(
     crit = stats.t.ppf(0.5 + level / 2, df)
     ci = (100 * (np.exp(coef - crit * se) - 1), 100 * (np.exp(coef + crit * se) - 1))
     p_limit = float(stats.t.sf((abs(coef) - limit / 100) / se, df))
-    r2 = 1 - (resid @ resid) / np.sum((yv - yv.mean()) ** 2)
+    r2 = 1 - rss / np.sum((yv - yv.mean()) ** 2)
     coefficients = pd.DataFrame({"term": kept, "coef": beta, "se": se_all})
     return LogibResult(
         coef=coef,
@@ -369,14 +398,17 @@ def _age_midpoint(band: pd.Series) -> pd.Series:
 
     Computed once per distinct band and mapped back (bands are few, employees many).
     """
-    text = band.astype("string").str.upper().str.strip()
-    levels = pd.Series(text.dropna().unique(), dtype="string")
+    codes, uniques = pd.factorize(band)
+    distinct = pd.Series(uniques).astype("string").str.upper().str.strip()
+    levels = pd.Series(distinct.dropna().unique(), dtype="string")
     nums = levels.str.extractall(r"(\d+)")[0].astype(float).groupby(level=0).agg(["min", "max"])
     nums = nums.reindex(levels.index)
     mid = (nums["min"] + nums["max"]) / 2
     mid = mid.mask(levels.str.contains("UNDER", na=False), nums["min"] - 1.5)
     mid = mid.mask(levels.str.contains(r"OVER|\+", na=False, regex=True), nums["min"] + 3)
-    return text.map(dict(zip(levels, mid, strict=True))).astype("float64")
+    per_value = distinct.map(dict(zip(levels, mid, strict=True))).astype("float64").to_numpy()
+    values = np.append(per_value, np.nan)[np.where(codes < 0, len(per_value), codes)]
+    return pd.Series(values, index=band.index, dtype="float64")
 
 
 def workforce_logib_frame(

@@ -9,6 +9,7 @@ made; a count hidden there is hidden in every table that shows it.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from research.audit.equal_pay import EqualPayAudit
@@ -25,7 +26,7 @@ def _groups(frame: pd.DataFrame, audit: EqualPayAudit, mapping, job_column: str)
     if mapping is not None:
         jobs = frame[job_column]
         labels = jobs.astype("string").map(dict(zip(mapping["job"], mapping["group"], strict=True)))
-        return job_column, counted.members(labels.fillna("(missing)"), jobs)
+        return job_column, _members(labels.fillna("(missing)"), jobs)
     column = audit.group_by
     dimension = _RAW.get(column, column)
     labels = frame[column].astype("string").fillna(audit.not_recorded_label or "(missing)")
@@ -33,7 +34,18 @@ def _groups(frame: pd.DataFrame, audit: EqualPayAudit, mapping, job_column: str)
     if dimension == "grade" and counted.GRADE_UNIT in frame:
         dimension = counted.GRADE_UNIT
         values = frame[dimension]
-    return dimension, counted.members(labels, values)
+    return dimension, _members(labels, values)
+
+
+def _members(labels: pd.Series, values: pd.Series) -> dict:
+    """:func:`counted.members` of the distinct (label, value) pairs only (one row each), so no
+    Python object is made per employee."""
+    label_codes, label_uniques = pd.factorize(labels, use_na_sentinel=False)
+    value_codes, value_uniques = pd.factorize(values, use_na_sentinel=False)
+    key = label_codes.astype(np.int64) * max(len(value_uniques), 1) + value_codes
+    _, first = np.unique(key, return_index=True)
+    first.sort()
+    return counted.members(labels.iloc[first], values.iloc[first])
 
 
 def declare(
@@ -104,7 +116,7 @@ def _coverage(data: pd.DataFrame, frame: pd.DataFrame) -> counted.CountTable:
     raw = frame["working_pattern"] if known else pd.Series("all", index=frame.index)
     labels = raw.astype("string").replace({"full_time": "full time", "part_time": "part time"})
     labels = labels.replace({"all": "everyone"}).fillna("(missing)")
-    covered = counted.members(labels, raw) if known else {}
+    covered = _members(labels, raw) if known else {}
     listed = [v for v in data["working_pattern"] if v != disclosure.TOTAL_LABEL]
     counts = {c: {"sex": c} for c in data.columns if c not in ("working_pattern", "Total")}
     counts[disclosure.TOTAL_LABEL] = {}

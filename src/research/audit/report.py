@@ -93,14 +93,16 @@ def grade_labels(data: pd.DataFrame, max_groups: int) -> pd.Series:
     out = pd.Series(pd.NA, index=data.index, dtype="string")
     if not has_values(data, "grade"):
         return out
-    graded = data[data["grade"].notna()]
+    has_grade = data["grade"].notna().to_numpy()
+    graded = data if has_grade.all() else data[has_grade]  # no copy when every grade is known
     if "grade_rank" in graded and graded["grade_rank"].isna().any():
         graded = graded.drop(columns="grade_rank")  # an incomplete order: label by name
     plans = pay_plans(data)
     if plans is None:
-        out.loc[graded.index] = tabulate.grade_groups(
-            graded, max_groups=max_groups, population=graded
-        ).astype("string")
+        labels = tabulate.grade_groups(graded, max_groups=max_groups, population=graded)
+        if has_grade.all():
+            return labels.astype("string")
+        out.loc[graded.index] = labels.astype("string")
         return out
     for plan, part in graded.groupby(plans, sort=True):
         labels = tabulate.grade_groups(part, max_groups=max_groups, population=part).astype(
@@ -246,7 +248,8 @@ def _logib(
     grades = data["grade_group"].notna().any()
     absent: tuple[str, ...] = ()
     blank = data["grade_group"].isna() if grades else pd.Series(False, index=data.index)
-    data = data[~blank]
+    if blank.any():  # boolean selection copies every column: only when needed
+        data = data[~blank]
     frame = workforce_logib_frame(data, requirement="grade_group" if grades else "occupation_group")
     service = "years_of_service" in frame
     experience = "potential_experience" in frame

@@ -457,11 +457,13 @@ def cell_codes(data: pd.DataFrame, parts: Sequence[str]) -> tuple[np.ndarray, li
     (``"a=x, b=y"``)."""
     codes = np.zeros(len(data), dtype=np.int64)
     uniques_all = []
+    span = 1
     for part in parts:
         c, uniques = pd.factorize(data[part], sort=False)
         codes = codes * (len(uniques) + 1) + c
+        span *= len(uniques) + 1
         uniques_all.append(uniques)
-    cells, inverse = np.unique(codes, return_inverse=True)
+    cells, inverse = dense_codes(codes, span)
     labels = []
     for cell in cells:
         pieces = []
@@ -542,3 +544,88 @@ def dependent_columns(matrix: np.ndarray, labels: Sequence[str], tol: float = 1e
             kept.append(j)
             basis = np.column_stack([basis, column / norm])
     return dependent
+
+
+# --------------------------------------------------------------------------------------------
+# Cells: the distinct covariate patterns
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Rows grouped by their covariate pattern.
+
+    ``cell[i]`` is the cell of row ``i``; ``first[c]`` a row of cell ``c`` (every row of a cell has
+    the same design row). With categorical covariates the cells are far fewer than the rows, so
+    design matrices and cross products are built per cell, with each cell's (weighted) count.
+    """
+
+    cell: np.ndarray
+    first: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return int(self.first.size)
+
+
+def dense_codes(key: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(key, return_inverse=True)`` for non-negative integers below ``span``: the
+    distinct values in increasing order and each row's position among them, without a sort
+    when ``span`` is not much larger than the number of rows."""
+    if span > 4 * key.size + 1_000_000 or (key.size and key.min() < 0):
+        uniques, inverse = np.unique(key, return_inverse=True)
+        return uniques, inverse.reshape(-1)
+    present = np.zeros(span, dtype=bool)
+    present[key] = True
+    ids = np.cumsum(present) - 1
+    return np.flatnonzero(present), ids[key]
+
+
+def collapse(data: pd.DataFrame, covariates: Sequence[str]) -> Cells | None:
+    """The cells of the covariate patterns of ``data`` when every covariate is categorical
+    (interactions of categorical covariates included), else ``None`` (one cell per row).
+
+    Cells are numbered in the order of the combined category codes, so the numbering depends on
+    the data only, not on the order of the rows.
+    """
+    variables: list[str] = []
+    for term in covariates:
+        variables += [p for p in parse_term(term) if p not in variables]
+    n = len(data)
+    if any(not is_categorical(data[v]) for v in variables):
+        return None
+    key = np.zeros(n, dtype=np.int64)
+    span = 1
+    for name in variables:
+        codes, uniques = pd.factorize(data[name], sort=False)
+        k = max(len(uniques), 1)
+        if span * k > 2**62:  # pragma: no cover - far beyond any workforce
+            return None
+        key *= k
+        key += codes
+        span *= k
+    _, cell = dense_codes(key, span)
+    size = int(cell.max()) + 1 if n else 0
+    del key
+    first = np.empty(size, dtype=np.int64)
+    first[cell[::-1]] = np.arange(n - 1, -1, -1)  # the first row of each cell
+    return Cells(cell, first)
+
+
+def cell_design(
+    data: pd.DataFrame,
+    covariates: Sequence[str],
+    *,
+    base: Mapping[str, Hashable] | None = None,
+) -> tuple[Design, Cells | None]:
+    """The design of one row per cell (with the cells), or of every row when a covariate is
+    numeric (then cells are ``None``).
+
+    Every level present in ``data`` is present in the cells' rows, so levels, bases and columns
+    are those of ``build_design(data, covariates)``; each row's design row is
+    ``design.matrix[cells.cell[i]]``.
+    """
+    cells = collapse(data, covariates)
+    if cells is None:
+        return build_design(data, covariates, base=base), None
+    return build_design(data.iloc[cells.first], covariates, base=base), cells

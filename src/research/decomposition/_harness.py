@@ -13,7 +13,8 @@ the same steps, and each step lives here once:
 3. **Point estimate**: the method's own function.
 4. **Uncertainty**: analytic standard errors (Blinder-Oaxaca only), or the bootstrap
    (:func:`bootstrap`): employees are resampled with replacement within each group, as counts
-   (:func:`resample_counts`), from one generator seeded once, group A's counts drawn first; each
+   (:func:`resample_counts`; :func:`replicate_counts` yields the same numbers one replicate at a
+   time), from one generator seeded once, group A's counts drawn first; each
    replicate re-runs the point estimate with weights ``counts x weights``
    (Blinder-Oaxaca instead solves all replicates at once from the same counts). Replicates that
    cannot be estimated (a category lost in one group) are counted, left out and reported
@@ -31,7 +32,7 @@ positive gap means men are paid more, as in the UK statutory gender pay gap.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,8 +145,9 @@ def select_groups(
         b = matches_b[0]
     is_a = (values == a).to_numpy(dtype=bool)
     is_b = (values == b).to_numpy(dtype=bool)
-    frame = data.loc[is_a | is_b]
-    in_a = is_a[is_a | is_b]
+    both = is_a | is_b
+    frame = data if both.all() else data.loc[both]  # no copy when every row is compared
+    in_a = is_a[both]
     for label, flag in (("A", in_a), ("B", ~in_a)):
         if flag.sum() < 2:
             raise InputError(
@@ -157,12 +159,21 @@ def select_groups(
 
 @dataclass(frozen=True)
 class Prepared:
-    """Everything the estimators need: split design, weights, outcome, normalisation maps."""
+    """Everything the estimators need: split design, weights, outcome, normalisation maps.
+
+    The design is held per *cell* (distinct covariate pattern; :func:`_design.collapse`): ``Zc[g]``
+    is the standardised design of group ``g``'s cells, ``cell[g]`` the cell of each of its rows,
+    so the design row of row ``i`` is ``Zc[g][cell[g][i]]`` and every cross product is a sum over
+    cells of per-cell sums (:meth:`sums`). With a numeric covariate every row is its own cell.
+    """
 
     design: dz.Design
     expansion: dz.Expansion
     std: nm.Standardizer
-    Z: tuple[np.ndarray, np.ndarray]
+    Zc: tuple[np.ndarray, np.ndarray]
+    cell: tuple[np.ndarray, np.ndarray]
+    #: Row of ``design.matrix`` of each cell of each group.
+    cell_rows: tuple[np.ndarray, np.ndarray]
     rows: tuple[np.ndarray, np.ndarray]
     y: tuple[np.ndarray, np.ndarray]
     w: tuple[np.ndarray, np.ndarray]
@@ -173,9 +184,30 @@ class Prepared:
     S: list[np.ndarray] = field(default_factory=list)
 
     @property
+    def Z(self) -> tuple[np.ndarray, np.ndarray]:
+        """The standardised design of each group's rows (a copy, made on request)."""
+        return tuple(Zc[c] for Zc, c in zip(self.Zc, self.cell, strict=True))
+
+    @property
     def X(self) -> tuple[np.ndarray, np.ndarray]:
-        """The design of each group (rows of ``design.matrix``; a copy, made on request)."""
-        return tuple(self.design.matrix[r] for r in self.rows)
+        """The design of each group's rows (a copy, made on request)."""
+        return tuple(
+            self.design.matrix[r][c] for r, c in zip(self.cell_rows, self.cell, strict=True)
+        )
+
+    def Xc(self, g: int) -> np.ndarray:
+        """The (unstandardised) design of group ``g``'s cells."""
+        return self.design.matrix[self.cell_rows[g]]
+
+    def n(self, g: int) -> int:
+        return int(self.y[g].size)
+
+    def sums(self, g: int, v: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        """Per-cell sums of ``v`` (or of ``v * values``) over group ``g``'s rows."""
+        size = self.Zc[g].shape[0]
+        return np.bincount(
+            self.cell[g], weights=v if values is None else v * values, minlength=size
+        )
 
 
 def prepare(
@@ -197,7 +229,7 @@ def prepare(
     dz.check_frame(data, outcome=outcome, covariates=covariates, group=by, weights=weights)
     sample = select_groups(data, by, group_a, group_b)
     frame, in_a = sample.frame, sample.in_a
-    design = dz.build_design(frame, covariates, base=base)
+    design, cells = dz.cell_design(frame, covariates, base=base)
     dummy_sets = _numeric_dummy_sets(normalize)
     excluded = dz.one_sided_cells(frame, design, in_a, dummy_sets)
     if len(excluded):
@@ -220,7 +252,7 @@ def prepare(
                         f"After dropping categories present in one group only, group {label} has "
                         f"{int(flag.sum())} rows; pool categories instead."
                     )
-            design = dz.build_design(frame, covariates, base=base)
+            design, cells = dz.cell_design(frame, covariates, base=base)
             excluded = dz.one_sided_cells(frame, design, in_a, dummy_sets)
         excluded = pd.concat(dropped, ignore_index=True)
         warnings.warn(
@@ -233,15 +265,30 @@ def prepare(
     expansion = dz.expansion(design, sets)
     y_all = frame[outcome].to_numpy(dtype=np.float64)
     w_all = np.ones(len(frame)) if weights is None else frame[weights].to_numpy(dtype=np.float64)
-    X_all = design.matrix
-    std = nm.Standardizer.fit(X_all, w_all)
     parts = (in_a, ~in_a)
     rows = tuple(np.flatnonzero(m) for m in parts)
+    X_all = design.matrix
+    if cells is None:  # every row its own cell
+        std = nm.Standardizer.fit(X_all, w_all)
+        cell_rows = rows
+        cell = tuple(np.arange(r.size) for r in rows)
+    else:
+        std = nm.Standardizer.fit(
+            X_all, np.bincount(cells.cell, weights=w_all, minlength=cells.size)
+        )
+        cell_rows, cell = [], []
+        for m in parts:
+            present, local = np.unique(cells.cell[m], return_inverse=True)
+            cell_rows.append(present)
+            cell.append(local.reshape(-1))
+        cell_rows, cell = tuple(cell_rows), tuple(cell)
     prepared = Prepared(
         design=design,
         expansion=expansion,
         std=std,
-        Z=tuple(std.apply(X_all, r) for r in rows),  # one standardised copy, split by group
+        Zc=tuple(std.apply(X_all, r) for r in cell_rows),  # standardised, split by group
+        cell=cell,
+        cell_rows=cell_rows,
         rows=rows,
         y=tuple(y_all[m] for m in parts),
         w=tuple(w_all[m] for m in parts),
@@ -264,17 +311,18 @@ def _numeric_dummy_sets(normalize: Any) -> list[str]:
 def _check_identified(prep: Prepared) -> None:
     """Raise naming the collinear columns when a group's design is rank deficient."""
     labels = prep.design.labels
-    for name, Z, w in zip(("A", "B"), prep.Z, prep.w, strict=True):
-        n, p = Z.shape
+    for g, name in enumerate(("A", "B")):
+        n, p = prep.n(g), prep.Zc[g].shape[1]
         if n <= p:
             raise InputError(
                 f"Group {name} has {n} rows but the model has {p} coefficients; use fewer "
                 "covariates or pool categories."
             )
-        S, _ = nm.weighted_cross(Z, w)
+        mass = prep.sums(g, prep.w[g])
+        S, _ = nm.weighted_cross(prep.Zc[g], mass)
         prep.S.append(S)
         if nm.singular(S[None])[0]:
-            dependent = dz.dependent_columns(Z * np.sqrt(w)[:, None], labels)
+            dependent = dz.dependent_columns(prep.Zc[g] * np.sqrt(mass)[:, None], labels)
             raise InputError(
                 f"In group {name} the covariates are collinear: {dz.listed(dependent)} "
                 "can be written as combinations of the other columns (e.g. a variable constant "
@@ -310,6 +358,32 @@ def resample(opts: Options, sizes: Sequence[int]) -> list[np.ndarray]:
     """Resampling counts of every group (A first) from one generator seeded with ``opts.seed``."""
     rng = make_rng(opts.seed)
     return [resample_counts(rng, n, opts.n_boot) for n in sizes]
+
+
+#: Draws per call when a group's resampling draws are skipped (bounded temporary memory).
+_SKIP_CHUNK = 1 << 22
+
+
+def replicate_counts(opts: Options, sizes: Sequence[int], group: int) -> Iterator[np.ndarray]:
+    """The resampling counts of group ``group`` (0 = A), one replicate at a time.
+
+    The same numbers as :func:`resample` (one generator seeded with ``opts.seed``; all of A's
+    replicates, then all of B's), without holding every replicate: a bounded integer draw takes
+    32 bits of the generator whatever the size of the call, so the stream can be drawn one
+    replicate (or one block of draws) at a time. Earlier groups' draws are made and discarded.
+    Memory is one replicate's draws and counts.
+    """
+    rng = make_rng(opts.seed)
+    for n in sizes[:group]:
+        total = n * opts.n_boot
+        while total > 0:
+            step = min(total, _SKIP_CHUNK)
+            rng.integers(0, n, size=step, dtype=np.int32 if n < 2**31 else np.int64)
+            total -= step
+    n = sizes[group]
+    dtype = np.int32 if n < 2**31 else np.int64
+    for _ in range(opts.n_boot):
+        yield np.bincount(rng.integers(0, n, size=n, dtype=dtype), minlength=n)
 
 
 @dataclass(frozen=True)
@@ -357,10 +431,11 @@ def bootstrap(
     ``replicate`` takes per-row weights of groups A and B (resampling counts times ``weights``)
     and returns an array of ``shape``, or ``None`` when the replicate cannot be estimated.
     """
-    counts = resample(opts, [w.size for w in weights])
+    sizes = [w.size for w in weights]
+    streams = zip(replicate_counts(opts, sizes, 0), replicate_counts(opts, sizes, 1), strict=True)
     draws = np.full((opts.n_boot, *shape), np.nan)
-    for b in range(opts.n_boot):
-        out = replicate((counts[0][b] * weights[0], counts[1][b] * weights[1]))
+    for b, (count_a, count_b) in enumerate(streams):
+        out = replicate((count_a * weights[0], count_b * weights[1]))
         if out is not None:
             draws[b] = out
     return Replicates(draws, failures(draws, opts, lost=lost, fix=fix), opts.level)

@@ -239,6 +239,50 @@ def weighted_ols(
     return b, (V + V.T) / 2, e, sigma2
 
 
+def cell_ols(
+    Zc: np.ndarray,
+    cell: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    *,
+    robust: bool,
+    S: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """:func:`weighted_ols` of rows whose design rows are ``Zc[cell]`` (cells of covariate
+    patterns), without building the rows' design: the same coefficients, covariance, residuals
+    and residual variance, from per-cell sums.
+    """
+    C, p = Zc.shape
+    n = y.size
+    mass = np.bincount(cell, weights=w, minlength=C)
+    if S is None:
+        S, _ = weighted_cross(Zc, mass)
+    r = Zc.T @ np.bincount(cell, weights=w * y, minlength=C)
+    b = np.linalg.solve(S, r)
+    e = y - (Zc @ b)[cell]
+    dof = max(n - p, 1)
+    S_inv = np.linalg.inv(S)
+    sigma2 = float((w * e**2).sum() / dof)
+    if robust:
+        meat, _ = weighted_cross(Zc, np.bincount(cell, weights=w**2 * e**2, minlength=C))
+        V = n / dof * S_inv @ meat @ S_inv
+    else:
+        V = sigma2 * S_inv
+    return b, (V + V.T) / 2, e, sigma2
+
+
+def cell_mean_and_cov(
+    Xc: np.ndarray, mass: np.ndarray, mass2: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`mean_and_cov` of ``n`` rows grouped in cells with design rows ``Xc``, from each
+    cell's sum of weights ``mass`` and of squared weights ``mass2``."""
+    W = mass.sum()
+    mean = (mass @ Xc) / W
+    dev = Xc - mean
+    V = (dev * (mass2 / W**2)[:, None]).T @ dev
+    return mean, V * (n / max(n - 1, 1))
+
+
 #: Rows per block when cross products are accumulated: temporaries stay at a few megabytes
 #: whatever the number of rows, so peak memory is the design itself.
 BLOCK_ROWS = 32_768
@@ -402,7 +446,9 @@ def fit_multinomial(
     current = objective(G)
     converged = False
     iteration = 0
-    zz = (Zs[:, :, None] * Zs[:, None, :]).reshape(C, K * K)
+    # Products z_c z_c' of every cell, unless that table is large (many cells): then the Hessian
+    # is built block by block of outcomes, without it.
+    zz = (Zs[:, :, None] * Zs[:, None, :]).reshape(C, K * K) if C * K * K <= 4_000_000 else None
     eye = np.eye(J - 1)
     for iteration in range(1, max_iter + 1):  # noqa: B007
         P = softmax(Zs @ G)
@@ -411,7 +457,14 @@ def fit_multinomial(
         Pm = P[:, 1:]
         # Hessian of the negative log likelihood, sum_c A_c (x) z_c z_c', as one matrix product.
         A = n_c[:, None, None] * (Pm[:, :, None] * eye[None] - Pm[:, :, None] * Pm[:, None, :])
-        H = (A.reshape(C, -1).T @ zz).reshape(J - 1, J - 1, K, K)
+        if zz is not None:
+            H = (A.reshape(C, -1).T @ zz).reshape(J - 1, J - 1, K, K)
+        else:
+            H = np.empty((J - 1, J - 1, K, K))
+            for j in range(J - 1):
+                for k in range(j, J - 1):
+                    H[j, k] = (Zs * A[:, j, k, None]).T @ Zs
+                    H[k, j] = H[j, k]
         H = H.transpose(0, 2, 1, 3).reshape((J - 1) * K, (J - 1) * K)
         H[np.diag_indices_from(H)] += np.tile(penalty, J - 1)
         g = grad.T.reshape(-1)
@@ -479,12 +532,17 @@ def weighted_variance(values: np.ndarray, weights: np.ndarray) -> float:
     return float((weights @ (values - mean) ** 2) / (total - 1.0))
 
 
-def silverman_bandwidth(values: np.ndarray, weights: np.ndarray) -> float:
-    """Silverman's rule of thumb ``0.9 min(sd, IQR / 1.34) n^(-1/5)`` (weighted sd and IQR)."""
+def silverman_bandwidth(
+    values: np.ndarray, weights: np.ndarray, *, presorted: bool = False
+) -> float:
+    """Silverman's rule of thumb ``0.9 min(sd, IQR / 1.34) n^(-1/5)`` (weighted sd and IQR).
+
+    Rows of zero weight change nothing (``presorted``: ``values`` are in increasing order).
+    """
     total = weights.sum()
     mean = (weights @ values) / total
     sd = math.sqrt(float(weights @ (values - mean) ** 2) / total)
-    q25, q75 = weighted_quantile(values, weights, np.array([0.25, 0.75]))
+    q25, q75 = weighted_quantile(values, weights, np.array([0.25, 0.75]), presorted=presorted)
     spread = min(sd, (q75 - q25) / 1.34) if q75 > q25 else sd
     n_eff = total**2 / float(weights @ weights)
     return 0.9 * spread * n_eff ** (-0.2) if spread > 0 else 1e-6
@@ -496,6 +554,27 @@ def kernel_density(values: np.ndarray, weights: np.ndarray, at: np.ndarray, h: f
     u = (at[:, None] - values[None, :]) / h
     dens = (np.exp(-0.5 * u * u) @ weights) / (weights.sum() * h * math.sqrt(2 * math.pi))
     return dens
+
+
+#: Half-width of the window of :func:`kernel_density_sorted`, in bandwidths: a point farther away
+#: adds less than ``exp(-72)`` of its weight, far below rounding.
+KERNEL_REACH = 12.0
+
+
+def kernel_density_sorted(
+    values: np.ndarray, weights: np.ndarray, at: np.ndarray, h: float
+) -> np.ndarray:
+    """:func:`kernel_density` of ``values`` in increasing order, each point ``at`` summing only
+    over the values within :data:`KERNEL_REACH` bandwidths (no ``(points x rows)`` temporary)."""
+    at = np.atleast_1d(at)
+    total = weights.sum()
+    lows = np.searchsorted(values, at - KERNEL_REACH * h, side="left")
+    highs = np.searchsorted(values, at + KERNEL_REACH * h, side="right")
+    dens = np.empty(at.size)
+    for i, (point, lo, hi) in enumerate(zip(at, lows, highs, strict=True)):
+        u = (point - values[lo:hi]) / h
+        dens[i] = np.exp(-0.5 * u * u) @ weights[lo:hi]
+    return dens / (total * h * math.sqrt(2 * math.pi))
 
 
 # --------------------------------------------------------------------------------------------

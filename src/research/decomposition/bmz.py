@@ -137,16 +137,59 @@ class BMZResult(Result):
 
 @dataclass(frozen=True)
 class _Setup:
-    Z: tuple[np.ndarray, np.ndarray]
+    """Each group's rows grouped in *fine cells* (covariate pattern and attainment cell): every
+    statistic of the decomposition is a function of each fine cell's weighted count and weighted
+    sum of pay."""
+
+    Z: tuple[np.ndarray, np.ndarray]  # standardised design of each fine cell
     y: tuple[np.ndarray, np.ndarray]
     w: tuple[np.ndarray, np.ndarray]
-    occ: tuple[np.ndarray, np.ndarray]
-    cells: tuple[np.ndarray, np.ndarray]
+    fine: tuple[np.ndarray, np.ndarray]  # fine cell of each row
+    occ: tuple[np.ndarray, np.ndarray]  # occupation of each fine cell
+    cells: tuple[np.ndarray, np.ndarray]  # attainment cell of each fine cell
     cell_design: np.ndarray
     cov_cols: np.ndarray
     mnl_std: nm.Standardizer
     J: int
     reference: str
+
+
+@dataclass(frozen=True)
+class _Sums:
+    """What one group contributes to an estimate, for given row weights."""
+
+    S: np.ndarray
+    r: np.ndarray
+    mass: np.ndarray  # per occupation
+    sum_y: np.ndarray  # per occupation
+    sum_x: np.ndarray  # per occupation and covariate column
+    cell_occ: np.ndarray | None  # (attainment cells, occupations), reference group only
+    cell_mass: np.ndarray  # per attainment cell
+
+
+def _sums(setup: _Setup, g: int, v: np.ndarray) -> _Sums:
+    """Group ``g``'s sums for row weights ``v`` (bootstrap: counts times weights)."""
+    J, C = setup.J, setup.cell_design.shape[0]
+    Z, fine, occ, cells = setup.Z[g], setup.fine[g], setup.occ[g], setup.cells[g]
+    m = np.bincount(fine, weights=v, minlength=Z.shape[0])
+    my = np.bincount(fine, weights=v * setup.y[g], minlength=Z.shape[0])
+    S, _ = nm.weighted_cross(Z, m)
+    X = Z[:, setup.cov_cols] if setup.cov_cols.size else np.zeros((Z.shape[0], 0))
+    one_hot = np.zeros((Z.shape[0], J))
+    one_hot[np.arange(Z.shape[0]), occ] = m
+    ref = 0 if setup.reference == "A" else 1
+    cell_occ = None
+    if g == ref:
+        cell_occ = np.bincount(cells * J + occ, weights=m, minlength=C * J).reshape(C, J)
+    return _Sums(
+        S=S,
+        r=Z.T @ my,
+        mass=np.bincount(occ, weights=m, minlength=J),
+        sum_y=np.bincount(occ, weights=my, minlength=J),
+        sum_x=one_hot.T @ X,
+        cell_occ=cell_occ,
+        cell_mass=np.bincount(cells, weights=m, minlength=C),
+    )
 
 
 def _estimate(setup: _Setup, v: tuple[np.ndarray, np.ndarray], start=None, strict=False):
@@ -155,31 +198,28 @@ def _estimate(setup: _Setup, v: tuple[np.ndarray, np.ndarray], start=None, stric
     ``v`` are per-row multiplicities times weights for groups A and B (bootstrap: counts times
     weights). Returns ``None`` when a replicate lost an occupation or a category in one group.
     """
-    J = setup.J
+    return _estimate_sums(setup, (_sums(setup, 0, v[0]), _sums(setup, 1, v[1])), start, strict)
+
+
+def _estimate_sums(setup: _Setup, sums: tuple[_Sums, _Sums], start=None, strict=False):
+    """:func:`_estimate` from both groups' sums."""
     b, share, ybar, xbar = [], [], [], []
     for g in (0, 1):
-        Z, y, vg, occ = setup.Z[g], setup.y[g], v[g], setup.occ[g]
-        S = (Z * vg[:, None]).T @ Z
-        if nm.singular(S[None])[0]:
+        s = sums[g]
+        if nm.singular(s.S[None])[0]:
             return None
-        b.append(np.linalg.solve(S, (Z * vg[:, None]).T @ y))
-        mass = np.bincount(occ, weights=vg, minlength=J)
+        b.append(np.linalg.solve(s.S, s.r))
+        mass = s.mass
         if (mass <= 0).any():
             return None
         share.append(mass / mass.sum())
-        ybar.append(np.bincount(occ, weights=vg * y, minlength=J) / mass)
-        X = Z[:, setup.cov_cols] if setup.cov_cols.size else np.zeros((Z.shape[0], 0))
-        one_hot = np.zeros((Z.shape[0], J))
-        one_hot[np.arange(Z.shape[0]), occ] = vg
-        xbar.append((one_hot.T @ X) / mass[:, None])
-    # Means and slopes are both on the standardised design, so their products are unchanged.
+        ybar.append(s.sum_y / mass)
+        xbar.append(s.sum_x / mass[:, None])
     gammas = [bg[setup.cov_cols] for bg in b]
     ref = 0 if setup.reference == "A" else 1
     other = 1 - ref
     # Attainment model on the reference group's cells.
-    C = setup.cell_design.shape[0]
-    counts = np.zeros((C, J))
-    np.add.at(counts, (setup.cells[ref], setup.occ[ref]), v[ref])
+    counts = sums[ref].cell_occ
     present = counts.sum(axis=1) > 0
     fit = nm.fit_multinomial(
         setup.cell_design[present], counts[present], start=start, standardizer=setup.mnl_std
@@ -192,7 +232,7 @@ def _estimate(setup: _Setup, v: tuple[np.ndarray, np.ndarray], start=None, stric
             stacklevel=4,
         )
     probs = fit.predict(setup.cell_design)
-    other_mass = np.bincount(setup.cells[other], weights=v[other], minlength=C)
+    other_mass = sums[other].cell_mass
     p_hat = other_mass @ probs / other_mass.sum()
     # Between terms use occupation means centred on the reference group's overall mean: the
     # shares differences sum to zero, so totals are unchanged, and each occupation's term no
@@ -239,6 +279,25 @@ def _estimate(setup: _Setup, v: tuple[np.ndarray, np.ndarray], start=None, stric
         "between_unexplained": between_unexpl_j,
     }
     return values, table, fit
+
+
+def _bootstrap(setup: _Setup, opts: hn.Options, start: np.ndarray) -> hn.Replicates:
+    """Replicates group by group: each group's resampling counts (one replicate at a time, from
+    the harness's stream) give its sums; both groups' sums then give each replicate."""
+    sizes = [setup.y[0].size, setup.y[1].size]
+    sums = [
+        [_sums(setup, g, counts * setup.w[g]) for counts in hn.replicate_counts(opts, sizes, g)]
+        for g in (0, 1)
+    ]
+    draws = np.full((opts.n_boot, len(BMZ_COMPONENTS)), np.nan)
+    for b in range(opts.n_boot):
+        out = _estimate_sums(setup, (sums[0][b], sums[1][b]), start=start)
+        if out is not None:
+            draws[b] = out[0]
+    n_failed = hn.failures(
+        draws, opts, lost="an occupation or category in one group", fix="pool occupations"
+    )
+    return hn.Replicates(draws, n_failed, opts.level)
 
 
 @nm.single_threaded
@@ -324,24 +383,38 @@ def brown_moon_zoloth(
             f"{occupation!r} has a single value; there is nothing between occupations."
         )
     sample = prep.sample
-    codes_all = pd.Categorical(
-        sample.frame[occupation].astype(object).astype(str), categories=occ_levels
-    ).codes.astype(np.int64)
-    occ_cols = set(design.term_columns(occupation))
-    cov_cols = np.array([i for i in range(1, len(design.columns)) if i not in occ_cols], dtype=int)
-    att_design = dz.build_design(sample.frame, attainment, base=base)
-    cell_design, cell_id = np.unique(att_design.matrix, axis=0, return_inverse=True)
-    cell_id = cell_id.reshape(-1)
-    in_a = sample.in_a
+    occ_cols = design.term_columns(occupation)
+    occ_set = set(occ_cols)
+    cov_cols = np.array([i for i in range(1, len(design.columns)) if i not in occ_set], dtype=int)
+    att_design, att_cells = dz.cell_design(sample.frame, attainment, base=base)
+    if att_cells is None:
+        cell_design, cell_id = np.unique(att_design.matrix, axis=0, return_inverse=True)
+        cell_id = cell_id.reshape(-1)
+    else:
+        cell_design, cell_id = att_design.matrix, att_cells.cell
+    C = cell_design.shape[0]
     ref = 0 if reference == "A" else 1
-    ref_cells = cell_id[in_a] if ref == 0 else cell_id[~in_a]
-    ref_mass = np.bincount(ref_cells, weights=prep.w[ref], minlength=len(cell_design))
+    fine_z, fine_id, fine_occ, fine_cell = [], [], [], []
+    for g, rows in enumerate(prep.rows):
+        # fine cells: design pattern and attainment cell together
+        key = prep.cell[g].astype(np.int64) * C + cell_id[rows]
+        uniques, local = dz.dense_codes(key, prep.Zc[g].shape[0] * C)
+        pattern = uniques // C
+        occ_dummies = prep.Xc(g)[pattern][:, occ_cols]  # 0/1; the base occupation has none
+        fine_occ.append(
+            np.where(occ_dummies.any(axis=1), occ_dummies.argmax(axis=1) + 1, 0).astype(np.int64)
+        )
+        fine_cell.append(uniques % C)
+        fine_id.append(local.reshape(-1))
+        fine_z.append(prep.Zc[g][pattern])
+    ref_mass = np.bincount(cell_id[prep.rows[ref]], weights=prep.w[ref], minlength=C)
     setup = _Setup(
-        Z=prep.Z,
+        Z=tuple(fine_z),
         y=prep.y,
         w=prep.w,
-        occ=(codes_all[in_a], codes_all[~in_a]),
-        cells=(cell_id[in_a], cell_id[~in_a]),
+        fine=tuple(fine_id),
+        occ=tuple(fine_occ),
+        cells=tuple(fine_cell),
         cell_design=cell_design,
         cov_cols=cov_cols,
         mnl_std=nm.Standardizer.fit(cell_design, ref_mass),
@@ -354,23 +427,11 @@ def brown_moon_zoloth(
     values, table, fit = point
     replicates = None
     if opts.bootstrap:
-
-        def replicate(v: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
-            out = _estimate(setup, v, start=fit.coef)
-            return None if out is None else out[0]
-
-        replicates = hn.bootstrap(
-            opts,
-            prep.w,
-            replicate,
-            (len(BMZ_COMPONENTS),),
-            lost="an occupation or category in one group",
-            fix="pool occupations",
-        )
+        replicates = _bootstrap(setup, opts, fit.coef)
     n_failed = 0 if replicates is None else replicates.n_failed
     components = hn.estimates(BMZ_COMPONENTS, values, opts, replicates)
-    counts_a = np.bincount(setup.occ[0], minlength=J)
-    counts_b = np.bincount(setup.occ[1], minlength=J)
+    counts_a = np.bincount(setup.occ[0][setup.fine[0]], minlength=J)
+    counts_b = np.bincount(setup.occ[1][setup.fine[1]], minlength=J)
     by_occupation = pd.DataFrame(
         {
             "occupation": occ_levels,

@@ -27,7 +27,7 @@ from research.core.checks import InputError
 from research.decomposition import _numeric as nm
 from research.decomposition._harness import prepare
 from research.decomposition.measure import FULL_TIME, PayMeasure, pay_measure
-from research.decomposition.pooling import pool_rare
+from research.decomposition.pooling import _text_codes, pool_rare
 from research.present import tabulate
 
 __all__ = [
@@ -132,22 +132,26 @@ def _band_key(label: str) -> tuple[float, str]:
 
 def band_order(values: pd.Series) -> pd.Series:
     """Bands (e.g. age bands) as an ordered categorical, ordered by their numbers."""
-    text = values.astype("string").fillna("(missing)")
-    levels = sorted(set(text), key=_band_key)
-    return pd.Series(
-        pd.Categorical(text.to_numpy(dtype=object), categories=levels), index=values.index
-    )
+    codes, labels = _text_codes(values)
+    levels = sorted(labels, key=_band_key)
+    position = {lab: i for i, lab in enumerate(levels)}
+    codes = np.array([position[lab] for lab in labels], dtype=np.int64)[codes]
+    return pd.Series(pd.Categorical.from_codes(codes, categories=levels), index=values.index)
 
 
 def service_bands(data: pd.DataFrame) -> pd.Series:
     """Years from ``start_date`` to ``snapshot_date`` in bands (``"(missing)"`` without a date)."""
-    years = (data["snapshot_date"] - data["start_date"]).dt.days / 365.25
-    labels = pd.Series("(missing)", index=data.index, dtype=object)
-    for low, high, label in SERVICE_BANDS:
-        labels[(years >= low) & (years < high)] = label
+    years = ((data["snapshot_date"] - data["start_date"]).dt.days / 365.25).to_numpy(
+        dtype=np.float64, na_value=np.nan
+    )
     order = [b[2] for b in SERVICE_BANDS] + ["(missing)"]
-    present = [v for v in order if v in set(labels)]
-    return pd.Series(pd.Categorical(labels, categories=present), index=data.index)
+    codes = np.full(years.size, len(SERVICE_BANDS), dtype=np.int64)
+    for i, (low, high, _) in enumerate(SERVICE_BANDS):
+        codes[(years >= low) & (years < high)] = i
+    found = np.bincount(codes, minlength=len(order)) > 0
+    present = [v for v, f in zip(order, found, strict=True) if f]
+    remap = np.cumsum(found) - 1
+    return pd.Series(pd.Categorical.from_codes(remap[codes], categories=present), index=data.index)
 
 
 def analysis_frame(
@@ -236,10 +240,11 @@ def max_leverage(af: AnalysisFrame) -> float:
     except InputError:
         return 1.0
     largest = 0.0
-    for Z, w in zip(prep.Z, prep.w, strict=True):
-        S = (Z * w[:, None]).T @ Z
-        h = w * ((Z @ np.linalg.inv(S)) * Z).sum(axis=1)
-        largest = max(largest, float(h.max()))
+    for g in (0, 1):
+        Zc, w = prep.Zc[g], prep.w[g]
+        S = prep.S[g]  # Z'WZ
+        h_cell = ((Zc @ np.linalg.inv(S)) * Zc).sum(axis=1)  # leverage per unit weight
+        largest = max(largest, float((w * h_cell[prep.cell[g]]).max()))
     return largest
 
 
@@ -253,24 +258,39 @@ def _analysis_frame(
     measure: PayMeasure,
 ) -> AnalysisFrame:
     n_read = len(data)
-    sex = data["sex"].astype("string")
-    binary = data.loc[sex.isin([MEN, WOMEN]).to_numpy()]
+    sex_codes, sex_labels = _text_codes(data["sex"])
+    is_men = np.isin(sex_codes, [i for i, v in enumerate(sex_labels) if v == MEN])
+    binary = is_men | np.isin(sex_codes, [i for i, v in enumerate(sex_labels) if v == WOMEN])
+    del sex_codes
+    n_binary = int(binary.sum())
     not_full_time = 0
+    keep = binary
     if measure.full_time_only:
-        full_time = binary["working_pattern"].astype("string").eq(FULL_TIME).fillna(False)
-        not_full_time = int((~full_time).sum())
-        binary = binary.loc[full_time.to_numpy()]
-    pay = pd.to_numeric(binary[measure.column], errors="coerce").astype("float64")
-    usable = pay.notna() & (pay > 0)
-    frame = binary.loc[usable.to_numpy()].copy()
+        full_time = (
+            data["working_pattern"].astype("string").eq(FULL_TIME).fillna(False).to_numpy(bool)
+        )
+        not_full_time = int((binary & ~full_time).sum())
+        keep = binary & full_time
+    pay_all = pd.to_numeric(data[measure.column], errors="coerce").astype("float64").to_numpy()
+    usable_all = ~np.isnan(pay_all) & (pay_all > 0)
+    no_pay = int((keep & ~usable_all).sum())
+    keep = keep & usable_all
+    # Only the columns used below, and no copy at all when every row is kept.
+    used = [occupation_level, "occupation", "occupation_title", "job_family", "grade"]
+    used += ["grade_rank", "working_pattern", "age_band", "start_date", "snapshot_date"]
+    used = [c for c in dict.fromkeys(used) if c in data.columns]
+    frame = data if keep.all() else data.loc[keep, used]
+    pay = pay_all[keep]
+    sex_names = np.array([WOMEN, MEN], dtype=object)
     out = pd.DataFrame(
         {
-            "sex": frame["sex"].astype("string").astype(object).to_numpy(),
-            OUTCOME: np.log(pay[usable].to_numpy()),
-            "pay": pay[usable].to_numpy(),
+            "sex": sex_names[is_men[keep].astype(np.int64)],
+            OUTCOME: np.log(pay),
+            "pay": pay,
         },
         index=frame.index,
     )
+    del pay_all, usable_all
     candidates: dict[str, pd.Series] = {}
     if occupation_level in frame and frame[occupation_level].notna().any():
         candidates["occupation_group"] = tabulate.occupation_labels(frame, occupation_level)
@@ -279,9 +299,7 @@ def _analysis_frame(
     if measure.full_time_only:
         pass  # one working pattern: not a characteristic (said in ``dropped``)
     elif "working_pattern" in frame and frame["working_pattern"].notna().any():
-        candidates["working_pattern"] = (
-            frame["working_pattern"].astype("string").fillna("(missing)")
-        )
+        candidates["working_pattern"] = frame["working_pattern"]  # blanks: "(missing)"
     if "age_band" in frame and frame["age_band"].notna().any():
         candidates["age_band"] = band_order(frame["age_band"])
     if "start_date" in frame and frame["start_date"].notna().any():
@@ -327,14 +345,14 @@ def _analysis_frame(
                 }
             )
             continue
-        out[name] = pd.Categorical(result.values.to_numpy(), categories=result.order)
+        out[name] = result.categorical()
     job = [c for c in ("occupation_group", "grade_group") if c in out]
     personal = [c for c in ("working_pattern", "age_band", "service_band") if c in out]
     counts = {
         "read": n_read,
-        "other_sex": int(n_read - len(binary) - not_full_time),
+        "other_sex": int(n_read - n_binary - not_full_time),
         "not_full_time": not_full_time,
-        "no_pay": int((~usable).sum()),
+        "no_pay": no_pay,
         "men": int((out["sex"] == MEN).sum()),
         "women": int((out["sex"] == WOMEN).sum()),
     }

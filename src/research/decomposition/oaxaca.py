@@ -50,9 +50,10 @@ comes from the two group regressions (Stata's ``oaxaca`` instead stacks the pool
 are fixed), re-estimates everything, and reports the plain standard deviation of the replicates
 (not trimmed, unlike statsmodels) and intervals of plus or minus z standard errors; replicates in
 which a category vanishes from a group are counted as failed and left out. The replicates are
-vectorised: every replicate's cross-product matrices come out of one matrix product of the
-resampling counts with the per-row products of the design, so 1,000 replicates cost about as
-much as a few hundred regressions.
+vectorised: each replicate's resampling counts are summed per cell of covariate patterns (one
+replicate at a time, so memory does not grow with the replicates), and every replicate's
+cross-product matrices come out of one matrix product of those cell sums with the products of
+the cells' design, so 1,000 replicates cost about as much as a few hundred regressions.
 
 References
 ----------
@@ -398,12 +399,14 @@ class _Fit:
 def _fit(prep: Prepared, robust: bool) -> _Fit:
     D = prep.std.D
     bs, Vbs, xs, Vxs, Ss = [], [], [], [], []
-    for g, (Z, y, w) in enumerate(zip(prep.Z, prep.y, prep.w, strict=True)):
-        S = prep.S[g] if len(prep.S) == 2 else nm.weighted_cross(Z, w)[0]
-        b_z, V_z, _, _ = nm.weighted_ols(Z, y, w, robust=robust, S=S)
+    for g in (0, 1):
+        Zc, cell, y, w = prep.Zc[g], prep.cell[g], prep.y[g], prep.w[g]
+        mass = prep.sums(g, w)
+        S = prep.S[g] if len(prep.S) == 2 else nm.weighted_cross(Zc, mass)[0]
+        b_z, V_z, _, _ = nm.cell_ols(Zc, cell, y, w, robust=robust, S=S)
         bs.append(D @ b_z)
         Vbs.append(D @ V_z @ D.T)
-        mean, V = nm.mean_and_cov(prep.design.matrix, w, prep.rows[g])  # no copy of the rows
+        mean, V = nm.cell_mean_and_cov(prep.Xc(g), mass, prep.sums(g, w, w), y.size)
         xs.append(mean)
         Vxs.append(V)
         Ss.append(S)
@@ -471,16 +474,39 @@ def bootstrap_moments(
     return S, moments[:, n_prod:]
 
 
+def cell_bootstrap_moments(
+    prep: Prepared, g: int, opts: hn.Options
+) -> tuple[np.ndarray, np.ndarray]:
+    """``Z'C_bWZ`` and ``Z'C_bWy`` of group ``g`` for every resample ``b``.
+
+    Each replicate's resampling counts (:func:`_harness.replicate_counts`, one replicate at a
+    time) are summed per cell; the cross products of all replicates then come out of one matrix
+    product of the cell sums with the products of the cells' design (:func:`bootstrap_moments`).
+    """
+    Zc, y, w = prep.Zc[g], prep.y[g], prep.w[g]
+    sizes = [prep.n(0), prep.n(1)]
+    C = Zc.shape[0]
+    mass = np.empty((opts.n_boot, C))
+    sum_y = np.empty((opts.n_boot, C))
+    wy = w * y
+    for b, counts in enumerate(hn.replicate_counts(opts, sizes, g)):
+        mass[b] = prep.sums(g, counts * w)
+        sum_y[b] = prep.sums(g, counts, wy)
+    with nm.threaded_blas():
+        S, _ = bootstrap_moments(Zc, np.zeros(C), np.ones(C), mass)
+        r = sum_y @ Zc
+    return S, r
+
+
 def _bootstrap(prep: Prepared, reference, opts: hn.Options) -> hn.Replicates:
     """Per-column contributions of every part for each replicate (failed ones NaN).
 
-    All replicates at once: the resampling counts of the harness enter the cross products of
-    the design directly (:func:`bootstrap_moments`) instead of a loop of refits.
+    All replicates at once: the resampling counts of the harness, summed per cell, enter the
+    cross products of the design directly (:func:`cell_bootstrap_moments`) instead of a loop of
+    refits.
     """
-    counts_a, counts_b = hn.resample(opts, [prep.Z[0].shape[0], prep.Z[1].shape[0]])
-    with nm.threaded_blas():
-        S_a, r_a = bootstrap_moments(prep.Z[0], prep.y[0], prep.w[0], counts_a)
-        S_b, r_b = bootstrap_moments(prep.Z[1], prep.y[1], prep.w[1], counts_b)
+    S_a, r_a = cell_bootstrap_moments(prep, 0, opts)
+    S_b, r_b = cell_bootstrap_moments(prep, 1, opts)
     bad = nm.singular(S_a) | nm.singular(S_b)
     D = prep.std.D
     b_a = nm.solve_stack(S_a, r_a, bad) @ D.T

@@ -47,20 +47,77 @@ class Pooled:
         The categories after pooling, in order (ordered: band order; else by size, pools last).
     """
 
-    values: pd.Series
+    codes: np.ndarray
+    index: pd.Index
     table: pd.DataFrame
     order: list[str]
+
+    @property
+    def values(self) -> pd.Series:
+        """The labels after pooling, one per row (an object Series on the input's index)."""
+        names = np.array(self.order, dtype=object)
+        return pd.Series(names[self.codes], index=self.index, dtype=object)
+
+    def categorical(self) -> pd.Categorical:
+        """The labels after pooling as a categorical in ``order`` (no string per row)."""
+        return pd.Categorical.from_codes(self.codes, categories=self.order)
 
     @property
     def n_pooled(self) -> int:
         return len(self.table)
 
 
-def _counts(text: pd.Series, groups: pd.Series, a: str, b: str) -> pd.DataFrame:
-    frame = pd.DataFrame({"cat": text.to_numpy(), "g": groups.to_numpy()})
-    counts = pd.crosstab(frame["cat"], frame["g"]).reindex(columns=[a, b], fill_value=0)
-    counts.columns = ["n_a", "n_b"]
-    return counts
+@dataclass(frozen=True)
+class _Coded:
+    """Rows coded by their text label (missing values ``"(missing)"``) and by group (0 = A,
+    1 = B, 2 = other), with headcounts per label: every step below works on the labels, and
+    only the final labels go back to the rows."""
+
+    codes: np.ndarray
+    labels: list[str]
+    n_a: np.ndarray
+    n_b: np.ndarray
+    n_all: np.ndarray
+
+    def counts(self, labels: Sequence[str] | None = None) -> pd.DataFrame:
+        """``n_a`` and ``n_b`` per label (sorted, as a crosstab), or of ``labels``."""
+        table = pd.DataFrame({"n_a": self.n_a, "n_b": self.n_b}, index=self.labels)
+        return table.sort_index() if labels is None else table.reindex(labels, fill_value=0)
+
+    def rows(self, label_of: dict[str, str], order: list[str]) -> np.ndarray:
+        """Each row's label after pooling, as its position in ``order``."""
+        position = {lab: i for i, lab in enumerate(order)}
+        lookup = np.array([position[label_of.get(lab, lab)] for lab in self.labels], dtype=np.int64)
+        return lookup[self.codes]
+
+
+def _text_codes(values: pd.Series, missing: str = "(missing)") -> tuple[np.ndarray, list[str]]:
+    """Code of each row into its distinct labels as text (missing values ``missing``)."""
+    codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+    labels = [str(u) for u in np.asarray(uniques, dtype=object)]
+    if (codes < 0).any():
+        labels.append(missing)
+        codes = np.where(codes < 0, len(labels) - 1, codes)
+    distinct = list(dict.fromkeys(labels))
+    if len(distinct) < len(labels):  # two values with the same text
+        position = {lab: i for i, lab in enumerate(distinct)}
+        codes = np.array([position[lab] for lab in labels], dtype=np.int64)[codes]
+    return codes.astype(np.int64, copy=False), distinct
+
+
+def _coded(values: pd.Series, groups: pd.Series, a: str, b: str) -> _Coded:
+    codes, labels = _text_codes(values)
+    g_codes, g_labels = _text_codes(groups, missing="")
+    group_of = np.array([0 if g == a else 1 if g == b else 2 for g in g_labels], dtype=np.int64)
+    which = group_of[g_codes] if len(g_labels) else np.full(codes.size, 2)
+    L = len(labels)
+    return _Coded(
+        codes=codes,
+        labels=labels,
+        n_a=np.bincount(codes[which == 0], minlength=L),
+        n_b=np.bincount(codes[which == 1], minlength=L),
+        n_all=np.bincount(codes, minlength=L),
+    )
 
 
 def _reason(n_a: int, n_b: int, min_count: int, names: Sequence[str]) -> str:
@@ -112,46 +169,53 @@ def pool_rare(
     if min_count < 1:
         raise InputError(f"min_count must be at least 1, got {min_count}.")
     a, b = (str(g) for g in groups_compared)
-    group_text = groups.astype("string").fillna("")
     if ordered:
-        return _merge_ordered(values, group_text, a, b, min_count, names)
-    text = values.astype("string").fillna("(missing)")
-    existing = set(text.unique())
+        return _merge_ordered(values, groups, a, b, min_count, names)
+    coded = _coded(values, groups, a, b)
+    existing = set(coded.labels)
     if label in existing:
         raise InputError(f"A category is already called {label!r}; choose another label.")
-    counts = _counts(text, group_text, a, b)
+    counts = coded.counts()
     smaller = counts.min(axis=1)
     rare = sorted(counts.index[smaller < min_count], key=lambda c: (smaller[c], c))
     into = {c: label for c in rare}
     reasons = {
         c: _reason(counts.loc[c, "n_a"], counts.loc[c, "n_b"], min_count, names) for c in rare
     }
-    current = text.copy()
+
+    def pooled_counts(mapping: dict[str, str]) -> pd.DataFrame:
+        """Headcounts of A and B per label after ``mapping`` (labels present only)."""
+        mapped = counts.copy()
+        mapped.index = [mapping.get(c, c) for c in counts.index]
+        return mapped.groupby(level=0).sum()
+
     if parent is not None and rare:
-        parent_text = parent.astype("string").fillna("(missing)")
-        frame = pd.DataFrame({"cat": text.to_numpy(), "parent": parent_text.to_numpy()})
-        modal = (
-            frame[frame["cat"].isin(rare)]
-            .groupby("cat")["parent"]
-            .agg(lambda s: s.value_counts().sort_index().idxmax())
-        )
-        for c in rare:
-            pooled_label = f"Other in {modal[c]}"
+        p_codes, p_labels = _text_codes(parent)
+        rare_ix = [coded.labels.index(c) for c in rare]
+        is_rare = np.zeros(len(coded.labels), dtype=bool)
+        is_rare[rare_ix] = True
+        mine = is_rare[coded.codes]
+        pairs = np.bincount(
+            coded.codes[mine] * len(p_labels) + p_codes[mine],
+            minlength=len(coded.labels) * len(p_labels),
+        ).reshape(len(coded.labels), len(p_labels))
+        by_label = sorted(range(len(p_labels)), key=lambda k: p_labels[k])
+        for c, k in zip(rare, rare_ix, strict=True):
+            # the most frequent parent, ties to the first in sorted order
+            modal = max(by_label, key=lambda j: (pairs[k, j], -by_label.index(j)))
+            pooled_label = f"Other in {p_labels[modal]}"
             if pooled_label in existing:
-                pooled_label = f"Other in {modal[c]} (pooled)"
+                pooled_label = f"Other in {p_labels[modal]} (pooled)"
             into[c] = pooled_label
-        current = text.map(lambda c: into.get(c, c)).astype("string")
-        pool_counts = _counts(current, group_text, a, b)
+        pool_counts = pooled_counts(into)
         small_pools = {p for p in set(into.values()) if pool_counts.loc[p].min() < min_count}
         for c in rare:
             if into[c] in small_pools:
                 into[c] = label
-        current = text.map(lambda c: into.get(c, c)).astype("string")
-    else:
-        current = text.where(~text.isin(rare), label)
-    if label in set(current):
-        total = _counts(current, group_text, a, b).loc[label].to_numpy().copy()
-        others = _counts(current, group_text, a, b).drop(index=label)
+    if label in set(into.values()):
+        current = pooled_counts(into)
+        total = current.loc[label].to_numpy().copy()
+        others = current.drop(index=label)
         candidates = sorted(others.index, key=lambda c: (others.loc[c].min(), c))
         for c in candidates:
             if (total >= min_count).all():
@@ -161,7 +225,6 @@ def pool_rare(
                 into[m] = label
                 reasons.setdefault(m, "added so that the pooled group is large enough")
             total += others.loc[c].to_numpy()
-        current = text.map(lambda c: into.get(c, c)).astype("string")
     rows = [
         {
             "category": c,
@@ -172,13 +235,16 @@ def pool_rare(
         }
         for c in sorted(into, key=lambda c: (into[c], c))
     ]
-    sizes = current.value_counts()
+    sizes = pd.Series(coded.n_all, index=[into.get(c, c) for c in coded.labels])
+    sizes = sizes.groupby(level=0).sum()
+    sizes = sizes[sizes > 0]
     pools = {v for v in into.values()}
     order = sorted((c for c in sizes.index if c not in pools), key=lambda c: (-sizes[c], c))
     order += sorted(p for p in pools if p in sizes.index and p != label)
     order += [label] if label in sizes.index else []
     return Pooled(
-        values=pd.Series(current.to_numpy(dtype=object), index=values.index, dtype=object),
+        codes=coded.rows(into, order),
+        index=values.index,
         table=pd.DataFrame(rows, columns=["category", "n_a", "n_b", "reason", "pooled_into"]),
         order=order,
     )
@@ -203,17 +269,17 @@ def _merge_ordered(
     values: pd.Series, groups: pd.Series, a: str, b: str, min_count: int, names: Sequence[str]
 ) -> Pooled:
     """Merge rare bands with a neighbour until every band has ``min_count`` of each group."""
+    coded = _coded(values, groups, a, b)
+    present = {lab for lab, n in zip(coded.labels, coded.n_all, strict=True) if n > 0}
     if isinstance(values.dtype, pd.CategoricalDtype):
-        present = set(values.dropna().astype(str))
         levels = [str(c) for c in values.cat.categories if str(c) in present]
     else:
-        levels = sorted(set(values.dropna().astype(str)))
-    text = values.astype("string").fillna("(missing)")
+        levels = sorted(present)
     # blank values (missing, or already labelled "(missing)") come last, once
     levels = [lv for lv in levels if lv != "(missing)"]
-    if "(missing)" in set(text):
+    if "(missing)" in present:
         levels.append("(missing)")
-    counts = _counts(text, groups, a, b).reindex(levels, fill_value=0)
+    counts = coded.counts(levels)
     bands = [[lv] for lv in levels]
     size = [counts.loc[lv].to_numpy().astype(np.int64) for lv in levels]
     reasons: dict[str, str] = {}
@@ -247,10 +313,10 @@ def _merge_ordered(
         for lv in levels
         if lv in merged
     ]
-    current = text.map(label_of)
     order = list(dict.fromkeys(label_of[lv] for lv in levels))
     return Pooled(
-        values=pd.Series(current.to_numpy(dtype=object), index=values.index, dtype=object),
+        codes=coded.rows(label_of, order),
+        index=values.index,
         table=pd.DataFrame(rows, columns=["category", "n_a", "n_b", "reason", "pooled_into"]),
         order=order,
     )

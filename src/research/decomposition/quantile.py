@@ -113,15 +113,47 @@ _PARTS = {
 }
 
 
-def _replicate(prep, reference, probs, v):
-    """Per-column contributions ``(T, parts, q)`` for row weights ``v`` (None if singular)."""
-    S, r = [], []
-    for g in (0, 1):
-        Z, y, vg = prep.Z[g], prep.y[g], v[g]
-        values, _ = rif(y, vg, probs)
-        Zv = Z * vg[:, None]
-        S.append(Zv.T @ Z)
-        r.append(Zv.T @ values)  # (p, T)
+@dataclass(frozen=True)
+class _Sorted:
+    """A group's rows in increasing order of the outcome (sorted once)."""
+
+    order: np.ndarray
+    y: np.ndarray
+    cell: np.ndarray
+    w: np.ndarray
+
+
+def _sorted(prep, g: int) -> _Sorted:
+    order = np.argsort(prep.y[g], kind="stable")
+    return _Sorted(order, prep.y[g][order], prep.cell[g][order], prep.w[g][order])
+
+
+def _group_moments(Zc: np.ndarray, rows: _Sorted, v: np.ndarray, probs: np.ndarray):
+    """``Z'VZ`` and ``Z'V RIF`` (``(p, T)``) of one group for row weights ``v`` (in sorted
+    order), from per-cell sums: the RIF of quantile ``t`` is ``q_t + (p_t - [y <= q_t]) / f_t``,
+    so its per-cell sum is ``mass (q_t + p_t / f_t) - mass(y <= q_t) / f_t``."""
+    C = Zc.shape[0]
+    ys, cells = rows.y, rows.cell
+    q = nm.weighted_quantile(ys, v, probs, presorted=True)
+    h = nm.silverman_bandwidth(ys, v, presorted=True)
+    f = np.maximum(nm.kernel_density_sorted(ys, v, q, h), 1e-12)
+    mass = np.bincount(cells, weights=v, minlength=C)
+    ends = np.searchsorted(ys, q, side="right")  # rows with y <= q_t come first
+    below = np.empty((C, q.size))
+    running = np.zeros(C)
+    start = 0
+    for t, end in enumerate(ends):
+        if end > start:
+            running = running + np.bincount(cells[start:end], weights=v[start:end], minlength=C)
+            start = end
+        below[:, t] = running
+    R = mass[:, None] * (q + probs / f)[None, :] - below / f[None, :]
+    S, _ = nm.weighted_cross(Zc, mass)
+    return S, Zc.T @ R
+
+
+def _combine(prep, reference, S, r):
+    """Per-column contributions ``(T, parts, q)`` from both groups' moments (None if singular)."""
     S_stack = np.stack(S)
     if nm.singular(S_stack).any():
         return None
@@ -133,6 +165,28 @@ def _replicate(prep, reference, probs, v):
     maps = _maps(omega_a, omega_b, E)
     terms = _terms(maps, E.x(x[0]), E.x(x[1]), E.b(b[0]), E.b(b[1]))
     return np.stack([terms[c] for c in COMPONENTS], axis=1)
+
+
+def _bootstrap(prep, reference, probs, opts, shape) -> hn.Replicates:
+    """Replicates group by group: each group's resampling counts (one replicate at a time, from
+    the harness's stream) give its moments; then both groups' moments give each replicate."""
+    sizes = [prep.n(0), prep.n(1)]
+    moments = []
+    for g in (0, 1):
+        rows = _sorted(prep, g)
+        out = []
+        for counts in hn.replicate_counts(opts, sizes, g):
+            out.append(_group_moments(prep.Zc[g], rows, counts[rows.order] * rows.w, probs))
+        moments.append(out)
+        del rows
+    draws = np.full((opts.n_boot, *shape), np.nan)
+    for b in range(opts.n_boot):
+        (S_a, r_a), (S_b, r_b) = moments[0][b], moments[1][b]
+        value = _combine(prep, reference, [S_a, S_b], [r_a, r_b])
+        if value is not None:
+            draws[b] = value
+    n_failed = hn.failures(draws, opts, lost="a category in one group", fix="pool rare categories")
+    return hn.Replicates(draws, n_failed, opts.level)
 
 
 @nm.single_threaded
@@ -183,18 +237,18 @@ def rif_decomposition(
         base=base,
         one_sided=one_sided,
     )
-    point = _replicate(prep, reference, probs, prep.w)
+    S, r = [], []
+    for g in (0, 1):
+        rows = _sorted(prep, g)
+        S_g, r_g = _group_moments(prep.Zc[g], rows, rows.w, probs)
+        S.append(S_g)
+        r.append(r_g)
+    point = _combine(prep, reference, S, r)
     if point is None:  # pragma: no cover - prepare() checks identification
         raise InputError("The RIF regressions are not identified; pool categories.")
     replicates = None
     if opts.bootstrap:
-        replicates = hn.bootstrap(
-            opts,
-            prep.w,
-            lambda v: _replicate(prep, reference, probs, v),
-            point.shape,
-            fix="pool rare categories",
-        )
+        replicates = _bootstrap(prep, reference, probs, opts, point.shape)
     n_failed = 0 if replicates is None else replicates.n_failed
     E = prep.expansion
     groups = np.array(E.groups)

@@ -118,6 +118,10 @@ class DFLResult(Result):
 
 @dataclass(frozen=True)
 class _Setup:
+    """Each group's rows in increasing order of the outcome (``order`` maps back to the rows),
+    with their weights and covariate cells."""
+
+    order: tuple[np.ndarray, np.ndarray]
     y: tuple[np.ndarray, np.ndarray]
     w: tuple[np.ndarray, np.ndarray]
     cells: tuple[np.ndarray, np.ndarray]
@@ -130,8 +134,7 @@ class _Setup:
 
 
 def _stats(y: np.ndarray, w: np.ndarray, statistics, probs) -> np.ndarray:
-    keep = w > 0
-    y, w = y[keep], w[keep]
+    """Statistics of ``y`` (in increasing order) with weights ``w`` (zeros change nothing)."""
     out = []
     for s in statistics:
         if s == "mean":
@@ -139,44 +142,88 @@ def _stats(y: np.ndarray, w: np.ndarray, statistics, probs) -> np.ndarray:
         elif s == "variance":
             out.append(nm.weighted_variance(y, w))
     if probs.size:
-        out += list(nm.weighted_quantile(y, w, probs))
+        out += list(nm.weighted_quantile(y, w, probs, presorted=True))
     return np.array(out)
 
 
-def _estimate(setup: _Setup, v: tuple[np.ndarray, np.ndarray], start=None):
-    """Statistics of A, B and the counterfactual, the reweighting factors and the logit fit."""
-    C = setup.cell_design.shape[0]
-    counts = np.zeros((C, 2))
-    counts[:, 1] = np.bincount(setup.cells[0], weights=v[0], minlength=C)  # A = outcome 1
-    counts[:, 0] = np.bincount(setup.cells[1], weights=v[1], minlength=C)
+def _masses(setup: _Setup, g: int, v: np.ndarray) -> np.ndarray:
+    return np.bincount(setup.cells[g], weights=v, minlength=setup.cell_design.shape[0])
+
+
+def _odds(setup: _Setup, masses: tuple[np.ndarray, np.ndarray], start=None):
+    """The reweighting factor of each cell (for the reference group) and the logit fit."""
+    counts = np.column_stack([masses[1], masses[0]])  # A = outcome 1
     present = counts.sum(axis=1) > 0
     fit = nm.fit_multinomial(
         setup.cell_design[present], counts[present], start=start, standardizer=setup.std
     )
     p_a = fit.predict(setup.cell_design)[:, 1]
     p_a = np.clip(p_a, 1e-300, 1 - 1e-16)
-    total_a, total_b = v[0].sum(), v[1].sum()
-    r = setup.ref
-    if r == 1:  # reweight B to A's characteristics
+    total_a, total_b = masses[0].sum(), masses[1].sum()
+    if setup.ref == 1:  # reweight B to A's characteristics
         odds = p_a / (1 - p_a) * (total_b / total_a)
     else:
         odds = (1 - p_a) / p_a * (total_a / total_b)
-    psi = odds[setup.cells[r]]
-    vr = v[r] * psi
+    return odds, fit
+
+
+def _counterfactual(setup: _Setup, v_ref: np.ndarray, odds: np.ndarray):
+    """Statistics of the reference group reweighted by ``odds`` (rows in sorted order), and how
+    many employees were trimmed."""
+    r = setup.ref
+    vr = v_ref * odds[setup.cells[r]]
     n_trim = 0
     if setup.trim is not None:
-        share = vr / vr.sum()
-        cut = share > setup.trim
-        n_trim = int((cut & (v[r] > 0)).sum())
+        cut = vr / vr.sum() > setup.trim
+        n_trim = int((cut & (v_ref > 0)).sum())
         vr = np.where(cut, 0.0, vr)
+    return _stats(setup.y[r], vr, setup.statistics, setup.probs), n_trim
+
+
+def _estimate(setup: _Setup, v: tuple[np.ndarray, np.ndarray], start=None):
+    """Statistics of A, B and the counterfactual, the reweighting factors and the logit fit
+    (``v``: row weights of each group, in sorted order)."""
+    odds, fit = _odds(setup, (_masses(setup, 0, v[0]), _masses(setup, 1, v[1])), start)
+    counterfactual, n_trim = _counterfactual(setup, v[setup.ref], odds)
     values = np.vstack(
         [
             _stats(setup.y[0], v[0], setup.statistics, setup.probs),
             _stats(setup.y[1], v[1], setup.statistics, setup.probs),
-            _stats(setup.y[r], vr, setup.statistics, setup.probs),
+            counterfactual,
         ]
     )
-    return values, psi, n_trim, fit
+    return values, odds, n_trim, fit
+
+
+def _bootstrap(setup: _Setup, opts: hn.Options, start: np.ndarray) -> hn.Replicates:
+    """Replicates group by group from the harness's stream (one replicate's counts at a time):
+    each group's statistics and cell counts; then the logit of each replicate; then the
+    reference group's counts again (its stream replayed) for the counterfactual."""
+    sizes = [setup.y[0].size, setup.y[1].size]
+    ref = setup.ref
+    stats: list[list[np.ndarray]] = [[], []]
+    masses: list[list[np.ndarray]] = [[], []]
+    counterfactual: list[np.ndarray | None] = [None] * opts.n_boot
+    odds: list[np.ndarray | None] = [None] * opts.n_boot
+    for g in (0, 1):
+        for b, counts in enumerate(hn.replicate_counts(opts, sizes, g)):
+            v = counts[setup.order[g]] * setup.w[g]
+            stats[g].append(_stats(setup.y[g], v, setup.statistics, setup.probs))
+            masses[g].append(_masses(setup, g, v))
+            if g == 1:
+                odds[b], _ = _odds(setup, (masses[0][b], masses[1][b]), start)
+                if ref == 1:
+                    counterfactual[b], _ = _counterfactual(setup, v, odds[b])
+    if ref == 0:
+        for b, counts in enumerate(hn.replicate_counts(opts, sizes, 0)):
+            v = counts[setup.order[0]] * setup.w[0]
+            counterfactual[b], _ = _counterfactual(setup, v, odds[b])
+    draws = np.full((opts.n_boot, 3, len(stats[0][0])), np.nan)
+    for b in range(opts.n_boot):
+        values = np.vstack([stats[0][b], stats[1][b], counterfactual[b]])
+        draws[b] = _components(values, ref)
+    n_failed = hn.failures(draws, opts, lost="a category in one group", fix="pool rare categories")
+    return hn.Replicates(draws, n_failed, opts.level)
 
 
 def _components(values: np.ndarray, ref: int) -> np.ndarray:
@@ -248,10 +295,13 @@ def dfl(
     dz.check_frame(data, outcome=outcome, covariates=covariates, group=by, weights=weights)
     sample = hn.select_groups(data, by, group_a, group_b)
     frame, in_a = sample.frame, sample.in_a
-    design = dz.build_design(frame, covariates, base=base)
+    design, cells = dz.cell_design(frame, covariates, base=base)
     support = dz.one_sided_cells(frame, design, in_a)
-    cell_design, cell_id = np.unique(design.matrix, axis=0, return_inverse=True)
-    cell_id = cell_id.reshape(-1)
+    if cells is None:
+        cell_design, cell_id = np.unique(design.matrix, axis=0, return_inverse=True)
+        cell_id = cell_id.reshape(-1)
+    else:
+        cell_design, cell_id = design.matrix, cells.cell
     y = frame[outcome].to_numpy(dtype=np.float64)
     w = np.ones(len(frame)) if weights is None else frame[weights].to_numpy(dtype=np.float64)
     ref = 0 if reference == "A" else 1
@@ -264,10 +314,19 @@ def dfl(
         trim_value = float(trim)
     else:
         raise InputError(f"trim must be None, 'auto' or a share in (0, 1), got {trim!r}.")
+    order, ys, ws, cs = [], [], [], []
+    for m in (in_a, ~in_a):
+        y_g = y[m]
+        o = np.argsort(y_g, kind="stable")
+        order.append(o)
+        ys.append(y_g[o])
+        ws.append(w[m][o])
+        cs.append(cell_id[m][o])
     setup = _Setup(
-        y=(y[in_a], y[~in_a]),
-        w=(w[in_a], w[~in_a]),
-        cells=(cell_id[in_a], cell_id[~in_a]),
+        order=tuple(order),
+        y=tuple(ys),
+        w=tuple(ws),
+        cells=tuple(cs),
         cell_design=cell_design,
         std=nm.Standardizer.fit(cell_design, np.bincount(cell_id, weights=w)),
         ref=ref,
@@ -275,7 +334,9 @@ def dfl(
         probs=probs,
         trim=trim_value,
     )
-    values, psi, n_trim, fit = _estimate(setup, setup.w)
+    values, odds, n_trim, fit = _estimate(setup, setup.w)
+    w_ref = w[in_a] if ref == 0 else w[~in_a]
+    psi = odds[cell_id[in_a] if ref == 0 else cell_id[~in_a]]  # per row, in the data's order
     if not fit.converged:
         warnings.warn("The reweighting logit did not converge.", UserWarning, stacklevel=3)
     comps = _components(values, ref)
@@ -293,19 +354,14 @@ def dfl(
     )
     n_failed = 0
     if opts.bootstrap:
-        replicates = hn.bootstrap(
-            opts,
-            setup.w,
-            lambda v: _components(_estimate(setup, v, start=fit.coef)[0], ref),
-            comps.shape,
-        )
+        replicates = _bootstrap(setup, opts, fit.coef)
         n_failed = replicates.n_failed
         s, low, high, _ = replicates.summary(comps)
         for i, c in enumerate(("gap", "composition", "structure")):
             table[f"se_{c}"] = s[i]
             table[f"ci_low_{c}"] = low[i]
             table[f"ci_high_{c}"] = high[i]
-    psi_ref = psi[setup.w[ref] > 0]
+    psi_ref = psi[w_ref > 0]
     weight_summary = pd.DataFrame(
         {
             "statistic": ["min", "p10", "p25", "median", "p75", "p90", "max", "n_trimmed"],

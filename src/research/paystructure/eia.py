@@ -169,25 +169,42 @@ def _fte(data: pd.DataFrame) -> pd.Series:
     return data["fte"].astype("float64").fillna(1.0)
 
 
+def _sorted_categorical(values: pd.Series, missing: str | None = None) -> pd.Categorical:
+    """``values`` as text in a categorical with the categories in text order (so grouping on it
+    orders groups as grouping on the text would), missing values ``missing`` (or left missing),
+    without a string per row."""
+    codes, uniques = pd.factorize(values, sort=False)
+    text = [str(u) for u in np.asarray(uniques, dtype=object)]
+    if missing is not None and (codes < 0).any():
+        text.append(missing)
+        codes = np.where(codes < 0, len(text) - 1, codes)
+    categories = sorted(set(text))
+    position = {t: i for i, t in enumerate(categories)}
+    lookup = np.array([position[t] for t in text] + [-1], dtype=np.int64)
+    return pd.Categorical.from_codes(lookup[codes], categories=categories)
+
+
 def _gains(assim: Assimilation, breakdowns: dict[str, str], sex: str) -> pd.DataFrame:
     e = assim.employees
     data = assim.before
     parts = []
+    sexes = _sorted_categorical(data[sex])
     for title, column in {"All employees": None, **breakdowns}.items():
         key = (
-            pd.Series("all", index=data.index, dtype="string")
+            pd.Categorical.from_codes(np.zeros(len(data), dtype=np.int8), categories=["all"])
             if column is None
-            else data[column].astype("string").fillna("(missing)")
+            else _sorted_categorical(data[column], missing="(missing)")
         )
         frame = pd.DataFrame(
             {
                 "group": key,
-                "sex": data[sex].astype("string"),
-                "gain": e["change"] > 0.005,
-                "loss": e["change"] < -0.005,
-                "change_pct": e["change_pct"],
-                "change": e["change"] * _fte(data),
-            }
+                "sex": sexes,
+                "gain": (e["change"] > 0.005).to_numpy(),
+                "loss": (e["change"] < -0.005).to_numpy(),
+                "change_pct": e["change_pct"].to_numpy(),
+                "change": (e["change"] * _fte(data)).to_numpy(),
+            },
+            index=data.index,
         )
         g = frame.groupby(["group", "sex"], observed=True)
         out = g.agg(
@@ -197,6 +214,8 @@ def _gains(assim: Assimilation, breakdowns: dict[str, str], sex: str) -> pd.Data
             mean_change_pct=("change_pct", "mean"),
             cost=("change", "sum"),
         ).reset_index()
+        out["group"] = out["group"].astype("string")  # labels as text, as before grouping
+        out["sex"] = out["sex"].astype("string")
         out["pct_gain"] = 100 * out["n_gain"] / out["n"]
         out["pct_loss"] = 100 * out["n_loss"] / out["n"]
         out.insert(0, "breakdown", title)

@@ -109,10 +109,12 @@ def build(
     left_out = int(blank.sum())
     n_other_sex = int((~data["sex"].astype("string").isin(["F", "M"]).fillna(False)).sum())
     everyone = data  # the audit's dimensions take every value the dataset holds
-    data = data[~blank]
-    frame = data.assign(
-        occupation_group=tabulate.lump_rare(tabulate.occupation_labels(data, "occupation"), top_n)
-    )
+    if left_out:  # boolean selection copies every column: only when someone is left out
+        data = data[~blank]
+    # kept as a categorical: the labels once, not a string per employee
+    occupations = tabulate.lump_rare(tabulate.occupation_labels(data, "occupation"), top_n)
+    frame = data.assign(occupation_group=occupations.astype("category"))
+    del occupations
     options: dict[str, Any] = {}
     if placement is not None and placement != "from_file":
         options["placement"] = placement

@@ -400,7 +400,7 @@ def assimilate(
 
 def _apply(data: pd.DataFrame, employees: pd.DataFrame, column: str, pay: str) -> pd.DataFrame:
     """The workforce table with new grades and pay; hourly and period pay scaled with basic pay."""
-    out = data.copy()
+    out = data.copy(deep=False)  # columns are shared until replaced (copy on write)
     ratio = employees[column].to_numpy(float) / employees["pay_before"].to_numpy(float)
     out[pay] = employees[column].to_numpy(float)
     for c in ("hourly_pay", "ordinary_pay_period"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from research.core.source import Source
@@ -41,8 +42,8 @@ def count_words(n: int, min_cell: int) -> str:
 
 def organisations(values: Iterable, *, most: int = 3) -> str:
     """The organisation names in ``values`` (distinct, sorted), or a count when there are many."""
-    if isinstance(values, pd.Series):  # each distinct value once, not every row
-        values = values.drop_duplicates()
+    if isinstance(values, pd.Series | pd.Index | np.ndarray):
+        values = pd.unique(pd.Series(values).dropna())  # distinct values first, not every row
     names = sorted({str(v) for v in values if pd.notna(v) and str(v).strip()})
     if not names:
         return "Organisation not recorded"
