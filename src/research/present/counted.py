@@ -222,10 +222,15 @@ def members(labels: pd.Series, values: pd.Series) -> dict[Hashable, frozenset[st
     and "All other", blanks labelled "(missing)"): ``members(frame["grade_group"],
     frame["grade"])``.
     """
-    pairs = pd.DataFrame({"label": labels.to_numpy(), "value": values.to_numpy()}).drop_duplicates()
+    # distinct (label, value) pairs from integer codes: no Python object per row (a categorical
+    # is coded already), so 20 million rows cost two code arrays, not a table of strings
+    label_codes, label_uniques = pd.factorize(labels, use_na_sentinel=False)
+    value_codes, value_uniques = pd.factorize(values, use_na_sentinel=False)
+    pairs = pd.unique(label_codes.astype(np.int64) * len(value_uniques) + value_codes)
     out: dict[Hashable, set[str]] = {}
-    for key, value in zip(pairs["label"], pairs["value"], strict=True):
-        out.setdefault(raw(key), set()).add(raw(value))
+    for pair in pairs:
+        label, value = divmod(int(pair), len(value_uniques))
+        out.setdefault(raw(label_uniques[label]), set()).add(raw(value_uniques[value]))
     return {key: frozenset(found) for key, found in out.items()}
 
 
