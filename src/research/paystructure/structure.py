@@ -362,8 +362,11 @@ def assimilate(
     on_assim = np.where(protected, current, new_salary)
     employees = pd.DataFrame(
         {
-            "old_grade": data["grade"].astype("string") if "grade" in data else pd.NA,
-            "new_grade": new_grade,
+            # categoricals: one small code per employee, not a text per employee (20 million)
+            "old_grade": data["grade"].astype("string").astype("category")
+            if "grade" in data
+            else pd.NA,
+            "new_grade": new_grade.astype("category"),
             "new_grade_rank": table["grade_rank"].to_numpy()[gidx],
             "new_point": point + 1,
             "pay_before": current,
@@ -406,7 +409,7 @@ def _apply(data: pd.DataFrame, employees: pd.DataFrame, column: str, pay: str) -
     for c in ("hourly_pay", "ordinary_pay_period"):
         if c in out:
             out[c] = out[c].astype("float64") * ratio
-    out["grade"] = employees["new_grade"].astype("string")
+    out["grade"] = employees["new_grade"]  # categorical (its texts sorted, as strings sort)
     out["grade_rank"] = pd.array(employees["new_grade_rank"], dtype="Int64")
     return out
 
