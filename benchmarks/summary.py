@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "SUMMARY.md"
 
@@ -56,6 +58,16 @@ def _size(n: str) -> str:
     return f"{int(n) / 1e6:g}M"
 
 
+def _memory_exponent(runs: dict) -> float | None:
+    """Slope of log peak memory on log employees over the runs that finished (1: linear)."""
+    ok = [(int(n), r["peak_tree_mb"]) for n, r in runs.items() if r["status"] == "ok"]
+    if len(ok) < 2:
+        return None
+    x = np.log([n for n, _ in ok])
+    y = np.log([mb for _, mb in ok])
+    return float(np.polyfit(x, y, 1)[0])
+
+
 def scale_section(data: dict | None) -> list[str]:
     """Seconds and peak memory per notebook and size, with the exponent."""
     lines = ["## Scale (synthetic employees; peak = research process + kernel)", ""]
@@ -64,10 +76,12 @@ def scale_section(data: dict | None) -> list[str]:
     sizes = sorted({n for nb in data["notebooks"].values() for n in nb["runs"]}, key=int)
     header = " | ".join(f"{_size(n)} s / peak MB" for n in sizes)
     lines += [
-        f"Limit {data.get('limit_gb')} GB. Exponent: slope of log seconds on log employees.",
+        f"Limit {data.get('limit_gb')} GB. Exponents: slopes of log seconds and of log peak memory "
+        "on log employees (1: linear; kernel start, imports and export, about 15 s and 0.5 GB, "
+        "weigh on the small runs).",
         "",
-        f"| notebook | {header} | exponent |",
-        "|---|" + "---|" * len(sizes) + "---|",
+        f"| notebook | {header} | exponent (time) | exponent (memory) |",
+        "|---|" + "---|" * len(sizes) + "---|---|",
     ]
     for name, nb in data["notebooks"].items():
         cells = []
@@ -79,9 +93,10 @@ def scale_section(data: dict | None) -> list[str]:
                 cells.append(f"{run['status']} ({run['seconds']:.0f} s, {run['peak_tree_mb']:.0f})")
             else:
                 cells.append(f"{run['seconds']:.0f} / {run['peak_tree_mb']:.0f}")
-        exponent = nb.get("exponent")
+        exponent, memory = nb.get("exponent"), _memory_exponent(nb["runs"])
         lines.append(
-            f"| {name} | {' | '.join(cells)} | {'' if exponent is None else f'{exponent:.2f}'} |"
+            f"| {name} | {' | '.join(cells)} | {'' if exponent is None else f'{exponent:.2f}'} | "
+            f"{'' if memory is None else f'{memory:.2f}'} |"
         )
     return lines + [""]
 
