@@ -499,7 +499,7 @@ def load_linked(
             if "years" in options:
                 from research.data import synth_flows
 
-                table = synth_flows.generate_flows(**options).events
+                table = synth_flows.generate_flow_events(**options)
     found = link(first.data, table)
     generated = sum(len(d.data) for d in loaded if _generated_ids(d.summary))
     if generated:
