@@ -42,7 +42,7 @@ import pandas as pd
 from research.core.checks import InputError
 from research.core.random import make_rng
 from research.core.results import Result
-from research.flows.measures import check_moves
+from research.flows.measures import check_moves, is_value
 
 __all__ = [
     "SCENARIOS",
@@ -91,8 +91,9 @@ def _codes(moves: pd.DataFrame) -> _Codes:
         found = np.searchsorted(grades, np.nan_to_num(values, nan=-1))
         return np.where(np.isnan(values), -1, found).astype(np.int64)
 
-    sex = moves["sex"].astype("string").to_numpy(dtype=object, na_value="")
-    sex_code = np.select([sex == "F", sex == "M"], [0, 1], -1).astype(np.int8)
+    women, men = is_value(moves["sex"], "F"), is_value(moves["sex"], "M")
+    sex_code = np.select([women, men], [0, 1], -1).astype(np.int8)
+    del women, men
     employee, _ = pd.factorize(moves["employee_id"])
     end = moves["period_end"].to_numpy()
     return _Codes(
