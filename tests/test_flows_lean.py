@@ -348,3 +348,42 @@ def test_flow_counts_half_life_and_bands_equal_the_plain_computation(options, bl
             pd.testing.assert_frame_equal(
                 lean.drop(columns="average_headcount"), plain, check_exact=True
             )
+
+
+def test_ids_stripped_only_when_padded_as_str_strip():
+    from research.data.longitudinal import _stripped
+
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    for space in spaces:
+        ids = pd.Series([f"{space}A1", f"B2{space}", "C 3", None], dtype="string")
+        pd.testing.assert_series_equal(_stripped(ids), ids.str.strip())
+    plain = pd.Series(["A1", "B 2", None], dtype="string")
+    assert _stripped(plain) is plain  # nothing to strip: the same ids, not a copy
+
+
+def test_repeated_ids_found_per_snapshot_as_with_duplicated():
+    from research.data.longitudinal import LongitudinalError, check_unique_ids
+
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        n = 60
+        frame = pd.DataFrame(
+            {
+                "employee_id": pd.array(rng.integers(0, 40, n).astype(str), dtype="string"),
+                "snapshot_date": pd.to_datetime("2024-03-31")
+                - pd.to_timedelta(365 * rng.integers(0, 3, n), unit="D"),
+            }
+        )
+        frame.loc[rng.random(n) < 0.1, "employee_id"] = pd.NA
+        code = pd.factorize(frame["employee_id"])[0]
+        key = pd.Series(
+            list(zip(frame["employee_id"].fillna("?"), frame["snapshot_date"], strict=True))
+        )
+        repeated = ((code >= 0) & key.duplicated(keep=False).to_numpy()).any()
+        if repeated:
+            with pytest.raises(LongitudinalError, match="more than once"):
+                check_unique_ids(frame)
+        else:
+            check_unique_ids(frame)
+        unique = frame[(code >= 0) & ~key.duplicated(keep=False).to_numpy()]
+        check_unique_ids(unique.reset_index(drop=True))

@@ -129,13 +129,23 @@ def check_unique_ids(data: pd.DataFrame, codes: np.ndarray | None = None) -> Non
     The message gives the snapshot, how many ids repeat and the first rows concerned (row numbers
     counted from 1 in the table given), never the ids. ``codes``: the ids already factorized.
     """
-    ids = data["employee_id"].astype("string")
-    code = pd.factorize(ids)[0] if codes is None else codes  # -1 for a blank id
+    if codes is None:
+        codes = pd.factorize(data["employee_id"].astype("string"))[0]  # -1 for a blank id
+    code = np.asarray(codes)
     snap, snaps = pd.factorize(data["snapshot_date"])
-    key = code.astype(np.int64) * max(len(snaps), 1) + snap
-    dup = (code >= 0) & pd.Series(key).duplicated(keep=False).to_numpy()
+    # an id counted more than once among its snapshot's rows (np.bincount per snapshot, no hash
+    # table of (id, snapshot) pairs)
+    dup = np.zeros(len(code), dtype=bool)
+    n_ids = int(code.max()) + 1 if len(code) else 0
+    for s in range(len(snaps)):
+        mine = np.flatnonzero((snap == s) & (code >= 0))
+        counts = np.bincount(code[mine], minlength=n_ids)
+        dup[mine] = counts[code[mine]] > 1
+        del mine, counts
+    del snap
     if not dup.any():
         return
+    ids = data["employee_id"].astype("string")
     dates = pd.to_datetime(data["snapshot_date"]).to_numpy()[dup]
     first = pd.Timestamp(np.sort(dates)[0])
     in_first = dup & (pd.to_datetime(data["snapshot_date"]).to_numpy() == first.to_datetime64())
@@ -150,6 +160,16 @@ def check_unique_ids(data: pd.DataFrame, codes: np.ndarray | None = None) -> Non
         "id must be one person once per snapshot: an employee with two posts needs one row (their "
         "main post) or ids that tell the posts apart, consistently in every extract."
     )
+
+
+#: What ``str.strip`` removes (Python's whitespace), as a regular expression class.
+_SPACE = r"[\s\x0b\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
+def _stripped(ids: pd.Series) -> pd.Series:
+    """``ids.str.strip()``, without copying the ids when none has space around it."""
+    padded = ids.str.contains(f"^{_SPACE}|{_SPACE}$", regex=True).fillna(False)
+    return ids.str.strip() if padded.any() else ids
 
 
 def _take(values, index: np.ndarray):
@@ -246,13 +266,17 @@ def link(data: pd.DataFrame, events: pd.DataFrame | None = None) -> Linked:
                 f"The snapshots have no {column} column: it is needed to link them."
             )
     problems: list[tuple[str, int, str]] = []
-    ids = data["employee_id"].astype("string").str.strip()
+    ids = _stripped(data["employee_id"].astype("string"))
     blank = (ids.isna() | (ids == "")).to_numpy(dtype=bool)
     if blank.any():
         problems.append(("rows without an employee id", int(blank.sum()), "left out of every flow"))
     keep = [c for c in ("snapshot_date", "sex", "grade", "grade_rank", *_CARRIED) if c in data]
-    frame = data.loc[~blank, keep].reset_index(drop=True)
-    frame["employee_id"] = ids[~blank].array
+    if blank.any():
+        frame = data.loc[~blank, keep].reset_index(drop=True)
+        frame["employee_id"] = ids[~blank].array
+    else:  # every row kept: the columns as they are (no copy)
+        frame = data[keep].reset_index(drop=True)
+        frame["employee_id"] = ids.array
     del ids
     frame["snapshot_date"] = pd.to_datetime(frame["snapshot_date"])
     for column in ("grade", "grade_rank"):

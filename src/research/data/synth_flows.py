@@ -322,7 +322,8 @@ def _assemble(template: pd.DataFrame, run: _Run, dates: list[pd.Timestamp], ids)
     run.src.clear()
     sizes = [len(c) for c in run.code]
     n_first = sizes[0]
-    out: dict[str, object] = {}
+    # one column at a time (a frame built from a dict copies its columns into blocks at once)
+    out = pd.DataFrame(index=pd.RangeIndex(len(src)))
     for column in template.columns:
         if column == "employee_id":
             code = np.concatenate(run.code)
@@ -367,7 +368,7 @@ def _assemble(template: pd.DataFrame, run: _Run, dates: list[pd.Timestamp], ids)
     if "start_date" not in template.columns:  # recruits' start dates only, in their unit
         unit = next((w.dtype for e, _, w, _ in run.events if e == "starter"), "datetime64[ns]")
         out["start_date"] = np.concatenate(run.start).astype(unit)
-    data = pd.DataFrame(out)
+    data = out
     for column in ("employer", "sex", "occupation", "occupation_title", "job_family"):
         if column in data:
             data[column] = data[column].astype("category")
