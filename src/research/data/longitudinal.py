@@ -162,13 +162,15 @@ def check_unique_ids(data: pd.DataFrame, codes: np.ndarray | None = None) -> Non
     )
 
 
-#: What ``str.strip`` removes (Python's whitespace), as a regular expression class.
-_SPACE = r"[\s\x0b\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+#: What ``str.strip`` removes (Python's whitespace).
+_SPACES = [chr(c) for c in range(0x3001) if chr(c).isspace()]
 
 
 def _stripped(ids: pd.Series) -> pd.Series:
-    """``ids.str.strip()``, without copying the ids when none has space around it."""
-    padded = ids.str.contains(f"^{_SPACE}|{_SPACE}$", regex=True).fillna(False)
+    """``ids.str.strip()``, without copying the ids when none has space around it (the first
+    and last characters are looked at, not the ids one by one in Python)."""
+    ends = (ids.str.slice(0, 1), ids.str.slice(-1))
+    padded = ends[0].isin(_SPACES).to_numpy(dtype=bool) | ends[1].isin(_SPACES).to_numpy(dtype=bool)
     return ids.str.strip() if padded.any() else ids
 
 
@@ -310,6 +312,7 @@ def link(data: pd.DataFrame, events: pd.DataFrame | None = None) -> Linked:
         parts.append(part)
         sex_changed += changed
     moves = pd.concat(parts, ignore_index=True)
+    del parts, rows, order, frame  # the moves hold what is needed from here on
     if sex_changed:
         problems.append(
             (
@@ -320,6 +323,7 @@ def link(data: pd.DataFrame, events: pd.DataFrame | None = None) -> Linked:
         )
     first_seen = np.full(n_ids, len(dates), dtype=np.int64)
     np.minimum.at(first_seen, code, snapshot)
+    del code, snapshot
     period = np.searchsorted(
         np.array([d.to_datetime64() for d in dates]), moves["period_start"].to_numpy()
     )
@@ -359,7 +363,15 @@ def _period_of(dates: tuple[pd.Timestamp, ...], when: pd.Series) -> np.ndarray:
 
 def _apply_events(moves, period, reason, events, uniques, dates, problems):
     """Leavers' reasons, and regrades, from the events table (in place on ``moves``)."""
-    code = pd.Index(uniques).get_indexer(events["employee_id"].astype(object))
+    # the events' ids as codes of ``uniques`` (-1: in no snapshot), factorized together with them
+    # (the uniques first, so their codes are their positions)
+    together = pd.concat(
+        [pd.Series(uniques, dtype="string"), events["employee_id"].astype("string")],
+        ignore_index=True,
+    )
+    code = pd.factorize(together)[0][len(uniques) :]
+    code = np.where(code < len(uniques), code, -1)
+    del together
     unknown = code < 0
     if unknown.any():
         problems.append(
@@ -379,16 +391,15 @@ def _apply_events(moves, period, reason, events, uniques, dates, problems):
     n_periods = len(dates) - 1
     move_key = moves["employee_code"].to_numpy() * n_periods + period
     event_key = code * n_periods + when
-    kind = events["event"].to_numpy(dtype=object)
+    kind = events["event"].astype("string")
     leaving = (moves["event"] == "leaver").to_numpy()
-    mine = usable & (kind == "leaver")
+    mine = usable & (kind == "leaver").fillna(False).to_numpy(dtype=bool)
     found = pd.Series(
-        events["reason"].fillna(NOT_RECORDED).to_numpy(dtype=object)[mine], index=event_key[mine]
+        events["reason"][mine].fillna(NOT_RECORDED).to_numpy(dtype=object), index=event_key[mine]
     )
     found = found[~found.index.duplicated(keep="last")]
     matched = found.reindex(move_key[leaving])
     has = matched.notna().to_numpy()
-    reason = reason.copy()
     positions = np.flatnonzero(leaving)
     reason[positions[has]] = matched.to_numpy()[has]
     if (~has).any():
@@ -399,7 +410,9 @@ def _apply_events(moves, period, reason, events, uniques, dates, problems):
                 "reason counted as not recorded",
             )
         )
-    regrade = np.isin(move_key, event_key[usable & (kind == "regrade")])
+    regrades = event_key[usable & (kind == "regrade").fillna(False).to_numpy(dtype=bool)]
+    # membership by hashing the few regrade keys (np.isin would sort all the moves' keys)
+    regrade = pd.Series(move_key).isin(regrades).to_numpy() if regrades.size else leaving & False
     relabel = regrade & moves["event"].isin(["promotion", "demotion"]).to_numpy()
     if relabel.any():
         moves.loc[relabel, "event"] = "regrade"
