@@ -387,3 +387,60 @@ def test_repeated_ids_found_per_snapshot_as_with_duplicated():
             check_unique_ids(frame)
         unique = frame[(code >= 0) & ~key.duplicated(keep=False).to_numpy()]
         check_unique_ids(unique.reset_index(drop=True))
+
+
+def plain_markov_counts(codes, weights=None):
+    """markov._counts before issue 17 (masks and cells recomputed for every replicate)."""
+    k = codes.grades.size
+    w = None if weights is None else weights[codes.employee]
+    binary = codes.sex >= 0
+    s = codes.sex.astype(np.int64)
+
+    def count(mask, cell, size):
+        return np.bincount(cell[mask], weights=None if w is None else w[mask], minlength=size)
+
+    has_start, has_end = codes.start >= 0, codes.end >= 0
+    return (
+        count(binary & has_start, s * k + codes.start, 2 * k).reshape(2, k),
+        count(
+            binary & has_start & has_end, (s * k + codes.start) * k + codes.end, 2 * k * k
+        ).reshape(2, k, k),
+        count(binary & has_start & ~has_end, s * k + codes.start, 2 * k).reshape(2, k),
+        count(binary & ~has_start & has_end, s * k + codes.end, 2 * k).reshape(2, k),
+        count(binary & has_end & codes.last, s * k + codes.end, 2 * k).reshape(2, k),
+    )
+
+
+@pytest.mark.parametrize("options", [CASES[0], CASES[2]], ids=["complete", "blank_grades"])
+def test_markov_counts_per_replicate_equal_the_plain_computation(options):
+    from research.flows import markov
+
+    moves = _moves(options, blank_sex=True)
+    codes = markov._codes(moves)
+    ranks = pd.concat([moves["grade_rank_from"], moves["grade_rank_to"]]).dropna()
+    grades = np.sort(ranks.astype("int64").unique())
+    np.testing.assert_array_equal(codes.grades, grades)
+    for column, got in (("grade_rank_from", codes.start), ("grade_rank_to", codes.end)):
+        values = moves[column].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        found = np.searchsorted(grades, np.nan_to_num(values, nan=-1))
+        np.testing.assert_array_equal(got, np.where(np.isnan(values), -1, found))
+    sex = moves["sex"].astype("string").to_numpy(dtype=object, na_value="")
+    np.testing.assert_array_equal(codes.sex, np.select([sex == "F", sex == "M"], [0, 1], -1))
+    cells = markov._cells(codes)
+    rng = np.random.default_rng(3)
+    for weights in (
+        None,
+        *(
+            np.bincount(
+                rng.integers(0, codes.n_employees, codes.n_employees), minlength=codes.n_employees
+            ).astype(float)
+            for _ in range(3)
+        ),
+    ):
+        lean = markov._counts(codes, weights, cells)
+        plain = plain_markov_counts(codes, weights)
+        for got, want in zip(
+            (lean.stock, lean.flows, lean.leavers, lean.recruits, lean.initial), plain, strict=True
+        ):
+            assert got.dtype == want.dtype
+            np.testing.assert_array_equal(got, want)
