@@ -92,7 +92,7 @@ def _codes(moves: pd.DataFrame) -> _Codes:
 
     def index(column: str) -> np.ndarray:
         values = rank_values.pop(column)
-        found = np.searchsorted(grades, values).astype(np.int64)  # a blank sorts last
+        found = np.searchsorted(grades, values).astype(np.int32)  # a blank sorts last
         found[np.isnan(values)] = -1
         return found
 
@@ -102,7 +102,7 @@ def _codes(moves: pd.DataFrame) -> _Codes:
     employee, _ = pd.factorize(moves["employee_id"])
     end = moves["period_end"].to_numpy()
     return _Codes(
-        employee=employee.astype(np.int64),
+        employee=employee.astype(np.int32 if len(employee) < 2**31 else np.int64),
         sex=sex_code,
         start=index("grade_rank_from"),
         end=index("grade_rank_to"),
@@ -131,18 +131,22 @@ def _cells(codes: _Codes) -> list[tuple[np.ndarray, np.ndarray]]:
     cell of each move counted and its employee, in the moves' order (computed once, then
     weighted by each bootstrap replicate)."""
     k = codes.grades.size
+    small = np.int32 if 2 * k * k < 2**31 else np.int64
     binary = codes.sex >= 0
-    s = codes.sex.astype(np.int64)
+    s = codes.sex.astype(small)
     has_start, has_end = codes.start >= 0, codes.end >= 0
-    parts = (
-        (binary & has_start, s * k + codes.start),
-        (binary & has_start & has_end, (s * k + codes.start) * k + codes.end),
-        (binary & has_start & ~has_end, s * k + codes.start),
-        (binary & ~has_start & has_end, s * k + codes.end),
-        (binary & has_end & codes.last, s * k + codes.end),
-    )
-    employee = codes.employee.astype(np.int32 if codes.n_employees < 2**31 else np.int64)
-    return [(cell[mask], employee[mask]) for mask, cell in parts]
+
+    def part(mask: np.ndarray, cell: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return cell[mask].astype(small, copy=False), codes.employee[mask]
+
+    # one count at a time, so only one mask and one cell per move exist at once
+    return [
+        part(binary & has_start, s * k + codes.start),
+        part(binary & has_start & has_end, (s * k + codes.start) * k + codes.end),
+        part(binary & has_start & ~has_end, s * k + codes.start),
+        part(binary & ~has_start & has_end, s * k + codes.end),
+        part(binary & has_end & codes.last, s * k + codes.end),
+    ]
 
 
 def _counts(
@@ -349,6 +353,9 @@ def project(
             f"{top_grades}."
         )
     cells = _cells(codes)
+    # from here only the sizes of the codes are used: the per-move arrays are let go
+    empty = np.empty(0, dtype=np.int32)
+    codes = replace(codes, employee=empty, sex=empty, start=empty, end=empty, last=empty)
     counts = _counts(codes, cells=cells)
     if counts.initial[0].sum() == 0 or counts.initial[1].sum() == 0:
         raise InputError("The last snapshot holds no women or no men in a ranked grade.")
