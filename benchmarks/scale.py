@@ -153,6 +153,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     saved = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     notebooks = saved.get("notebooks", {})
+    for key, notebook in NOTEBOOKS.items():  # what each notebook's sizes count
+        if Path(notebook).stem in notebooks:
+            notebooks[Path(notebook).stem]["rows"] = ROWS.get(key, DEFAULT_ROWS)
     for key in args.notebooks:
         notebook = NOTEBOOKS[key]
         entry = notebooks.setdefault(Path(notebook).stem, {"runs": {}})
