@@ -2,14 +2,15 @@
 
 Each run is ``research run <notebook> -p dataset synthetic:n_employees=N`` in a fresh process tree
 (kernel start, the notebook with its default parameters, HTML export): wall seconds and peak memory.
-Notebooks 00, 10, 11, 12, 20, 30, 40 and 50 read one snapshot of N employees; 70_workforce_flows
-reads ``synthetic_flows:n_employees=N`` (five linked yearly snapshots of N employees, 5 N rows),
-run up to 2 million (at 20 million its table alone is 100 million rows, over 8 GB: recorded as
-skipped, with the reason).
+Notebooks 00, 10, 11, 12, 20, 30, 40 and 50 read one snapshot of N employees. 70_workforce_flows
+follows employees over five linked yearly snapshots (``synthetic_flows``): it is measured by
+employee records too, so size N is N rows in all, ``synthetic_flows:n_employees={N // 5}``
+(20 million records: 4 million employees in each of 5 snapshots). Each notebook's entry in the
+results says what its size counts (``rows``).
 Memory is sampled every 0.1 s over the whole tree (the ``research`` process and its kernel, summed)
 and the largest single process is read from the operating system when the run ends; a run whose tree
 passes ``--limit-gb`` (default 8) is stopped and recorded as over the limit. Per notebook the fitted
-exponent is the slope of log seconds on log employees (least squares over the sizes measured): 1.0
+exponent is the slope of log seconds on log employee records (least squares over the sizes measured): 1.0
 is linear.
 
     python benchmarks/scale.py                                   # every notebook, 0.2 and 2 million
@@ -52,20 +53,16 @@ NOTEBOOKS = {
     "50": "notebooks/50_pay_structure_eia.ipynb",
     "70": "notebooks/70_workforce_flows.ipynb",
 }
-#: The dataset of each run (``{n}``: the employees); ``synthetic:n_employees={n}`` unless named.
-#: 70_workforce_flows follows employees over linked yearly snapshots: ``synthetic_flows`` with
-#: ``n`` employees in each of its 5 snapshots (5 n rows), so 20 million employees are 100
-#: million rows, more than 8 GB of table before any analysis: measure it at 0.2 and 2 million.
-DATASETS = {"70": "synthetic_flows:n_employees={n}"}
+#: The dataset of each run (``{n}``: the employee records); ``synthetic:n_employees={n}`` unless
+#: named. 70_workforce_flows follows employees over 5 linked yearly snapshots
+#: (``synthetic_flows``): n records are n // 5 employees in each snapshot.
+DATASETS = {"70": "synthetic_flows:n_employees={n5}"}
 DEFAULT_DATASET = "synthetic:n_employees={n}"
+#: What a size counts, per notebook (in the results as ``rows``).
+ROWS = {"70": "employee records: 5 linked yearly snapshots of size/5 employees each"}
+DEFAULT_ROWS = "employees: one snapshot of size employees"
 #: Largest size run per notebook (larger sizes are recorded as skipped, with the reason).
-MAX_SIZE = {
-    "70": (
-        2_000_000,
-        "5 linked snapshots of n employees: 100 million rows at 20 million, a table over the "
-        "8 GB limit before any analysis (2 million, 10 million rows: 5.5 GB)",
-    )
-}
+MAX_SIZE: dict[str, tuple[int, str]] = {}
 SIZES = (200_000, 2_000_000)
 
 
@@ -82,7 +79,7 @@ def run_once(
 ) -> dict:
     """One run in a fresh ``research`` process: seconds, peak memory, and how it ended."""
     research = Path(sys.executable).with_name("research")
-    command = [str(research), "run", notebook, "-p", "dataset", dataset.format(n=n)]
+    command = [str(research), "run", notebook, "-p", "dataset", dataset.format(n=n, n5=n // 5)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     child = subprocess.Popen(
@@ -137,7 +134,8 @@ def _save(notebooks: dict, limit_gb: float) -> None:
         "limit_gb": limit_gb,
         "method": (
             "research run NOTEBOOK -p dataset synthetic:n_employees=N (each notebook's "
-            "dataset: its entry's dataset with {n} = N), default parameters; "
+            "dataset: its entry's dataset with {n} = N, {n5} = N // 5; its rows say what N "
+            "counts), default parameters; "
             "peak_tree_mb: largest summed RSS of the research process and its kernel "
             "(sampled every 0.1 s); exponent: slope of log seconds on log n"
         ),
@@ -155,11 +153,16 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     saved = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     notebooks = saved.get("notebooks", {})
+    for key, notebook in NOTEBOOKS.items():  # what each notebook's sizes count
+        if Path(notebook).stem in notebooks:
+            notebooks[Path(notebook).stem]["rows"] = ROWS.get(key, DEFAULT_ROWS)
     for key in args.notebooks:
         notebook = NOTEBOOKS[key]
         entry = notebooks.setdefault(Path(notebook).stem, {"runs": {}})
         dataset = DATASETS.get(key, DEFAULT_DATASET)
         entry["dataset"] = dataset
+        entry["rows"] = ROWS.get(key, DEFAULT_ROWS)
+        entry.pop("skipped", None)  # recorded again below for the sizes still skipped
         for n in args.sizes:
             largest, why = MAX_SIZE.get(key, (None, ""))
             if largest is not None and n > largest:

@@ -129,13 +129,23 @@ def check_unique_ids(data: pd.DataFrame, codes: np.ndarray | None = None) -> Non
     The message gives the snapshot, how many ids repeat and the first rows concerned (row numbers
     counted from 1 in the table given), never the ids. ``codes``: the ids already factorized.
     """
-    ids = data["employee_id"].astype("string")
-    code = pd.factorize(ids)[0] if codes is None else codes  # -1 for a blank id
+    if codes is None:
+        codes = pd.factorize(data["employee_id"].astype("string"))[0]  # -1 for a blank id
+    code = np.asarray(codes)
     snap, snaps = pd.factorize(data["snapshot_date"])
-    key = code.astype(np.int64) * max(len(snaps), 1) + snap
-    dup = (code >= 0) & pd.Series(key).duplicated(keep=False).to_numpy()
+    # an id counted more than once among its snapshot's rows (np.bincount per snapshot, no hash
+    # table of (id, snapshot) pairs)
+    dup = np.zeros(len(code), dtype=bool)
+    n_ids = int(code.max()) + 1 if len(code) else 0
+    for s in range(len(snaps)):
+        mine = np.flatnonzero((snap == s) & (code >= 0))
+        counts = np.bincount(code[mine], minlength=n_ids)
+        dup[mine] = counts[code[mine]] > 1
+        del mine, counts
+    del snap
     if not dup.any():
         return
+    ids = data["employee_id"].astype("string")
     dates = pd.to_datetime(data["snapshot_date"]).to_numpy()[dup]
     first = pd.Timestamp(np.sort(dates)[0])
     in_first = dup & (pd.to_datetime(data["snapshot_date"]).to_numpy() == first.to_datetime64())
@@ -150,6 +160,18 @@ def check_unique_ids(data: pd.DataFrame, codes: np.ndarray | None = None) -> Non
         "id must be one person once per snapshot: an employee with two posts needs one row (their "
         "main post) or ids that tell the posts apart, consistently in every extract."
     )
+
+
+#: What ``str.strip`` removes (Python's whitespace).
+_SPACES = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+
+
+def _stripped(ids: pd.Series) -> pd.Series:
+    """``ids.str.strip()``, without copying the ids when none has space around it (the first
+    and last characters are looked at, not the ids one by one in Python)."""
+    ends = (ids.str.slice(0, 1), ids.str.slice(-1))
+    padded = ends[0].isin(_SPACES).to_numpy(dtype=bool) | ends[1].isin(_SPACES).to_numpy(dtype=bool)
+    return ids.str.strip() if padded.any() else ids
 
 
 def _take(values, index: np.ndarray):
@@ -246,13 +268,17 @@ def link(data: pd.DataFrame, events: pd.DataFrame | None = None) -> Linked:
                 f"The snapshots have no {column} column: it is needed to link them."
             )
     problems: list[tuple[str, int, str]] = []
-    ids = data["employee_id"].astype("string").str.strip()
+    ids = _stripped(data["employee_id"].astype("string"))
     blank = (ids.isna() | (ids == "")).to_numpy(dtype=bool)
     if blank.any():
         problems.append(("rows without an employee id", int(blank.sum()), "left out of every flow"))
     keep = [c for c in ("snapshot_date", "sex", "grade", "grade_rank", *_CARRIED) if c in data]
-    frame = data.loc[~blank, keep].reset_index(drop=True)
-    frame["employee_id"] = ids[~blank].array
+    if blank.any():
+        frame = data.loc[~blank, keep].reset_index(drop=True)
+        frame["employee_id"] = ids[~blank].array
+    else:  # every row kept: the columns as they are (no copy)
+        frame = data[keep].reset_index(drop=True)
+        frame["employee_id"] = ids.array
     del ids
     frame["snapshot_date"] = pd.to_datetime(frame["snapshot_date"])
     for column in ("grade", "grade_rank"):
@@ -286,6 +312,7 @@ def link(data: pd.DataFrame, events: pd.DataFrame | None = None) -> Linked:
         parts.append(part)
         sex_changed += changed
     moves = pd.concat(parts, ignore_index=True)
+    del parts, rows, order, frame  # the moves hold what is needed from here on
     if sex_changed:
         problems.append(
             (
@@ -296,6 +323,7 @@ def link(data: pd.DataFrame, events: pd.DataFrame | None = None) -> Linked:
         )
     first_seen = np.full(n_ids, len(dates), dtype=np.int64)
     np.minimum.at(first_seen, code, snapshot)
+    del code, snapshot
     period = np.searchsorted(
         np.array([d.to_datetime64() for d in dates]), moves["period_start"].to_numpy()
     )
@@ -335,7 +363,15 @@ def _period_of(dates: tuple[pd.Timestamp, ...], when: pd.Series) -> np.ndarray:
 
 def _apply_events(moves, period, reason, events, uniques, dates, problems):
     """Leavers' reasons, and regrades, from the events table (in place on ``moves``)."""
-    code = pd.Index(uniques).get_indexer(events["employee_id"].astype(object))
+    # the events' ids as codes of ``uniques`` (-1: in no snapshot), factorized together with them
+    # (the uniques first, so their codes are their positions)
+    together = pd.concat(
+        [pd.Series(uniques, dtype="string"), events["employee_id"].astype("string")],
+        ignore_index=True,
+    )
+    code = pd.factorize(together)[0][len(uniques) :]
+    code = np.where(code < len(uniques), code, -1)
+    del together
     unknown = code < 0
     if unknown.any():
         problems.append(
@@ -355,16 +391,15 @@ def _apply_events(moves, period, reason, events, uniques, dates, problems):
     n_periods = len(dates) - 1
     move_key = moves["employee_code"].to_numpy() * n_periods + period
     event_key = code * n_periods + when
-    kind = events["event"].to_numpy(dtype=object)
+    kind = events["event"].astype("string")
     leaving = (moves["event"] == "leaver").to_numpy()
-    mine = usable & (kind == "leaver")
+    mine = usable & (kind == "leaver").fillna(False).to_numpy(dtype=bool)
     found = pd.Series(
-        events["reason"].fillna(NOT_RECORDED).to_numpy(dtype=object)[mine], index=event_key[mine]
+        events["reason"][mine].fillna(NOT_RECORDED).to_numpy(dtype=object), index=event_key[mine]
     )
     found = found[~found.index.duplicated(keep="last")]
     matched = found.reindex(move_key[leaving])
     has = matched.notna().to_numpy()
-    reason = reason.copy()
     positions = np.flatnonzero(leaving)
     reason[positions[has]] = matched.to_numpy()[has]
     if (~has).any():
@@ -375,7 +410,9 @@ def _apply_events(moves, period, reason, events, uniques, dates, problems):
                 "reason counted as not recorded",
             )
         )
-    regrade = np.isin(move_key, event_key[usable & (kind == "regrade")])
+    regrades = event_key[usable & (kind == "regrade").fillna(False).to_numpy(dtype=bool)]
+    # membership by hashing the few regrade keys (np.isin would sort all the moves' keys)
+    regrade = pd.Series(move_key).isin(regrades).to_numpy() if regrades.size else leaving & False
     relabel = regrade & moves["event"].isin(["promotion", "demotion"]).to_numpy()
     if relabel.any():
         moves.loc[relabel, "event"] = "regrade"
@@ -499,7 +536,7 @@ def load_linked(
             if "years" in options:
                 from research.data import synth_flows
 
-                table = synth_flows.generate_flows(**options).events
+                table = synth_flows.generate_flow_events(**options)
     found = link(first.data, table)
     generated = sum(len(d.data) for d in loaded if _generated_ids(d.summary))
     if generated:

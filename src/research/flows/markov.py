@@ -42,7 +42,7 @@ import pandas as pd
 from research.core.checks import InputError
 from research.core.random import make_rng
 from research.core.results import Result
-from research.flows.measures import check_moves
+from research.flows.measures import check_moves, is_value
 
 __all__ = [
     "SCENARIOS",
@@ -78,25 +78,31 @@ class _Codes:
 
 def _codes(moves: pd.DataFrame) -> _Codes:
     check_moves(moves)
-    ranks = pd.concat([moves["grade_rank_from"], moves["grade_rank_to"]]).dropna()
-    if ranks.empty:
+    rank_values = {
+        column: moves[column].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        for column in ("grade_rank_from", "grade_rank_to")
+    }
+    seen = [pd.unique(v[~np.isnan(v)]) for v in rank_values.values()]
+    if not sum(len(s) for s in seen):
         raise InputError(
             "The snapshots record no grade ranks, so flows between grades cannot be modelled: "
             "map grade and grade_rank (the order of the grades, 1 = lowest)."
         )
-    grades = np.sort(ranks.astype("int64").unique())
+    grades = np.unique(np.concatenate(seen).astype("int64"))
 
     def index(column: str) -> np.ndarray:
-        values = moves[column].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-        found = np.searchsorted(grades, np.nan_to_num(values, nan=-1))
-        return np.where(np.isnan(values), -1, found).astype(np.int64)
+        values = rank_values.pop(column)
+        found = np.searchsorted(grades, values).astype(np.int32)  # a blank sorts last
+        found[np.isnan(values)] = -1
+        return found
 
-    sex = moves["sex"].astype("string").to_numpy(dtype=object, na_value="")
-    sex_code = np.select([sex == "F", sex == "M"], [0, 1], -1).astype(np.int8)
+    women, men = is_value(moves["sex"], "F"), is_value(moves["sex"], "M")
+    sex_code = np.select([women, men], [0, 1], -1).astype(np.int8)
+    del women, men
     employee, _ = pd.factorize(moves["employee_id"])
     end = moves["period_end"].to_numpy()
     return _Codes(
-        employee=employee.astype(np.int64),
+        employee=employee.astype(np.int32 if len(employee) < 2**31 else np.int64),
         sex=sex_code,
         start=index("grade_rank_from"),
         end=index("grade_rank_to"),
@@ -120,23 +126,45 @@ class FlowCounts:
     periods: int
 
 
-def _counts(codes: _Codes, weights: np.ndarray | None = None) -> FlowCounts:
+def _cells(codes: _Codes) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each count of :class:`FlowCounts` (stock, flows, leavers, recruits, initial): the
+    cell of each move counted and its employee, in the moves' order (computed once, then
+    weighted by each bootstrap replicate)."""
     k = codes.grades.size
-    w = None if weights is None else weights[codes.employee]
+    small = np.int32 if 2 * k * k < 2**31 else np.int64
     binary = codes.sex >= 0
-    s = codes.sex.astype(np.int64)
-
-    def count(mask: np.ndarray, cell: np.ndarray, size: int) -> np.ndarray:
-        return np.bincount(cell[mask], weights=None if w is None else w[mask], minlength=size)
-
+    s = codes.sex.astype(small)
     has_start, has_end = codes.start >= 0, codes.end >= 0
-    stock = count(binary & has_start, s * k + codes.start, 2 * k).reshape(2, k)
-    flows = count(
-        binary & has_start & has_end, (s * k + codes.start) * k + codes.end, 2 * k * k
-    ).reshape(2, k, k)
-    leavers = count(binary & has_start & ~has_end, s * k + codes.start, 2 * k).reshape(2, k)
-    recruits = count(binary & ~has_start & has_end, s * k + codes.end, 2 * k).reshape(2, k)
-    initial = count(binary & has_end & codes.last, s * k + codes.end, 2 * k).reshape(2, k)
+
+    def part(mask: np.ndarray, cell: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return cell[mask].astype(small, copy=False), codes.employee[mask]
+
+    # one count at a time, so only one mask and one cell per move exist at once
+    return [
+        part(binary & has_start, s * k + codes.start),
+        part(binary & has_start & has_end, (s * k + codes.start) * k + codes.end),
+        part(binary & has_start & ~has_end, s * k + codes.start),
+        part(binary & ~has_start & has_end, s * k + codes.end),
+        part(binary & has_end & codes.last, s * k + codes.end),
+    ]
+
+
+def _counts(
+    codes: _Codes,
+    weights: np.ndarray | None = None,
+    cells: list[tuple[np.ndarray, np.ndarray]] | None = None,
+) -> FlowCounts:
+    """The counts, each move weighted by its employee's weight (``weights``; bootstrap)."""
+    k = codes.grades.size
+    cells = _cells(codes) if cells is None else cells
+    sizes = (2 * k, 2 * k * k, 2 * k, 2 * k, 2 * k)
+    shapes = ((2, k), (2, k, k), (2, k), (2, k), (2, k))
+    stock, flows, leavers, recruits, initial = (
+        np.bincount(
+            cell, weights=None if weights is None else weights[employee], minlength=size
+        ).reshape(shape)
+        for (cell, employee), size, shape in zip(cells, sizes, shapes, strict=True)
+    )
     return FlowCounts(codes.grades, stock, flows, leavers, recruits, initial, codes.periods)
 
 
@@ -324,7 +352,11 @@ def project(
             f"top_grades must be between 1 and {k - 1} (the data has {k} grade ranks), got "
             f"{top_grades}."
         )
-    counts = _counts(codes)
+    cells = _cells(codes)
+    # from here only the sizes of the codes are used: the per-move arrays are let go
+    empty = np.empty(0, dtype=np.int32)
+    codes = replace(codes, employee=empty, sex=empty, start=empty, end=empty, last=empty)
+    counts = _counts(codes, cells=cells)
     if counts.initial[0].sum() == 0 or counts.initial[1].sum() == 0:
         raise InputError("The last snapshot holds no women or no men in a ranked grade.")
     model = estimate(counts)
@@ -351,7 +383,7 @@ def project(
         weights = np.bincount(
             rng.integers(0, codes.n_employees, codes.n_employees), minlength=codes.n_employees
         ).astype(float)
-        replicate = estimate(_counts(codes, weights))
+        replicate = estimate(_counts(codes, weights, cells))
         if replicate.initial[:k].sum() == 0 or replicate.initial[k:].sum() == 0:
             continue
         b_top, b_grade = run(replicate)

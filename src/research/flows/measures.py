@@ -114,10 +114,69 @@ def _side(moves: pd.DataFrame, by: Sequence[str], side: str) -> pd.DataFrame:
     return pd.DataFrame(out, index=moves.index)
 
 
-def _counts(keys: pd.DataFrame, mask: np.ndarray, name: str) -> pd.Series:
-    if keys.shape[1] == 0:
-        return pd.Series([int(mask.sum())], index=pd.Index(["all"], name="all"), name=name)
-    return keys[mask].value_counts(dropna=False).rename(name)
+def _codes(values: pd.Series) -> tuple[np.ndarray, int]:
+    """Integer codes of a column (-1 for a blank) and how many distinct values it has."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return np.asarray(values.array.codes, dtype=np.int64), len(values.cat.categories)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype(np.int64, copy=False), len(uniques)
+
+
+class _Grouped:
+    """The rows of a keys frame grouped once: one code per row (a combination of the keys'
+    codes) and one representative row per combination, so every count is an ``np.bincount``
+    and only the combinations (not the rows) are grouped by pandas."""
+
+    def __init__(self, keys: pd.DataFrame):
+        self.keys = keys
+        if keys.shape[1] == 0:
+            return
+        key, total = np.zeros(len(keys), dtype=np.int64), 1
+        for column in keys.columns:
+            codes, size = _codes(keys[column])
+            if total * (size + 1) >= 2**62:  # compress the combinations so far
+                key, uniques = pd.factorize(key)
+                key, total = key.astype(np.int64), len(uniques)
+            key *= size + 1
+            key += codes + 1
+            total *= size + 1
+        self.code, uniques = pd.factorize(key)
+        del key
+        first = np.full(len(uniques), len(keys), dtype=np.int64)
+        np.minimum.at(first, self.code, np.arange(len(keys), dtype=np.int64))
+        self.small = keys.iloc[first].reset_index(drop=True)
+
+    def counts(self, mask: np.ndarray, name: str) -> pd.Series:
+        """As ``keys[mask].value_counts(dropna=False)`` (with zeros for the combinations of
+        other rows: the caller drops groups whose every count is zero)."""
+        if self.keys.shape[1] == 0:
+            return pd.Series([int(mask.sum())], index=pd.Index(["all"], name="all"), name=name)
+        weights = np.bincount(self.code, weights=mask, minlength=len(self.small))
+        weights = weights.astype(np.int64)
+        used = weights > 0
+        # the grouping value_counts makes (its combinations, dtypes and index), on the
+        # combinations of the rows in ``mask``, each weighted by its number of rows
+        by = list(self.keys.columns)
+        grouper = self.small[used].groupby(by, sort=False, dropna=False, observed=False)._grouper
+        ids, weights = grouper.ids, weights[used]
+        if grouper.ngroups:
+            out = np.bincount(ids[ids >= 0], weights=weights[ids >= 0], minlength=grouper.ngroups)
+        else:
+            out = []
+        counts = pd.Series(out, index=grouper.result_index, dtype="int64", copy=False, name=name)
+        if len(by) == 1:
+            counts.index = pd.MultiIndex.from_arrays([counts.index], names=[counts.index.name])
+        return counts
+
+
+def is_value(values: pd.Series, value: str) -> np.ndarray:
+    """``values == value`` as a boolean array (blank: False), without a string per row."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = values.cat.categories
+        if value not in categories:
+            return np.zeros(len(values), dtype=bool)
+        return np.asarray(values.array.codes) == categories.get_loc(value)
+    return (values.astype("string") == value).fillna(False).to_numpy(dtype=bool)
 
 
 def flow_rates(
@@ -139,20 +198,19 @@ def flow_rates(
     """
     check_moves(moves)
     by = list(by)
-    event = moves["event"].astype("string").to_numpy()
-    present_from = event != "starter"
-    present_to = event != "leaver"
-    start = _side(moves, by, "from")
-    end = _side(moves, by, "to")
-    voluntary = (moves["reason"].astype("string") == "voluntary").fillna(False).to_numpy(bool)
+    starter, leaver = is_value(moves["event"], "starter"), is_value(moves["event"], "leaver")
+    present_from, present_to = ~starter, ~leaver
+    start = _Grouped(_side(moves, by, "from"))
+    end = _Grouped(_side(moves, by, "to"))
+    voluntary = is_value(moves["reason"], "voluntary")
     parts = [
-        _counts(start, present_from, "headcount_start"),
-        _counts(end, present_to, "headcount_end"),
-        _counts(end, event == "starter", "starters"),
-        _counts(start, event == "leaver", "leavers"),
-        _counts(start, (event == "leaver") & voluntary, "voluntary_leavers"),
-        _counts(start, present_from & present_to, "stayers"),
-        _counts(start, event == "promotion", "promoted"),
+        start.counts(present_from, "headcount_start"),
+        end.counts(present_to, "headcount_end"),
+        end.counts(starter, "starters"),
+        start.counts(leaver, "leavers"),
+        start.counts(leaver & voluntary, "voluntary_leavers"),
+        start.counts(present_from & present_to, "stayers"),
+        start.counts(is_value(moves["event"], "promotion"), "promoted"),
     ]
     table = pd.concat(parts, axis=1).fillna(0).astype("int64")
     table = table[table.to_numpy().any(axis=1)]  # unused categories: nobody in the group
@@ -278,25 +336,33 @@ def half_life(moves: pd.DataFrame, by: str = "sex") -> HalfLife:
     check_moves(moves)
     dates = np.union1d(moves["period_start"].unique(), moves["period_end"].unique())
     last = len(dates) - 1
-    starters = moves.loc[moves["event"] == "starter", ["employee_id", "period_end", by]]
-    leavers = moves.loc[moves["event"] == "leaver", ["employee_id", "period_start"]]
-    joined = starters.merge(leavers, on="employee_id", how="left")
-    joined = joined[
-        joined["period_start"].isna() | (joined["period_start"] >= joined["period_end"])
-    ]
-    first_leave = joined.groupby(["employee_id", "period_end"], sort=False)["period_start"].min()
-    starters = starters.set_index(["employee_id", "period_end"])
-    left_at = first_leave.reindex(starters.index)
-    begin = np.searchsorted(dates, starters.index.get_level_values("period_end").to_numpy())
-    left = left_at.notna().to_numpy()
-    exit_index = np.where(
-        left, np.searchsorted(dates, left_at.fillna(pd.Timestamp(dates[-1])).to_numpy()), last
+    starter, leaver = is_value(moves["event"], "starter"), is_value(moves["event"], "leaver")
+    # each starter's first leaving at or after the end of the period they started in: ids as
+    # codes, leavers sorted by (id, period), one searchsorted (no join on the ids' text)
+    ids = moves["employee_id"]
+    code, _ = pd.factorize(pd.concat([ids[starter], ids[leaver]], ignore_index=True))
+    n_starters = int(starter.sum())
+    s_code, l_code = code[:n_starters].astype(np.int64), code[n_starters:].astype(np.int64)
+    del code
+    n_dates = len(dates) + 1
+    begin = np.searchsorted(dates, moves["period_end"].to_numpy()[starter])
+    leave_at = np.searchsorted(dates, moves["period_start"].to_numpy()[leaver])
+    leave_key = np.sort(l_code * n_dates + leave_at)
+    at = np.searchsorted(leave_key, s_code * n_dates + begin, side="left")
+    found = np.minimum(at, max(leave_key.size - 1, 0))
+    left = (
+        (s_code >= 0) & (at < leave_key.size) & (leave_key[found] // n_dates == s_code)
+        if leave_key.size
+        else np.zeros(n_starters, dtype=bool)
     )
+    exit_index = np.where(left, leave_key[found] % n_dates if leave_key.size else 0, last)
+    del leave_key, at, found, l_code, s_code, leave_at
+    groups = moves[by][starter].astype("string").reset_index(drop=True)
     survived = exit_index - begin  # whole years present after starting
-    groups = starters[by].astype("string").to_numpy()
+    group_code, group_names = pd.factorize(groups, use_na_sentinel=True)
     tables, values = [], []
-    for name in sorted(set(groups[~pd.isna(groups)])):
-        mine = groups == name
+    for name in sorted(map(str, group_names)):
+        mine = group_code == group_names.get_loc(name)
         s, event = survived[mine], left[mine]
         horizon = int(s.max()) + 1 if s.size else 0
         years = np.arange(1, horizon + 1)

@@ -254,10 +254,11 @@ def _linked(
                 grade_rl.assign(o=grade_rl["band"].map(order)).sort_values("o").drop(columns="o")
             )
         rl = pd.concat([overall_rl, grade_rl], ignore_index=True)
-        last_rows = banded[
+        last_rows = banded.loc[
             (banded["period_end"] == last)
             & banded["band_to"].notna()
-            & banded["sex"].astype("string").isin(["F", "M"]).fillna(False)
+            & banded["sex"].astype("string").isin(["F", "M"]).fillna(False),
+            ["band_to", "sex"],
         ]
         now = (
             last_rows.groupby("band_to", observed=True)["sex"]
@@ -265,6 +266,7 @@ def _linked(
             .reset_index()
             .rename(columns={"band_to": "band"})
         )
+        del banded, last_rows  # the projection below needs memory more
         now["pct_now"] = 100 * now["women"] / now["n_now"]
         now = now.assign(order=now["band"].map(order))[["order", "band", "n_now", "pct_now"]]
         grade_items = [

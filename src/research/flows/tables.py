@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from research.flows.markov import Projection
+from research.flows.measures import is_value
 from research.present.disclosure import SUPPRESSED
 from research.present.formats import SEX_LABELS, fmt_pct
 from research.present.plots import SEX_PALETTE, source_note, tight_layout
@@ -42,14 +43,30 @@ def sex_label(values: pd.Series) -> pd.Series:
 def grade_bands(moves: pd.DataFrame, max_groups: int = MAX_GRADE_GROUPS) -> pd.DataFrame:
     """Grade rank -> label: each rank its own group (``"3. Grade 3"``) up to ``max_groups``
     ranks, else bands of consecutive ranks of about equal headcount (``"ranks 1-12"``)."""
-    ranks = pd.concat(
-        [
-            moves[["grade_rank_from", "grade_from"]].set_axis(["rank", "grade"], axis=1),
-            moves[["grade_rank_to", "grade_to"]].set_axis(["rank", "grade"], axis=1),
-        ]
-    ).dropna(subset=["rank"])
-    ranks["rank"] = ranks["rank"].astype("int64")
-    sizes = ranks.groupby("rank").size()
+    sizes, pairs = [], []
+    for side in ("from", "to"):
+        rank = moves[f"grade_rank_{side}"]
+        known = rank.notna().to_numpy()
+        values = rank.to_numpy(dtype=float, na_value=np.nan)[known].astype("int64")
+        sizes.append(pd.Series(values).value_counts())
+        # the distinct (rank, grade) pairs, from integer codes: no text per row
+        grade = moves[f"grade_{side}"].astype("category")
+        codes = np.asarray(grade.array.codes)[known].astype(np.int64)
+        width = len(grade.cat.categories) + 1
+        pair = np.unique(values * width + codes + 1)
+        pairs.append(
+            pd.DataFrame(
+                {
+                    "rank": pair // width,
+                    "grade": pd.Categorical.from_codes(pair % width - 1, dtype=grade.dtype)
+                    .astype(object)
+                    .tolist(),
+                }
+            )
+        )
+    sizes = pd.concat(sizes, axis=1).fillna(0).sum(axis=1).astype("int64").sort_index()
+    sizes.index = sizes.index.astype("int64").rename("rank")
+    ranks = pd.concat(pairs, ignore_index=True)
     names = (
         ranks.drop_duplicates()
         .groupby("rank")["grade"]
@@ -80,13 +97,16 @@ NO_GRADE = "Grade not recorded"
 def with_bands(moves: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFrame:
     """``moves`` with ``band_from``/``band_to`` (the grade band at each end; :data:`NO_GRADE`
     for someone present without a grade rank, blank for someone absent)."""
-    lookup = bands.set_index("grade_rank")["band"]
-    event = moves["event"].astype("string")
+    lookup = pd.Index(bands["grade_rank"].astype("Float64"))
+    labels = bands["band"].to_numpy(dtype=object)
     out = {}
     for side, absent in (("from", "starter"), ("to", "leaver")):
-        band = moves[f"grade_rank_{side}"].astype("Float64").map(lookup).astype(object)
-        band[band.isna() & (event != absent).fillna(False)] = NO_GRADE
-        out[f"band_{side}"] = band
+        ranks = moves[f"grade_rank_{side}"].astype("Float64")
+        where = lookup.get_indexer(ranks)
+        band = np.where(where >= 0, labels[where], np.nan).astype(object)
+        present = ~is_value(moves["event"], absent) & moves["event"].notna().to_numpy()
+        band[(where < 0) & present] = NO_GRADE
+        out[f"band_{side}"] = pd.Series(band, index=moves.index, dtype=object)
     return moves.assign(**out)
 
 
