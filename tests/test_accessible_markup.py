@@ -148,9 +148,7 @@ def test_bar_labels_take_the_colour_that_contrasts_most():
     assert contrast("#FFFFFF", "#000000") == pytest.approx(21)
 
 
-@pytest.mark.parametrize("note_words", [2, 80])
-def test_the_quartile_legend_stays_clear_of_the_axis_label(note_words):
-    """A long source note shortens the axes; the legend must not slide onto the axis label."""
+def _quartile_chart():
     from research.present import plots
 
     quartiles = pd.DataFrame(
@@ -158,6 +156,28 @@ def test_the_quartile_legend_stays_clear_of_the_axis_label(note_words):
     )
     ax = plots.quartile_bars(quartiles)
     ax.set_xlabel("Share of employees in the quarter (%)")
+    return ax
+
+
+def _waterfall_chart():
+    from research.decomposition.plots import PART_COLOURS, PART_LABELS
+    from research.present.plots import legend_below
+
+    _, ax = plt.subplots(figsize=(7.5, 3.5))
+    ax.barh(["Occupation", "Grade", "Unexplained"], [12.5, 3.2, 16.5])
+    ax.set_xlabel("Log points (about % of annual basic pay)")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=PART_COLOURS[k]) for k in PART_COLOURS]
+    legend_below(ax, handles, [PART_LABELS[k] for k in PART_COLOURS], ncol=3, fontsize=8)
+    return ax
+
+
+@pytest.mark.parametrize("chart", [_quartile_chart, _waterfall_chart])
+@pytest.mark.parametrize("note_words", [2, 80])
+def test_a_legend_below_the_axes_stays_clear_of_the_axis_label(chart, note_words):
+    """A long source note shortens the axes; the legend must not slide onto the axis label."""
+    from research.present import plots
+
+    ax = chart()
     plots.source_note(ax, " ".join(["words"] * note_words))
     chart = Figure("quartiles", ax, alt="Stacked bars of women's and men's shares.", table="q")
     from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -14,6 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from research.present.plots import legend_below
+
 PART_COLOURS = {"explained": "#009E73", "unexplained": "#CC79A7", "gap": "#444444"}
 PART_LABELS = {"explained": "Explained", "unexplained": "Unexplained", "gap": "Total gap"}
 
@@ -98,15 +100,7 @@ def waterfall(
     ax.set_xlabel(points_label(pay_words))
     ax.margins(x=0.12)
     handles = [plt.Rectangle((0, 0), 1, 1, color=PART_COLOURS[k]) for k in PART_COLOURS]
-    ax.legend(
-        handles,
-        [PART_LABELS[k] for k in PART_COLOURS],
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.16),
-        ncol=3,
-        fontsize=8,
-        frameon=False,
-    )
+    legend_below(ax, handles, [PART_LABELS[k] for k in PART_COLOURS], ncol=3, fontsize=8)
     return ax
 
 

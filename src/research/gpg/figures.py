@@ -75,7 +75,7 @@ def position(
     )
     plots.source_note(axes[0], source)
     if council:
-        axes[1].legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2))
+        plots.legend_below(axes[1], ncol=1, fontsize=8)
     plots.tight_layout(fig)
     gap = rows["DiffMedianHourlyPercent"]
     top = rows["FemaleTopQuartile"]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import to_hex, to_rgb
 
-from research.present.plots import SEX_PALETTE
+from research.present.plots import SEX_PALETTE, legend_below
 
 __all__ = [
     "SECTOR_PALETTE",
@@ -72,7 +72,7 @@ def _shade_missing(ax: plt.Axes, years: list[str], missing: list[str]) -> None:
 
 
 def _legend_below(ax: plt.Axes, ncol: int = 2) -> None:
-    ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=ncol)
+    legend_below(ax, ncol=ncol, fontsize=8)
 
 
 def _boxes(ax: plt.Axes, data: list[np.ndarray], positions: list[float], colour: str) -> None:

@@ -196,13 +196,24 @@ def quartile_bars(quartiles: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt
     ax.set_xlim(0, 100)
     ax.set_xlabel("Share of employees in the band (%)")
     ax.set_ylabel("Hourly pay quartile")
-    # the legend sits a fixed distance below the axes (in points, not a share of the axes'
-    # height): clear of the tick labels and axis label however short the axes become
-    below = transforms.offset_copy(ax.transAxes, fig=ax.figure, y=-44, units="points")
-    ax.legend(
-        loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncol=2, frameon=False
-    )
+    legend_below(ax, ncol=2)
     return ax
+
+
+def legend_below(ax: plt.Axes, *args, ncol: int = 2, points: float = 44, **kwargs) -> None:
+    """A legend centred under the axes, ``points`` below their bottom edge (under the tick labels
+    and the axis label).
+
+    The distance is in points, not a share of the axes' height (``bbox_to_anchor=(0.5, -0.2)``):
+    a source note or a tight layout that shortens the axes then cannot slide the legend onto the
+    axis label. ``args`` and ``kwargs`` go to ``ax.legend`` (handles and labels, font size).
+    """
+    below = transforms.offset_copy(ax.transAxes, fig=ax.figure, y=-points, units="points")
+    kwargs.setdefault("frameon", False)
+    ax.legend(
+        *args, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncol=ncol,
+        **kwargs,
+    )  # fmt: skip
 
 
 def gap_forest(
