@@ -190,3 +190,15 @@ def test_a_legend_below_the_axes_stays_clear_of_the_axis_label(chart, note_words
     assert legend.y1 < label.y0 and legend.y1 < ticks.y0  # wholly below the label and ticks
     note = chart.figure.texts[-1].get_window_extent(renderer)
     assert note.y1 < legend.y0  # and above the source note
+
+
+def test_a_money_column_in_another_currency_than_its_table_is_refused():
+    """A column headed "(USD)" in a table formatted in pounds showed "£10.85" for dollars."""
+    from research.present.report import ReportError
+
+    data = pd.DataFrame({"grade": ["G1"], "pay": [10.85]})
+    spec = columns(("grade", "Grade"), ("pay", "Median (USD)", "money2", "USD"))
+    with pytest.raises(ReportError, match="currency='USD'"):
+        Table("pay", data, "Median pay", spec)
+    shown = Table("pay", data, "Median pay", spec, currency="USD").formatted()
+    assert shown["Median (USD)"].tolist() == ["$10.85"]

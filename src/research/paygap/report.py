@@ -369,7 +369,9 @@ def _breakdown_items(
         f"Gap in {stat} {pay_words} by {title.lower()} (percent of men's {stat}); pay in "
         f"{currency}." + (" With 95% bootstrap intervals." if intervals else "")
     ) + (f" {caveat}" if caveat else "")
-    items: list = [Table(name, published, caption, columns(*specs), notes=(hidden,))]
+    items: list = [
+        Table(name, published, caption, columns(*specs), notes=(hidden,), currency=currency)
+    ]
     shown = plottable(result, min_cell, published)
     if len(result.within) == 1 and len(shown) >= 2:
         column = result.within[0]

@@ -112,6 +112,11 @@ class Column:
 ColumnSpec = Column | tuple[str, str] | tuple[str, str, str] | tuple[str, str, str, str]
 
 
+def _is_currency(unit: str | None) -> bool:
+    """Whether a column's unit is a currency code (``"GBP"``, ``"USD"``...)."""
+    return bool(unit) and re.fullmatch(r"[A-Z]{3}", str(unit)) is not None
+
+
 def columns(*specs: ColumnSpec) -> tuple[Column, ...]:
     """Columns from ``Column`` objects or ``(key, label[, format[, unit]])`` tuples."""
     return tuple(spec if isinstance(spec, Column) else Column(*spec) for spec in specs)
@@ -163,6 +168,14 @@ class Table:
             )
         if self.row_header is not None and self.row_header not in keys:
             raise ReportError(f"Table {self.name!r}: row header {self.row_header!r} is no column.")
+        for column in self.columns:  # a "(USD)" column must not be shown in pounds
+            money = column.format.startswith("money") and _is_currency(column.unit)
+            if money and column.unit != self.currency:
+                raise ReportError(
+                    f"Table {self.name!r}: column {column.key!r} is in {column.unit} but the "
+                    f"table's currency is {self.currency}; give the table currency="
+                    f"{column.unit!r}."
+                )
         object.__setattr__(self, "data", self.data[keys].reset_index(drop=True))
 
     @property
