@@ -23,7 +23,7 @@ def headcount_by_sex(data: pd.DataFrame, by: str, *, sex: str = "sex") -> pd.Dat
     require_columns(data, [by, sex])
     # counted per distinct (group, sex) and tabulated from those counts: the table of counting
     # every row's text, without the text of every row
-    codes, first = _distinct_rows(data, [by, sex])
+    codes, first = distinct_rows(data, [by, sex])
     distinct = data.iloc[first]
     keys = distinct[by].astype("string").fillna("(missing)")
     rows = pd.Series(np.bincount(codes, minlength=len(first)), index=keys.index)
@@ -76,7 +76,7 @@ def occupation_labels(data: pd.DataFrame, level: str = "occupation") -> pd.Serie
     """
     require_columns(data, [level])
     titled = level == "occupation" and "occupation_title" in data
-    codes, first = _distinct_rows(data, [level, "occupation_title"] if titled else [level])
+    codes, first = distinct_rows(data, [level, "occupation_title"] if titled else [level])
     distinct = data.iloc[first]  # labels once per distinct (code, title), then given to every row
     labels = distinct[level].astype("string")
     if titled:
@@ -91,7 +91,7 @@ def lump_rare(values: pd.Series, keep: int, *, other: str = "All other") -> pd.S
 
     Ties in frequency are broken by the value's text, so the result is deterministic.
     """
-    codes, first = _distinct_rows(
+    codes, first = distinct_rows(
         values.to_frame(), [values.name] if values.name is not None else [0]
     )
     text = values.iloc[first].astype("string").fillna("(missing)")  # once per distinct value
@@ -140,7 +140,7 @@ def grade_groups(
     """
     has_rank = rank in data and not data[rank].isna().all()
     columns = [grade, rank] if has_rank else [grade]
-    codes, first = _distinct_rows(data, columns)
+    codes, first = distinct_rows(data, columns)
     # Labels are worked out once per distinct (grade, rank), then given to every row.
     distinct = data.iloc[first]
     names = distinct[grade].astype("string")
@@ -189,11 +189,11 @@ def distinct_pairs(labels: pd.Series, values: pd.Series) -> tuple[pd.Series, pd.
         {"label": labels.array, "value": values.array},
         copy=False,
     )
-    _, first = _distinct_rows(frame, ["label", "value"])
+    _, first = distinct_rows(frame, ["label", "value"])
     return labels.iloc[first].reset_index(drop=True), values.iloc[first].reset_index(drop=True)
 
 
-def _distinct_rows(data: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def distinct_rows(data: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Each row's code into the distinct combinations of ``columns`` (missing values included)
     and the position of each combination's first row."""
     key = np.zeros(len(data), dtype=np.int64)

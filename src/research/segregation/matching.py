@@ -151,12 +151,7 @@ def _distinct_units(data: pd.DataFrame, level: str) -> tuple[np.ndarray, np.ndar
     columns = [level]
     if level == "occupation" and "occupation_title" in data:
         columns.append("occupation_title")
-    key = np.zeros(len(data), dtype=np.int64)
-    for column in columns:
-        codes, uniques = pd.factorize(data[column], use_na_sentinel=True)
-        key = key * (len(uniques) + 1) + (codes + 1)
-    codes, _ = pd.factorize(key)
-    first = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())
+    codes, first = tabulate.distinct_rows(data, columns)
     return codes, first, np.bincount(codes, minlength=len(first))
 
 
