@@ -77,8 +77,8 @@ def scale_section(data: dict | None) -> list[str]:
     header = " | ".join(f"{_size(n)} s / peak MB" for n in sizes)
     lines += [
         f"Limit {data.get('limit_gb')} GB. Exponents: slopes of log seconds and of log peak memory "
-        "on log employees (1: linear; kernel start, imports and export, about 15 s and 0.5 GB, "
-        "weigh on the small runs).",
+        "on log employees (1: linear; kernel start, imports and export, the same at every size, "
+        "weigh most on the small runs).",
         "",
         f"| notebook | {header} | exponent (time) | exponent (memory) |",
         "|---|" + "---|" * len(sizes) + "---|---|",

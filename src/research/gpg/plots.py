@@ -71,10 +71,6 @@ def _shade_missing(ax: plt.Axes, years: list[str], missing: list[str]) -> None:
     ax.set_xlim(-0.6, len(years) - 0.4)
 
 
-def _legend_below(ax: plt.Axes, ncol: int = 2) -> None:
-    legend_below(ax, ncol=ncol, fontsize=8)
-
-
 def _boxes(ax: plt.Axes, data: list[np.ndarray], positions: list[float], colour: str) -> None:
     boxes = ax.boxplot(data, positions=positions, orientation="horizontal", **_BOX)
     for patch in boxes["boxes"]:
@@ -145,7 +141,7 @@ def trend_lines(
     )
     ax.set_xlabel("Reporting year (snapshot 31 March of the first year)")
     ax.set_ylabel("Hourly pay gap (%, men minus women)")
-    _legend_below(ax)
+    legend_below(ax, ncol=2, fontsize=8)
     return ax
 
 
@@ -165,7 +161,7 @@ def quartile_lines(quartiles: pd.DataFrame, *, ax: plt.Axes | None = None) -> pl
     ax.set_ylim(0, 100)
     ax.set_xlabel("Reporting year")
     ax.set_ylabel("Women's share of the quarter (%)")
-    _legend_below(ax, ncol=4)
+    legend_below(ax, ncol=4, fontsize=8)
     return ax
 
 
@@ -212,7 +208,7 @@ def sector_lines(sector_trend: pd.DataFrame, *, by: str = "sector", ax: plt.Axes
     _shade_missing(ax, years, [y for y in years if wide.loc[y].isna().all()])
     ax.set_xlabel("Reporting year")
     ax.set_ylabel("Median of employers' median gaps (%)")
-    _legend_below(ax, ncol=3)
+    legend_below(ax, ncol=3, fontsize=8)
     return ax
 
 

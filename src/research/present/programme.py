@@ -66,8 +66,8 @@ class Programme:
         self._highs.setOptionValue("presolve", "off")  # re-solves start from the last basis
         self._highs.setOptionValue("solver", "simplex")
         # primal simplex: after a change of costs or a relaxed bound the last basis is still
-        # primal feasible, so re-solves take few iterations (about 1.5 times faster here than the
-        # default dual simplex, measured on the Cincinnati reports)
+        # primal feasible, so re-solves take few iterations (with it, building Cincinnati's pay
+        # gap report after the other reports took 2.4 s against 3.5 s with the dual simplex)
         self._highs.setOptionValue("simplex_strategy", 4)
         lp = highspy.HighsLp()
         lp.num_col_ = self.n_atoms

@@ -441,26 +441,25 @@ class _Model:
 
     def atoms(self, cell: CountCell) -> np.ndarray:
         """Indices of the atoms a cell adds up (in the first clique that holds its dimensions)."""
-        return self._find_atoms_of(cell.conditions)
+        return self.atoms_of(cell.conditions)
 
     def row_of(self, cell: CountCell) -> int:
         """The programme's row holding a published cell's equation."""
         return self._rows[(cell.conditions, cell.value)]
 
-    def _find_atoms_of(self, cell_conditions: frozenset) -> np.ndarray:
+    def atoms_of(self, cell_conditions: frozenset) -> np.ndarray:
+        """:meth:`atoms` of the people ``cell_conditions`` describe (worked out once)."""
         known = self._cache.get(cell_conditions)
-        if known is None:
-            known = self._cache[cell_conditions] = self._locate(cell_conditions)
-        return known
-
-    def _locate(self, cell_conditions: frozenset) -> np.ndarray:
+        if known is not None:
+            return known
         conditions: dict[str, frozenset[int]] = {}
         for dim, value in cell_conditions:
             values = value if isinstance(value, frozenset) else (value,)
             codes = frozenset(self.codes[dim][v] for v in values)
             conditions[dim] = conditions.get(dim, codes) & codes
         block = next(k for k, c in enumerate(self.cliques) if set(conditions) <= c)
-        return self._atoms(block, conditions)
+        known = self._cache[cell_conditions] = self._atoms(block, conditions)
+        return known
 
     def programme(self, published: Sequence[CountCell]) -> Programme:
         """The programme with exactly the equations of ``published`` holding.
@@ -472,14 +471,14 @@ class _Model:
         if self._programme is None:
             self._programme = self._build_programme()
         holds = np.zeros(self._programme.n_rows, dtype=bool)
-        holds[[self._rows[(c.conditions, c.value)] for c in published]] = True
+        holds[[self.row_of(c) for c in published]] = True
         self._programme.hold(holds)
         return self._programme
 
     def _build_programme(self) -> Programme:
         rows, values = list(self.consistency[0]), list(self.consistency[1])
         for conditions, value in self._rows:
-            index = self._find_atoms_of(conditions)
+            index = self.atoms_of(conditions)
             rows.append((index, np.ones(index.size)))
             values.append(float(value))
         indptr = np.cumsum([0] + [r[0].size for r in rows])
